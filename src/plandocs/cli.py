@@ -1,0 +1,95 @@
+"""The command line: parses options, calls one stage function, prints its result.
+
+Heavy libraries (docxtpl, WeasyPrint) are imported only inside the commands that need them, so
+``plandocs validate`` starts fast enough for pre-commit hooks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_INVALID, Diagnostic, Severity, source_excerpt
+from .validate import ValidationResult, validate
+
+DEFAULT_PLANS = Path("plans")
+
+
+def _style(text: str, severity: Severity) -> str:
+    return click.style(text, fg="red" if severity is Severity.ERROR else "yellow", bold=True)
+
+
+def format_diagnostic(d: Diagnostic, lines: list[str], color: bool = False) -> str:
+    head = d.headline()
+    if color:
+        head = head.replace(f"{d.severity.value}[{d.rule}]", _style(f"{d.severity.value}[{d.rule}]", d.severity))
+    excerpt = source_excerpt(lines, d.loc)
+    return f"{head}\n{excerpt}" if excerpt else head
+
+
+def print_diagnostics(result: ValidationResult, fmt: str, strict: bool) -> None:
+    diags = result.diagnostics.sorted()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "files": result.files,
+            "valid": _passes(result, strict),
+            "errors": len(result.diagnostics.errors),
+            "warnings": len(result.diagnostics.warnings),
+            "diagnostics": [d.to_json() for d in diags],
+        }, ensure_ascii=False, indent=2))
+        return
+    color = sys.stdout.isatty()
+    for d in diags:
+        click.echo(format_diagnostic(d, result.lines.get(d.loc.file, []), color))
+    n_err, n_warn = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    summary = f"{len(result.files)} file(s) checked: {n_err} error(s), {n_warn} warning(s)"
+    if strict and n_warn:
+        summary += " (--strict: warnings fail)"
+    click.echo(summary, err=bool(diags))
+
+
+def _passes(result: ValidationResult, strict: bool) -> bool:
+    return result.ok and not (strict and result.diagnostics.warnings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plandocs")
+def main() -> None:
+    """Plans and reports of Ukrainian public bodies, from YAML to signed-ready documents."""
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output for people or for machines.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check plan and organisation files (default: the plans/ folder).
+
+    Prints every problem as FILE:LINE:COL: error[RULE]: MESSAGE with the offending line.
+    Exit status: 0 valid, 1 invalid, 2 usage error.
+    """
+    targets = list(paths) or [DEFAULT_PLANS]
+    result = validate(targets)
+    print_diagnostics(result, fmt, strict)
+    if not _passes(result, strict):
+        sys.exit(EXIT_INVALID)
+
+
+@main.command("schema")
+@click.argument("kind", type=click.Choice(["plan", "organisation"]), default="plan")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+def schema_cmd(kind: str, output: Path | None) -> None:
+    """Print the JSON Schema of plan or organisation files, for editors' YAML language servers."""
+    from .model import Organisation, Plan
+    from .schema import json_schema
+
+    text = json.dumps(json_schema(Plan if kind == "plan" else Organisation), ensure_ascii=False, indent=2)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")

@@ -1,0 +1,150 @@
+"""Stage 2, validate: find plan files, load them with their organisations, check every rule.
+
+:func:`validate` is the one public entry point; it never raises for bad input and never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostics, Loc, UsageError
+from .model import Organisation, Plan
+from .rules import check_organisation, check_plan
+from .schema import to_record
+from .yamlsource import Source, load_source
+
+ORGANISATION_FILE = "organisation.yaml"
+REPORT_SUFFIX = ".report.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A plan that passed validation (warnings allowed), with its organisation."""
+
+    path: Path
+    """The plan file."""
+    plan: Plan
+    organisation: Organisation
+    organisation_path: Path
+
+
+@dataclass
+class ValidationResult:
+    """What :func:`validate` found."""
+
+    files: list[str] = field(default_factory=list)
+    """Every file that was checked, as displayed."""
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    plans: list[LoadedPlan] = field(default_factory=list)
+    """Plans without errors."""
+    invalid: list[str] = field(default_factory=list)
+    """Plan files with errors (their own or their organisation's)."""
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    """Source lines of every checked file, for excerpts."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.errors
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it is inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Plan and organisation files named by ``paths`` (files, or folders searched recursively)."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise UsageError(f"no such file or folder: {p}")
+    seen: set[Path] = set()
+    out = []
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def is_organisation_file(path: Path) -> bool:
+    return path.name == ORGANISATION_FILE
+
+
+class _Validator:
+    def __init__(self) -> None:
+        self.result = ValidationResult()
+        self.orgs: dict[Path, tuple[Organisation | None, int]] = {}
+
+    def source(self, path: Path) -> Source:
+        name = display_path(path)
+        src = load_source(name if Path(name).exists() else path, self.result.diagnostics)
+        self.result.lines[src.path] = src.lines
+        if src.path not in self.result.files:
+            self.result.files.append(src.path)
+        return src
+
+    def organisation(self, path: Path) -> Organisation | None:
+        key = path.resolve()
+        if key in self.orgs:
+            return self.orgs[key][0]
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        org = to_record(src.root, Organisation, diags) if src.root is not None else None
+        if org is not None:
+            check_organisation(org, src.lines, diags)
+        if len(diags.errors) > before:
+            org = None
+        self.orgs[key] = (org, len(diags.errors) - before)
+        return org
+
+    def plan(self, path: Path) -> None:
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        plan = to_record(src.root, Plan, diags) if src.root is not None else None
+        org: Organisation | None = None
+        org_path = path.parent / (plan.organisation if plan else ORGANISATION_FILE)
+        if plan is not None:
+            if org_path.is_file():
+                org = self.organisation(org_path)
+            else:
+                diags.add("organisation-missing",
+                          f"organisation file '{display_path(org_path)}' not found; create it or set "
+                          "'organisation' to its path", plan.loc_of("organisation"), "organisation")
+            check_plan(plan, org, src.lines, diags)
+        if plan is None or org is None or len(diags.errors) > before:
+            self.result.invalid.append(src.path)
+        else:
+            self.result.plans.append(LoadedPlan(path, plan, org, org_path))
+
+
+def validate(paths: list[Path]) -> ValidationResult:
+    """Check every plan and organisation file under ``paths``; collect all problems."""
+    v = _Validator()
+    for f in discover(paths):
+        if f.name.endswith(REPORT_SUFFIX):
+            continue  # execution reports are checked by the report stage
+        if is_organisation_file(f):
+            v.organisation(f)
+        else:
+            v.plan(f)
+    return v.result
+
+
+__all__ = ["LoadedPlan", "Loc", "ValidationResult", "validate"]

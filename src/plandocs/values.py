@@ -1,0 +1,247 @@
+"""Scalar types of the plan format: planned values, terms, periods and dates.
+
+Each type is parsed from the exact text the user wrote and keeps that text, so documents show what the
+plan says while rules work on the parsed meaning.  Parsers raise :class:`ValueError` with a message that
+says what was expected; the schema stage turns it into a positioned diagnostic.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+MONTHS_NOMINATIVE = (
+    "січень", "лютий", "березень", "квітень", "травень", "червень",
+    "липень", "серпень", "вересень", "жовтень", "листопад", "грудень",
+)
+"""Month names as a term or column header writes them (nominative)."""
+
+MONTHS_GENITIVE = (
+    "січня", "лютого", "березня", "квітня", "травня", "червня",
+    "липня", "серпня", "вересня", "жовтня", "листопада", "грудня",
+)
+"""Month names in dates: «19» березня 2020 року."""
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def roman(n: int) -> str:
+    """Roman numeral for 1..39 (priorities, quarters)."""
+    if 1 <= n <= len(ROMAN):
+        return ROMAN[n - 1]
+    tens, rest = divmod(n, 10)
+    return "X" * tens + (ROMAN[rest - 1] if rest else "")
+
+
+class ValueKind(str, Enum):
+    NUMBER = "number"
+    """A whole or decimal number: ``1``, ``500``, ``24,4``."""
+    PERCENT = "percent"
+    """A percentage, possibly with a qualifier: ``не менше 85 %``."""
+    RATIO = "ratio"
+    """Two or more counts in one cell: ``4/4``."""
+    DASH = "dash"
+    """``-``: nothing planned for this period."""
+    NOT_APPLICABLE = "n/a"
+    """``x``: the cell does not apply (funding source not used that year)."""
+    TEXT = "text"
+    """Qualitative value: ``За потребою``, ``Постійно (за потреби)``."""
+
+
+_NUMBER_RE = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$|^[+-]?\d+(?:[.,]\d+)?$")
+_PERCENT_RE = re.compile(r"^(?P<prefix>.*?)(?P<num>\d+(?:[.,]\d+)?)\s*%$")
+_RATIO_RE = re.compile(r"^\d+(?:\s*/\s*\d+)+$")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """``24,4`` or ``24.4`` or ``1 200`` as a Decimal; ``None`` when the text is not a plain number."""
+    t = text.strip()
+    if not _NUMBER_RE.match(t):
+        return None
+    t = re.sub(r"[ \u00a0\u202f]", "", t).replace(",", ".")
+    try:
+        return Decimal(t)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+        return None
+
+
+@dataclass(frozen=True)
+class Value:
+    """A planned or actual value in one cell."""
+
+    text: str
+    """The value exactly as written."""
+    kind: ValueKind
+    """What the text means."""
+    number: Decimal | None = None
+    """The number for NUMBER and PERCENT values; the first count of a RATIO."""
+    parts: tuple[Decimal, ...] = ()
+    """The counts of a RATIO value (``4/4`` → (4, 4))."""
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in (ValueKind.NUMBER, ValueKind.PERCENT, ValueKind.RATIO)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_value(text: str) -> Value:
+    t = " ".join(text.split())
+    if not t:
+        raise ValueError("expected a value (a number, '-', 'x' or text), got an empty string")
+    if t in {"-", "–", "—"}:
+        return Value(t, ValueKind.DASH)
+    if t.lower() in {"x", "х"}:  # Latin and Cyrillic x
+        return Value(t, ValueKind.NOT_APPLICABLE)
+    num = parse_decimal(t)
+    if num is not None:
+        return Value(t, ValueKind.NUMBER, num)
+    m = _PERCENT_RE.match(t)
+    if m:
+        pct = parse_decimal(m.group("num"))
+        return Value(t, ValueKind.PERCENT, pct)
+    if _RATIO_RE.match(t):
+        parts = tuple(Decimal(p.strip()) for p in t.split("/"))
+        return Value(t, ValueKind.RATIO, parts[0], parts)
+    return Value(t, ValueKind.TEXT)
+
+
+class PeriodKind(str, Enum):
+    QUARTER = "quarter"
+    YEAR = "year"
+    YEARS = "years"
+
+
+_PERIOD_RE = re.compile(r"^(?P<y1>\d{4})(?:-Q(?P<q>[1-4])|-(?P<y2>\d{4}))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a plan covers: a quarter (``2020-Q2``), a year (``2023``) or a range of years (``2008-2010``)."""
+
+    text: str
+    kind: PeriodKind
+    start: _dt.date
+    end: _dt.date
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.end.year + 1))
+
+    @property
+    def quarter(self) -> int | None:
+        if self.kind is PeriodKind.QUARTER:
+            return (self.start.month - 1) // 3 + 1
+        return None
+
+    @property
+    def months(self) -> list[int]:
+        """Months of a quarter or a year; all twelve for a multi-year period."""
+        if self.kind is PeriodKind.QUARTER:
+            return list(range(self.start.month, self.start.month + 3))
+        return list(range(1, 13))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_period(text: str) -> Period:
+    t = text.strip()
+    m = _PERIOD_RE.match(t)
+    if not m:
+        raise ValueError(
+            f"expected a period such as '2020-Q2' (a quarter), '2023' (a year) or '2021-2026' (years), got '{t}'"
+        )
+    y1 = int(m.group("y1"))
+    if m.group("q"):
+        q = int(m.group("q"))
+        start = _dt.date(y1, 3 * q - 2, 1)
+        end_month = 3 * q
+        end = (_dt.date(y1 + 1, 1, 1) if end_month == 12 else _dt.date(y1, end_month + 1, 1)) - _dt.timedelta(1)
+        return Period(t, PeriodKind.QUARTER, start, end)
+    if m.group("y2"):
+        y2 = int(m.group("y2"))
+        if y2 < y1:
+            raise ValueError(f"the period '{t}' ends before it starts; write the earlier year first")
+        return Period(t, PeriodKind.YEARS, _dt.date(y1, 1, 1), _dt.date(y2, 12, 31))
+    return Period(t, PeriodKind.YEAR, _dt.date(y1, 1, 1), _dt.date(y1, 12, 31))
+
+
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UA_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def parse_date(text: str) -> _dt.date:
+    t = text.strip()
+    if _ISO_DATE_RE.match(t):
+        try:
+            return _dt.date.fromisoformat(t)
+        except ValueError:
+            raise ValueError(f"'{t}' is not a real calendar date") from None
+    m = _UA_DATE_RE.match(t)
+    if m:
+        d, mo, y = (int(g) for g in m.groups())
+        raise ValueError(f"expected a date as YYYY-MM-DD; did you mean '{y:04d}-{mo:02d}-{d:02d}'?")
+    raise ValueError(f"expected a date as YYYY-MM-DD (e.g. 2020-03-19), got '{t}'")
+
+
+_YEAR_RANGE_RE = re.compile(r"(?<!\d)(\d{4})\s*(?:-|–|—|/)\s*(\d{4}|\d{2})(?!\d)")
+_YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Term:
+    """When a measure is carried out.
+
+    Written as text: a month or months (``Квітень``, ``Квітень Червень``), a year or a range of years
+    (``2021``, ``2021-2022``, ``2008/10``), a phrase (``Протягом кварталу``, ``За потребою``) or a mix
+    (``Листопад 2008 року``); or as a mapping ``{from: 2021-03-01, to: 2021-06-30}``.
+    """
+
+    text: str
+    """The term as it is printed."""
+    months: tuple[int, ...] = ()
+    """Months named in the term (1–12)."""
+    years: tuple[int, ...] = ()
+    """Years named in the term (a range is expanded)."""
+    start: _dt.date | None = None
+    """Start date, for terms written as a date range."""
+    end: _dt.date | None = None
+    """End date, for terms written as a date range."""
+
+
+def parse_term_text(text: str) -> Term:
+    t = " ".join(text.split())
+    if not t:
+        raise ValueError("expected a term (a month, a year range or a phrase), got an empty string")
+    months: list[int] = []
+    for word in _WORD_RE.findall(t.lower()):
+        if word in MONTHS_NOMINATIVE:
+            months.append(MONTHS_NOMINATIVE.index(word) + 1)
+        elif word in MONTHS_GENITIVE:
+            months.append(MONTHS_GENITIVE.index(word) + 1)
+    years: list[int] = []
+    rest = t
+    for m in _YEAR_RANGE_RE.finditer(t):
+        y1 = int(m.group(1))
+        y2s = m.group(2)
+        y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+        if y2 < y1:
+            raise ValueError(f"the year range '{m.group(0)}' ends before it starts")
+        years.extend(range(y1, y2 + 1))
+        rest = rest.replace(m.group(0), " ")
+    years.extend(int(y) for y in _YEAR_RE.findall(rest))
+    return Term(t, tuple(months), tuple(sorted(set(years))))
+
+
+def term_from_dates(start: _dt.date, end: _dt.date) -> Term:
+    if end < start:
+        raise ValueError(f"the term ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    text = f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
+    years = tuple(range(start.year, end.year + 1))
+    return Term(text, (), years, start, end)

@@ -1,0 +1,236 @@
+"""Stage 1, load: read a YAML file into a tree of positioned nodes.
+
+The tree keeps every scalar as the text the user wrote (YAML 1.1 never gets to turn ``2.10`` into ``2.1``,
+``no`` into ``False`` or ``01`` into ``1``); the schema stage decides types.  Nodes are built from
+libyaml's event stream with an explicit stack, so deep nesting cannot overflow the C stack, and the
+following are refused with a positioned diagnostic instead of a traceback: bytes that are not UTF-8,
+NUL and other control characters, tabs used for indentation, duplicate keys, anchors/aliases (the
+"billion laughs" bomb needs them), explicit tags such as ``!!python/object``, more than one document,
+and nesting deeper than :data:`MAX_DEPTH`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Diagnostics, Loc
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; real plans need about 12."""
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Largest file accepted (a 1,000-measure plan is under 1 MiB)."""
+
+_SAFE_TAGS = {"tag:yaml.org,2002:str", "!"}
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Node:
+    """A YAML node with its position."""
+
+    loc: Loc
+
+
+@dataclass
+class Scalar(Node):
+    value: str
+    """The scalar's text exactly as written (after YAML unescaping)."""
+    quoted: bool = False
+    """True when the user wrote the scalar in quotes or as a block literal."""
+
+
+@dataclass
+class Seq(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Map(Node):
+    items: list[tuple[Scalar, Node]] = field(default_factory=list)
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+
+@dataclass
+class Source:
+    """A loaded file: its root node (``None`` when unreadable) and its lines for excerpts."""
+
+    path: str
+    root: Node | None
+    lines: list[str]
+
+
+def _decode(path: str, data: bytes, diags: Diagnostics) -> str | None:
+    if b"\x00" in data[:8192] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        diags.add(
+            "encoding",
+            "this is not a text file (it contains NUL bytes or is UTF-16); save the plan as UTF-8 text",
+            Loc(path),
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        hint = "save the file as UTF-8"
+        try:
+            data.decode("cp1251")
+            hint = "the file looks like Windows-1251 (cp1251); re-save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        diags.add("encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; {hint}", Loc(path, line, col))
+        return None
+
+
+def _loc(path: str, mark: yaml.Mark | None) -> Loc:
+    if mark is None:
+        return Loc(path)
+    return Loc(path, mark.line + 1, mark.column + 1)
+
+
+def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -> None:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    loc = _loc(path, mark)
+    if isinstance(exc, yaml.reader.ReaderError):
+        # position is a character offset
+        pos = exc.position
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        diags.add("encoding", f"control character #x{exc.character:04x} is not allowed in a plan",
+                  Loc(path, line, col))
+        return
+    if mark is not None and 0 <= mark.line < len(text.splitlines()):
+        bad_line = text.splitlines()[mark.line]
+        if "\t" in bad_line[: max(mark.column + 1, 1)] or (mark.column < len(bad_line)
+                                                          and bad_line[mark.column] == "\t"):
+            diags.add("yaml-syntax", "tab character found; YAML indentation must use spaces, not tabs", loc)
+            return
+    msg = problem
+    if context:
+        msg = f"{problem} ({context})"
+    diags.add("yaml-syntax", f"invalid YAML: {msg}", loc)
+
+
+def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
+    """Build the node tree of ``text``; add diagnostics and return ``None`` on failure."""
+    stack: list[Node] = []
+    pending_key: list[Scalar | None] = []
+    root: Node | None = None
+    documents = 0
+    before = len(diags)
+
+    def attach(node: Node) -> bool:
+        nonlocal root
+        if not stack:
+            root = node
+            return True
+        parent = stack[-1]
+        if isinstance(parent, Seq):
+            parent.items.append(node)
+            return True
+        assert isinstance(parent, Map)
+        key = pending_key[-1]
+        if key is None:
+            if not isinstance(node, Scalar):
+                diags.add("yaml-syntax", "mapping keys must be plain text, not lists or mappings", node.loc)
+                return False
+            for existing, _ in parent.items:
+                if existing.value == node.value:
+                    diags.add(
+                        "duplicate-key",
+                        f"duplicate key '{node.value}' (first defined at line {existing.loc.line}); "
+                        "remove or rename one of them",
+                        node.loc,
+                    )
+                    return False
+            pending_key[-1] = node
+        else:
+            parent.items.append((key, node))
+            pending_key[-1] = None
+        return True
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            loc = _loc(path, event.start_mark)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    diags.add("yaml-syntax", "a plan file holds one YAML document; remove the extra '---'",
+                              loc)
+                    return None
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                diags.add("yaml-alias", f"aliases (*{event.anchor}) are not allowed; write the value out",
+                          loc)
+                return None
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if event.anchor is not None:
+                    diags.add("yaml-alias", f"anchors (&{event.anchor}) are not allowed; write values out",
+                              loc)
+                    return None
+                if event.tag is not None and event.tag not in _SAFE_TAGS:
+                    diags.add("yaml-tag", f"tag '{event.tag}' is not allowed; plans contain only plain data",
+                              loc)
+                    return None
+            if isinstance(event, yaml.ScalarEvent):
+                if not attach(Scalar(loc, event.value, quoted=bool(event.style))):
+                    return None
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    diags.add("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels is not allowed", loc)
+                    return None
+                node: Node = Map(loc) if isinstance(event, yaml.MappingStartEvent) else Seq(loc)
+                if not attach(node):
+                    return None
+                stack.append(node)
+                pending_key.append(None)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                pending_key.pop()
+    except yaml.YAMLError as exc:
+        _yaml_error(path, text, exc, diags)
+        return None
+    except RecursionError:  # pragma: no cover - the event parser is iterative
+        diags.add("yaml-syntax", "the file is nested too deeply", Loc(path))
+        return None
+    if len(diags) > before:
+        return None
+    return root
+
+
+def load_source(path: str | Path, diags: Diagnostics) -> Source:
+    """Read and parse one file; problems become diagnostics, never exceptions."""
+    name = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            diags.add("encoding", f"file is {size} bytes; plans larger than {MAX_BYTES} bytes are refused",
+                      Loc(name))
+            return Source(name, None, [])
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
+        return Source(name, None, [])
+    text = _decode(name, data, diags)
+    if text is None:
+        return Source(name, None, [])
+    lines = text.splitlines()
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
+        diags.add("empty-file", "the file is empty; a plan needs at least 'kind', 'period' and 'priorities'",
+                  Loc(name))
+        return Source(name, None, lines)
+    root = parse_text(name, text, diags)
+    return Source(name, root, lines)
