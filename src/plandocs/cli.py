@@ -93,3 +93,15 @@ def schema_cmd(kind: str, output: Path | None) -> None:
         click.echo(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
+
+
+def _register_review_commands() -> None:
+    """fmt, diff, new and the git helpers live in cli_review (issue 5); their heavy imports stay lazy."""
+    try:
+        from .cli_review import register
+    except ImportError:  # pragma: no cover - before that module exists
+        return
+    register(main)
+
+
+_register_review_commands()

@@ -133,6 +133,8 @@ class Numbering(str, Enum):
     """Tasks numbered 1..N through the whole plan (seeds 000, 001)."""
     TASKS_IN_PRIORITY = "tasks-in-priority"
     """Tasks numbered from 1 in each priority (seed 002)."""
+    TASK_ID = "task-id"
+    """Tasks numbered by the last part of their id: task «4.3» is № 3 (seed 002)."""
     MEASURES_IN_TASK = "measures-in-task"
     """Measures numbered from 1 in each task (seed 003)."""
     PRIORITIES = "priorities"

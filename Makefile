@@ -1,0 +1,38 @@
+# plandocs developer entry points. `make render` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup system-deps render validate test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Python environment in .venv with plandocs installed in editable mode
+
+system-deps: ## Debian packages the renderers and the visual checks need (LibreOffice, Chromium, poppler, fonts)
+	./scripts/system-deps
+
+validate: setup
+	$(BIN)/plandocs validate plans
+
+render: setup system-deps ## validate and render every plan under plans/ into output/
+	$(BIN)/plandocs validate plans
+	$(BIN)/plandocs render plans -o output
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+test: setup system-deps lint ## lint, type-check and run the test suite
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/validate_startup.py
+
+clean:
+	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache
