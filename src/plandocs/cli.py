@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import EXIT_INVALID, Diagnostic, Severity, source_excerpt
-from .validate import ValidationResult, validate
+from .validate import ValidationResult, display_path, validate
 
 DEFAULT_PLANS = Path("plans")
 
@@ -80,6 +80,52 @@ def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         sys.exit(EXIT_INVALID)
 
 
+def _formats(value: str) -> list[str]:
+    from .render import FORMATS
+
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise click.BadParameter(f"expected a comma-separated list of {', '.join(FORMATS)}; got '{value}'")
+    return [f for f in FORMATS if f in chosen]
+
+
+@main.command("render")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("output"), show_default=True, help="Folder for the documents (mirrors plans/).")
+@click.option("--format", "fmt", default="docx,html,pdf", show_default=True,
+              help="Comma-separated formats to render.")
+@click.option("--pdf-a", is_flag=True, help="Make PDF/A-3b with the source YAML attached.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not show progress.")
+def render_cmd(paths: tuple[Path, ...], out_dir: Path, fmt: str, pdf_a: bool, quiet: bool) -> None:
+    """Render plans (default: plans/) into DOCX, HTML and PDF under the output folder.
+
+    Invalid plans are not rendered: their errors are shown and the exit status is 1; the other plans
+    still render. Files are written atomically, so a failed render leaves no partial document.
+    """
+    from .render import RenderedPlan, render
+
+    formats = _formats(fmt)
+    targets = list(paths) or [DEFAULT_PLANS]
+
+    def progress(i: int, n: int, done: RenderedPlan) -> None:
+        if not quiet:
+            outs = ", ".join(display_path(p) for p in done.outputs)
+            click.echo(f"[{i}/{n}] {display_path(done.source)} → {outs} ({done.seconds:.1f} s)", err=True)
+
+    result = render(targets, out_dir, formats, pdf_a=pdf_a, progress=progress)
+    if result.validation.diagnostics.items:
+        print_diagnostics(result.validation, "text", strict=False)
+    for source, message in result.failed:
+        click.echo(f"{source}: error: {message}", err=True)
+    n_bad = len(result.validation.invalid) + len(result.failed)
+    click.echo(f"rendered {len(result.rendered)} plan(s) into {display_path(out_dir)}"
+               + (f"; {n_bad} plan(s) not rendered" if n_bad else ""), err=True)
+    if not result.ok:
+        sys.exit(EXIT_INVALID)
+
+
 @main.command("schema")
 @click.argument("kind", type=click.Choice(["plan", "organisation"]), default="plan")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
@@ -98,7 +144,7 @@ def schema_cmd(kind: str, output: Path | None) -> None:
 def _register_review_commands() -> None:
     """fmt, diff, new and the git helpers live in cli_review (issue 5); their heavy imports stay lazy."""
     try:
-        from .cli_review import register
+        from .cli_review import register  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # pragma: no cover - before that module exists
         return
     register(main)

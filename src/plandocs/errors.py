@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import click
@@ -20,7 +20,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is: errors always fail, warnings fail only with ``--strict``."""
 
     ERROR = "error"

@@ -10,9 +10,9 @@ formatted.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import MISSING, dataclass, field
-from enum import Enum
 import typing
+from dataclasses import MISSING, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .errors import Loc
@@ -64,7 +64,7 @@ class IdList(tuple[str, ...]):
 # --------------------------------------------------------------------------- enums
 
 
-class NameStyle(str, Enum):
+class NameStyle(StrEnum):
     """How people's names are printed in stamps and signatures."""
 
     INITIALS_SURNAME = "initials-surname"
@@ -75,7 +75,7 @@ class NameStyle(str, Enum):
     """``Лариса ЖЕЛІЗНЯК`` (ДСТУ 4163:2020); needs ``given_name`` for every person."""
 
 
-class PlanKind(str, Enum):
+class PlanKind(StrEnum):
     """The document form; it decides the default columns, breakdown and template."""
 
     QUARTERLY_PLAN = "quarterly-plan"
@@ -88,7 +88,7 @@ class PlanKind(str, Enum):
     """Міська програма with funding per year and source (seed 004)."""
 
 
-class Breakdown(str, Enum):
+class Breakdown(StrEnum):
     """The period columns of planned values."""
 
     SINGLE = "single"
@@ -103,7 +103,7 @@ class Breakdown(str, Enum):
     """No value columns (indicators only)."""
 
 
-class Column(str, Enum):
+class Column(StrEnum):
     """Columns of the measures table, in the order they may appear."""
 
     NUMBER = "number"
@@ -126,7 +126,7 @@ class Column(str, Enum):
     """Funding per year and source (see ``funding``)."""
 
 
-class Numbering(str, Enum):
+class Numbering(StrEnum):
     """What the № column counts."""
 
     TASKS_IN_PLAN = "tasks-in-plan"
@@ -141,7 +141,7 @@ class Numbering(str, Enum):
     """Only priorities are numbered, with their label (seed 004)."""
 
 
-class SectionInsert(str, Enum):
+class SectionInsert(StrEnum):
     """Generated content placed at the end of a prose section."""
 
     GOALS = "goals"
@@ -182,6 +182,16 @@ class Executor(Record):
 
 
 @dataclass(kw_only=True)
+class Margins(Record):
+    """Page margins in millimetres (ДСТУ 4163:2020: left 30, right 10, top and bottom 20)."""
+
+    top: int = doc("Top margin, mm.", 20)
+    right: int = doc("Right margin, mm.", 10)
+    bottom: int = doc("Bottom margin, mm.", 20)
+    left: int = doc("Left margin, mm.", 30)
+
+
+@dataclass(kw_only=True)
 class Organisation(Record):
     name: OrganisationName = doc("Full name of the organisation in two cases.")
     short_name: str | None = doc("Short name, e.g. «Калуський МЦ».", None)
@@ -191,6 +201,11 @@ class Organisation(Record):
     head: str | None = doc("Id of the head of the organisation among ``people``.", None)
     people: list[Person] = doc("People who approve, sign and acknowledge documents.", list)
     executors: list[Executor] = doc("Departments, bureaus and officials that plans name as executors.", list)
+    margins: Margins = doc("Page margins of this organisation's documents.", Margins)
+    font_size: int = doc("Body font size in points (12–14).", 12)
+    templates: str | None = doc(
+        "Folder with the organisation's own templates (<kind>.html, <kind>.docx), relative to this file; "
+        "templates it does not provide come from plandocs.", None)
 
 
 # --------------------------------------------------------------------------- stamps and signatures
@@ -338,6 +353,8 @@ class Plan(Record):
     sections: list[Section] = doc("Prose chapters; one of them may insert the table.", list)
     columns: list[Column] | None = doc("Columns of the table; defaults by kind.", None)
     headers: dict[Column, str] = doc("Header texts that differ from the defaults, by column.", dict)
+    column_numbers: bool = doc("Print a row of column numbers 1…N under the header (repeated on every page).",
+                               False)
     breakdown: Breakdown | None = doc("Value columns; defaults by kind.", None)
     funding: FundingSpec | None = doc("Funding columns (city programmes).", None)
     labels: Labels = doc("Labels and numbering of rows.", Labels)

@@ -17,7 +17,16 @@ from typing import Any
 
 from .errors import Diagnostics, Loc, did_you_mean
 from .model import IdList, Lines, Organisation, Plan, Record
-from .values import Period, Term, Value, parse_date, parse_period, parse_term_text, parse_value, term_from_dates
+from .values import (
+    Period,
+    Term,
+    Value,
+    parse_date,
+    parse_period,
+    parse_term_text,
+    parse_value,
+    term_from_dates,
+)
 from .yamlsource import Map, Node, Scalar, Seq
 
 _INVALID: Any = object()
@@ -29,12 +38,12 @@ _KIND_NAMES = {Map: "a mapping", Seq: "a list", Scalar: "a single value"}
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
+def _hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
 @cache
-def record_fields(cls: type) -> dict[str, Any]:
+def record_fields(cls: Any) -> dict[str, Any]:
     """User-visible fields of a record (excluding positions), in canonical order."""
     base = {f.name for f in fields(Record)}
     out = {f.name: f for f in fields(cls) if f.name not in base}
@@ -182,8 +191,9 @@ class _Converter:
     def record(self, node: Node, cls: type[Record], path: str) -> Any:
         if not isinstance(node, Map):
             return self.wrong_kind(node, cls, path)
-        flds = record_fields(cls)
-        hints = _hints(cls)
+        key_cls: Any = cls  # classes hash fine; mypy sees the dataclass instances' __hash__ = None
+        flds = record_fields(key_cls)
+        hints = _hints(key_cls)
         values: dict[str, Any] = {}
         locs: dict[str, Loc] = {}
         for key, val in node.items:

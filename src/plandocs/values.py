@@ -11,7 +11,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 MONTHS_NOMINATIVE = (
     "січень", "лютий", "березень", "квітень", "травень", "червень",
@@ -36,7 +36,7 @@ def roman(n: int) -> str:
     return "X" * tens + (ROMAN[rest - 1] if rest else "")
 
 
-class ValueKind(str, Enum):
+class ValueKind(StrEnum):
     NUMBER = "number"
     """A whole or decimal number: ``1``, ``500``, ``24,4``."""
     PERCENT = "percent"
@@ -110,7 +110,7 @@ def parse_value(text: str) -> Value:
     return Value(t, ValueKind.TEXT)
 
 
-class PeriodKind(str, Enum):
+class PeriodKind(StrEnum):
     QUARTER = "quarter"
     YEAR = "year"
     YEARS = "years"

@@ -11,6 +11,7 @@ and nesting deeper than :data:`MAX_DEPTH`.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _decode(path: str, data: bytes, diags: Diagnostics) -> str | None:
         return None
 
 
-def _loc(path: str, mark: yaml.Mark | None) -> Loc:
+def _loc(path: str, mark: typing.Any) -> Loc:
     if mark is None:
         return Loc(path)
     return Loc(path, mark.line + 1, mark.column + 1)

@@ -1,0 +1,108 @@
+"""Stage 4, render: validated plans → document views → DOCX, HTML and PDF bytes → output files.
+
+:func:`render` is the one public entry point used by ``plandocs render``.  Every format of a plan is
+rendered in memory first; only when all of them succeeded are the files written, so an error never leaves
+a partial document set.  Invalid plans are skipped (their diagnostics are in the result) and the others
+still render.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PlandocsError
+from .templating import find_template, resolve_org_templates, template_dirs
+from .validate import LoadedPlan, ValidationResult, display_path, validate
+from .view import DocumentView, build_view
+from .write import safe_target, write_outputs
+
+FORMATS = ("docx", "html", "pdf")
+
+
+@dataclass
+class RenderedPlan:
+    source: Path
+    outputs: list[Path]
+    seconds: float
+
+
+@dataclass
+class RenderResult:
+    validation: ValidationResult
+    rendered: list[RenderedPlan] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(plan file, error message) of plans that validated but could not be rendered."""
+
+    @property
+    def ok(self) -> bool:
+        return self.validation.ok and not self.failed
+
+
+def output_relpath(plan: Path, roots: Sequence[Path]) -> Path:
+    """Where a plan's documents go inside the output folder, mirroring its place under ``plans/``."""
+    resolved = plan.resolve()
+    for root in roots:
+        r = root.resolve()
+        if r.is_dir() and r in resolved.parents:
+            return resolved.relative_to(r).with_suffix("")
+    for parent in resolved.parents:
+        if parent.name == "plans":
+            return resolved.relative_to(parent).with_suffix("")
+    return Path(resolved.stem)
+
+
+def project_root(path: Path) -> Path:
+    """The folder that holds ``plans/`` (or the git checkout) above ``path``; templates must stay inside."""
+    resolved = path.resolve()
+    for parent in resolved.parents:
+        if parent.name == "plans" or (parent / ".git").exists():
+            return parent.parent if parent.name == "plans" else parent
+    return resolved.parent
+
+
+def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool) -> dict[str, bytes]:
+    """All requested formats of one plan, in memory."""
+    org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
+                                          project_root(lp.organisation_path))
+    dirs = template_dirs(org_templates)
+    out: dict[str, bytes] = {}
+    if "html" in formats:
+        from .render_html import render_html
+        out["html"] = render_html(view, dirs).encode("utf-8")
+    if "pdf" in formats:
+        from .render_html import render_html
+        from .render_pdf import render_pdf
+        paged = render_html(view, dirs, paged=True)
+        out["pdf"] = render_pdf(paged, dirs[-1], view.date, attachments=[lp.path] if pdf_a else None,
+                                pdf_a=pdf_a)
+    if "docx" in formats:
+        from .render_docx import render_docx
+        out["docx"] = render_docx(view, find_template(dirs, f"{view.kind}.docx"))
+    return out
+
+
+def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, *, pdf_a: bool = False,
+           progress: Callable[[int, int, RenderedPlan], None] | None = None) -> RenderResult:
+    """Validate ``paths`` and render every valid plan into ``out_dir``."""
+    result = RenderResult(validate(list(paths)))
+    plans = result.validation.plans
+    for i, lp in enumerate(plans, start=1):
+        started = time.perf_counter()
+        rel = output_relpath(lp.path, paths)
+        try:
+            for fmt in formats:
+                safe_target(out_dir, rel.with_suffix(f".{fmt}"))
+            view = build_view(lp.plan, lp.organisation)
+            docs = render_documents(lp, view, formats, pdf_a)
+            written = write_outputs({rel.with_suffix(f".{fmt}"): docs[fmt] for fmt in formats}, out_dir)
+        except PlandocsError as exc:
+            result.failed.append((display_path(lp.path), exc.format_message()))
+            continue
+        done = RenderedPlan(lp.path, written, time.perf_counter() - started)
+        result.rendered.append(done)
+        if progress is not None:
+            progress(i, len(plans), done)
+    return result
