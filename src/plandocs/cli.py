@@ -6,7 +6,6 @@ Heavy libraries (docxtpl, WeasyPrint) are imported only inside the commands that
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -34,6 +33,8 @@ def format_diagnostic(d: Diagnostic, lines: list[str], color: bool = False) -> s
 def print_diagnostics(result: ValidationResult, fmt: str, strict: bool) -> None:
     diags = result.diagnostics.sorted()
     if fmt == "json":
+        import json
+
         click.echo(json.dumps({
             "files": result.files,
             "valid": _passes(result, strict),
@@ -131,6 +132,8 @@ def render_cmd(paths: tuple[Path, ...], out_dir: Path, fmt: str, pdf_a: bool, qu
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 def schema_cmd(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of plan or organisation files, for editors' YAML language servers."""
+    import json
+
     from .model import Organisation, Plan
     from .schema import json_schema
 

@@ -93,9 +93,15 @@ def _texts_of(value: Any, rec: Record, key: str) -> Iterator[tuple[str, str, Loc
         return
 
 
+def _has_mixed_word(line: str) -> bool:
+    return bool(_LAT_RE.search(line) and _CYR_RE.search(line) and next(mixed_script_words(line), None))
+
+
 def check_mixed_script(root: Record, lines: Sequence[str], diags: Diagnostics) -> None:
+    if not any(_has_mixed_word(line) for line in lines if not line.lstrip().startswith("#")):
+        return  # the usual case: one regex pass over the source instead of a walk over every text
     for text, path, loc in _texts(root):
-        if not text.isascii():
+        if _LAT_RE.search(text) and _CYR_RE.search(text):
             for _, word, fixed in mixed_script_words(text):
                 diags.add(
                     "mixed-script",
