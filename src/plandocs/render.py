@@ -44,13 +44,13 @@ class RenderResult:
 def output_relpath(plan: Path, roots: Sequence[Path]) -> Path:
     """Where a plan's documents go inside the output folder, mirroring its place under ``plans/``."""
     resolved = plan.resolve()
+    for parent in resolved.parents:
+        if parent.name == "plans":
+            return resolved.relative_to(parent).with_suffix("")
     for root in roots:
         r = root.resolve()
         if r.is_dir() and r in resolved.parents:
             return resolved.relative_to(r).with_suffix("")
-    for parent in resolved.parents:
-        if parent.name == "plans":
-            return resolved.relative_to(parent).with_suffix("")
     return Path(resolved.stem)
 
 

@@ -26,7 +26,21 @@ def render_html(view: DocumentView, dirs: list[Path], *, paged: bool = False) ->
     try:
         return env.get_template(name).render(doc=view, paged=paged)
     except TemplateError as exc:
-        where = getattr(exc, "filename", None) or name
-        line = getattr(exc, "lineno", None)
-        loc = f"{where}:{line}" if line else str(where)
-        raise TemplateFailure(f"{loc}: template error: {exc.message or exc}") from exc
+        raise TemplateFailure(f"{template_location(exc, name)}: template error: {exc.message or exc}") from exc
+
+
+def template_location(exc: BaseException, default: str) -> str:
+    """``file:line`` of a template error: syntax errors carry it, runtime errors only in the traceback
+    (Jinja rewrites it so that template frames show the template's file and line)."""
+    filename = getattr(exc, "filename", None)
+    lineno = getattr(exc, "lineno", None)
+    if filename and lineno:
+        return f"{filename}:{lineno}"
+    tb = exc.__traceback__
+    where = None
+    while tb is not None:
+        fname = tb.tb_frame.f_code.co_filename
+        if fname.endswith((".html", ".xml", ".docx")):
+            where = f"{fname}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where or default

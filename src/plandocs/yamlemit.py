@@ -29,14 +29,14 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import yaml
 
 from .model import Column, IdList, Lines, Measure, Plan, Priority, Record, Task
 from .schema import record_fields
-from .values import Period, Term, Value, parse_decimal
+from .values import Term, Value, parse_decimal
 from .yamlsource import Map, Node, Scalar, Seq
 
 INDENT = 2
@@ -56,7 +56,7 @@ Pos = tuple[int, int]
 """A node's (line, column), 1-based, as in :class:`plandocs.errors.Loc`."""
 
 
-class ScalarKind(str, Enum):
+class ScalarKind(StrEnum):
     """What a scalar means, which decides when it may stay plain."""
 
     TEXT = "text"
@@ -75,24 +75,27 @@ class ScalarKind(str, Enum):
 
 @functools.lru_cache(maxsize=8192)
 def _parses_back(text: str, flow: bool) -> bool:
-    """Whether ``text`` written plain is read back as the same plain scalar."""
-    doc = f"[{text}]\n" if flow else f"k: {text}\n"
-    try:
-        events = list(yaml.parse(doc, Loader=_Loader))
-    except yaml.YAMLError:
-        return False
-    scalars = [e for e in events if isinstance(e, yaml.ScalarEvent)]
-    expected = 1 if flow else 2
-    nodes = [e for e in events if isinstance(e, (yaml.ScalarEvent, yaml.CollectionStartEvent))]
-    return (len(scalars) == expected and len(nodes) == expected + (1 if flow else 1) - (0 if flow else 1)
-            and scalars[-1].value == text and scalars[-1].style is None)
+    """Whether ``text`` written plain (as a mapping value, or inside flow collections) reads back the same."""
+    docs = (f"[{text}]\n", f"{{k: {text}}}\n") if flow else (f"k: {text}\n",)
+    for doc in docs:
+        try:
+            events = list(yaml.parse(doc, Loader=_Loader))
+        except yaml.YAMLError:
+            return False
+        scalars = [e for e in events if isinstance(e, yaml.ScalarEvent)]
+        collections = [e for e in events if isinstance(e, yaml.CollectionStartEvent)]
+        if len(collections) != 1 or not scalars or scalars[-1].value != text or scalars[-1].style:
+            return False
+        if len(scalars) != (1 if doc.startswith("[") else 2):
+            return False
+    return True
 
 
 def _implicit_type(text: str) -> str:
     """The type a YAML 1.1 (or 1.2) reader other than ours gives ``text`` written plain."""
     if _YAML11_EXTRA_RE.match(text):
         return "other"
-    tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     return str(tag).rsplit(":", 1)[-1]
 
 
@@ -132,7 +135,7 @@ def scalar_style(text: str, kind: ScalarKind = ScalarKind.TEXT, flow: bool = Fal
     a boolean, null, number or date -- unless that is what the value is (a planned value ``1``, a date).
     """
     if kind is ScalarKind.ID or not text or text != text.strip() or _UNSAFE_CHAR_RE.search(text) \
-            or "\t" in text or not _parses_back(text, flow):
+            or "\t" in text or not _parses_back(text, False) or (flow and not _parses_back(text, True)):
         return "double"
     implicit = _implicit_type(text)
     if implicit == "str":
@@ -186,13 +189,9 @@ def node_positions(root: Node) -> list[Pos]:
     return out
 
 
-def _split_lines(text: str) -> list[str]:
-    return _BREAK_RE.split(text)
-
-
 def collect_trivia(text: str, root: Node) -> Trivia:
     """Find the comments and blank lines of ``text`` and attach them to the nodes of ``root``."""
-    lines = _split_lines(text)
+    lines = _BREAK_RE.split(text)
     covered: dict[int, list[tuple[int, int]]] = {}
     """0-based line → column intervals [start, end) covered by tokens."""
     for tok in yaml.scan(text, Loader=_Loader):
@@ -208,95 +207,39 @@ def collect_trivia(text: str, root: Node) -> Trivia:
             covered.setdefault(e.line, []).append((0, e.column))
 
     positions = sorted(set(node_positions(root)))
+    first_on_line: dict[int, Pos] = {}
+    for pos in positions:
+        first_on_line.setdefault(pos[0], pos)
     trivia = Trivia()
-    first = positions[0] if positions else (1 << 30, 0)
     pending: list[str] = []
+    seen_node = False
     for i, line in enumerate(lines):
-        spans = covered.get(i, [])
         lineno = i + 1
+        start = first_on_line.get(lineno)
+        if start is not None:
+            if pending:
+                if seen_node:
+                    trivia.before.setdefault(start, []).extend(pending)
+                else:
+                    trivia.header.extend(pending)
+                pending = []
+            seen_node = True
+        spans = covered.get(i, [])
         if not line.strip():
-            if not spans or all(end <= 0 for _, end in spans):
+            if not spans:
                 pending.append("")
             continue
         col = _comment_column(line, spans)
         if col is None:
             continue
         comment = line[col:].rstrip()
-        own_line = not line[:col].strip()
-        pos = (lineno, col + 1)
-        if own_line:
+        if not line[:col].strip():
             pending.append(comment)
-            idx = bisect.bisect_right(positions, pos)
-            if idx >= len(positions):
-                continue  # flushed as footer
-            target = positions[idx]
-            if target <= first and lineno < first[0]:
-                trivia.header.extend(pending)
-            else:
-                trivia.before.setdefault(target, []).extend(pending)
-            pending = []
-        else:
-            idx = bisect.bisect_left(positions, pos) - 1
-            target = positions[max(idx, 0)]
-            if pending:  # blank lines before a line that holds only the end of a node
-                pending = [p for p in pending if p]
-            trivia.after.setdefault(target, []).append(comment)
-        if own_line:
             continue
-    # blank lines between the last own-line comment and its node were appended to `pending` after the
-    # comment was attached; re-attach them to the node that follows
-    trivia.footer = [p for p in pending if p]
-    _attach_blank_lines(lines, covered, positions, trivia)
+        idx = bisect.bisect_left(positions, (lineno, col + 1)) - 1
+        trivia.after.setdefault(positions[max(idx, 0)], []).append(comment)
+    trivia.footer = [c for c in pending if c]
     return trivia
-
-
-def _attach_blank_lines(lines: list[str], covered: dict[int, list[tuple[int, int]]], positions: list[Pos],
-                        trivia: Trivia) -> None:
-    """Blank lines become ``""`` entries before the next node (runs collapse to one)."""
-    first_line = positions[0][0] if positions else 1 << 30
-    for pos_list in trivia.before.values():
-        pos_list[:] = [c for c in pos_list if c]
-    trivia.header = [c for c in trivia.header if c]
-    comment_lines: dict[int, Pos] = {}
-    for i, line in enumerate(lines):
-        if line.strip() and line.strip().startswith("#") and not covered.get(i):
-            comment_lines[i + 1] = (i + 1, 0)
-    blank_before: set[Pos] = set()
-    header_blank = False
-    for i, line in enumerate(lines):
-        lineno = i + 1
-        if line.strip() or covered.get(i):
-            continue
-        idx = bisect.bisect_right(positions, (lineno, 1 << 30))
-        if idx >= len(positions):
-            continue
-        target = positions[idx]
-        if lineno < first_line:
-            if trivia.header:
-                header_blank = True
-            continue
-        # the blank line stands before the comments attached to `target` that come after it, or before
-        # the node itself; record it at its place among the comments
-        blank_before.add(target)
-        comments = trivia.before.setdefault(target, [])
-        # count the attached comments that lie below the blank line
-        below = sum(1 for ln in comment_lines if lineno < ln < target[0]
-                    and _comment_attached_to(ln, positions) == target)
-        at = len(comments) - below
-        if at > 0 and comments[at - 1] == "":
-            continue
-        if at == 0 and comments and comments[0] == "" and below == len(comments):
-            continue
-        comments.insert(at, "")
-    if header_blank:
-        trivia.header.append("")
-    for key in [k for k, v in trivia.before.items() if not v]:
-        del trivia.before[key]
-
-
-def _comment_attached_to(lineno: int, positions: list[Pos]) -> Pos | None:
-    idx = bisect.bisect_right(positions, (lineno, 1 << 30))
-    return positions[idx] if idx < len(positions) else None
 
 
 def _comment_column(line: str, spans: list[tuple[int, int]]) -> int | None:
@@ -401,8 +344,8 @@ class _Emitter:
             else:
                 self.out.append(" " * indent + c)
 
-    def eol(self, nodes: list[Node]) -> str:
-        comments = [c for n in nodes for c in self.take_after(n)]
+    def eol(self, nodes: list[Node], extra: list[str] | None = None) -> str:
+        comments = [c for n in nodes for c in self.take_after(n)] + (extra or [])
         return ("  " + " ".join(comments)) if comments else ""
 
     # ----- dispatch
@@ -417,9 +360,7 @@ class _Emitter:
         if isinstance(node, Map):
             if not node.items:
                 return False
-            if key == "values" and self.flow_values_ok(node):
-                return False
-            return True
+            return not (key == "values" and self.flow_values_ok(node))
         return True  # pragma: no cover
 
     def flow_values_ok(self, node: Map) -> bool:
@@ -512,14 +453,12 @@ class _Emitter:
     # ----- block emission
 
     def mapping(self, node: Map, tp: Any, indent: int, lead: str | None = None) -> None:
-        self.put_comments(self.take_before(node), indent - (INDENT if lead else 0))
-        stray = self.take_after(node)
         base, _ = _unwrap(tp)
         for i, (k, v, vt, quote) in enumerate(self.ordered_items(node, base)):
             is_lead = lead is not None and i == 0
             prefix = lead if is_lead and lead is not None else " " * indent
             block = self.is_block(v, vt, k.value)
-            nodes_on_line = [k] if block and not isinstance(v, Scalar) else [k, *self.subtree(v)]
+            nodes_on_line: list[Node] = [k] if block and not isinstance(v, Scalar) else [k, *self.subtree(v)]
             before = [c for n in nodes_on_line for c in self.take_before(n)]
             self.put_comments(before, indent - (INDENT if is_lead else 0))
             key = self.key_text(k.value)
@@ -529,16 +468,12 @@ class _Emitter:
             if isinstance(v, Scalar):
                 self.literal(f"{prefix}{key}: ", v, indent + INDENT, nodes_on_line)
             elif isinstance(v, Seq):
-                self.out.append(f"{prefix}{key}:{self.eol([k, *stray])}")
-                stray = []
+                self.out.append(f"{prefix}{key}:{self.eol([k])}")
                 self.sequence(v, _unwrap(vt)[0], indent + INDENT)
             else:
                 assert isinstance(v, Map)
-                self.out.append(f"{prefix}{key}:{self.eol([k, *stray])}")
-                stray = []
+                self.out.append(f"{prefix}{key}:{self.eol([k])}")
                 self.mapping(v, vt, indent + INDENT)
-        if stray:
-            self.put_comments(stray, indent)
 
     def sequence(self, node: Seq, tp: Any, indent: int) -> None:
         self.put_comments(self.take_before(node), indent)
