@@ -128,16 +128,17 @@ def render_cmd(paths: tuple[Path, ...], out_dir: Path, fmt: str, pdf_a: bool, qu
 
 
 @main.command("schema")
-@click.argument("kind", type=click.Choice(["plan", "organisation"]), default="plan")
+@click.argument("kind", type=click.Choice(["plan", "organisation", "report", "region"]), default="plan")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 def schema_cmd(kind: str, output: Path | None) -> None:
-    """Print the JSON Schema of plan or organisation files, for editors' YAML language servers."""
+    """Print the JSON Schema of plan, organisation, report or region files, for editors' YAML language servers."""
     import json
 
-    from .model import Organisation, Plan
+    from .model import Organisation, Plan, Region, Report
     from .schema import json_schema
 
-    text = json.dumps(json_schema(Plan if kind == "plan" else Organisation), ensure_ascii=False, indent=2)
+    cls = {"plan": Plan, "organisation": Organisation, "report": Report, "region": Region}[kind]
+    text = json.dumps(json_schema(cls), ensure_ascii=False, indent=2)
     if output is None:
         click.echo(text)
     else:

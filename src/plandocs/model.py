@@ -464,3 +464,51 @@ def all_measures(plan: Plan) -> list[tuple[Priority, Task | None, Measure]]:
             for m in t.measures:
                 out.append((p, t, m))
     return out
+
+
+# --------------------------------------------------------------------------- execution reports
+
+
+class FactStatus(StrEnum):
+    """Why a measure has no fact in a report."""
+
+    NOT_DUE = "not-due"
+    """The measure was not due in the reported period."""
+    CANCELLED = "cancelled"
+    """The measure was cancelled; the note says by what decision."""
+
+
+@dataclass(kw_only=True)
+class FactRow(Record):
+    fact: Value | None = doc("What was done: a number, text or a compound count like «4/4».", None)
+    status: FactStatus | None = doc("not-due or cancelled instead of a fact (a note is required).", None)
+    note: str | None = doc("Explanation, required where the plan was missed (Примітка).", None)
+
+
+@dataclass(kw_only=True)
+class Fact(FactRow):
+    """The fact of one measure; a bare value is shorthand for ``{fact: value}``."""
+
+    rows: dict[str, Value | FactRow] = doc(
+        "Facts per executor row, keyed by the row's executor id (ids joined with '+' for a row with several).",
+        dict)
+
+
+@dataclass(kw_only=True)
+class Report(Record):
+    plan: str = doc("Path of the approved plan, relative to this file; planned values come from it.")
+    period: Period = doc("Reported period: a quarter of the plan's year («2021-Q2») or the plan's period.")
+    title: Lines | None = doc("Title lines; default: «Звіт про виконання плану … у II кварталі».", None)
+    facts: dict[str, Value | Fact] = doc("Facts by measure id: a value, or a mapping with fact, note, status, "
+                                         "rows.", dict)
+    signatures: list[Signatory] = doc("Signatures under the report.", list)
+    acknowledgements: list[Signatory] = doc("Acknowledgements (Ознайомлений) with dates.", list)
+
+
+@dataclass(kw_only=True)
+class Region(Record):
+    """A region whose organisations report for the same periods (for regional summaries)."""
+
+    name: str = doc("Name of the region as printed, e.g. «Житомирська область».")
+    organisations: list[str] = doc("Folders of the organisations (relative to this file), in print order.")
+    title: Lines | None = doc("Title lines of the summary; a default names the region and period.", None)

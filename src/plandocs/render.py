@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlandocsError
+from .model import Report
+from .report_view import build_report_view
 from .templating import find_template, resolve_org_templates, template_dirs
 from .validate import LoadedPlan, ValidationResult, display_path, validate
 from .view import DocumentView, build_view
@@ -46,12 +48,21 @@ def output_relpath(plan: Path, roots: Sequence[Path]) -> Path:
     resolved = plan.resolve()
     for parent in resolved.parents:
         if parent.name == "plans":
-            return resolved.relative_to(parent).with_suffix("")
+            return _strip_yaml(resolved.relative_to(parent))
     for root in roots:
         r = root.resolve()
         if r.is_dir() and r in resolved.parents:
-            return resolved.relative_to(r).with_suffix("")
-    return Path(resolved.stem)
+            return _strip_yaml(resolved.relative_to(r))
+    return _strip_yaml(Path(resolved.name))
+
+
+def _strip_yaml(rel: Path) -> Path:
+    """``odesa/2021-q2.report.yaml`` → ``odesa/2021-q2.report`` (later ``.pdf`` etc. is appended)."""
+    return rel.with_suffix("") if rel.suffix in (".yaml", ".yml") else rel
+
+
+def output_file(rel: Path, fmt: str) -> Path:
+    return rel.parent / f"{rel.name}.{fmt}"
 
 
 def project_root(path: Path) -> Path:
@@ -63,11 +74,13 @@ def project_root(path: Path) -> Path:
     return resolved.parent
 
 
-def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool) -> dict[str, bytes]:
-    """All requested formats of one plan, in memory."""
+def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool,
+                     source: Path | None = None) -> dict[str, bytes]:
+    """All requested formats of one document (a plan, or a report of ``lp``), in memory."""
     org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
                                           project_root(lp.organisation_path))
     dirs = template_dirs(org_templates)
+    attached = [source or lp.path] if pdf_a else None
     out: dict[str, bytes] = {}
     if "html" in formats:
         from .render_html import render_html
@@ -76,8 +89,7 @@ def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str],
         from .render_html import render_html
         from .render_pdf import render_pdf
         paged = render_html(view, dirs, paged=True)
-        out["pdf"] = render_pdf(paged, dirs[-1], view.date, attachments=[lp.path] if pdf_a else None,
-                                pdf_a=pdf_a)
+        out["pdf"] = render_pdf(paged, dirs[-1], view.date, attachments=attached, pdf_a=pdf_a)
     if "docx" in formats:
         from .render_docx import render_docx
         out["docx"] = render_docx(view, find_template(dirs, f"{view.kind}.docx"))
@@ -88,21 +100,23 @@ def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMAT
            progress: Callable[[int, int, RenderedPlan], None] | None = None) -> RenderResult:
     """Validate ``paths`` and render every valid plan into ``out_dir``."""
     result = RenderResult(validate(list(paths)))
-    plans = result.validation.plans
-    for i, lp in enumerate(plans, start=1):
+    jobs: list[tuple[Path, LoadedPlan, Report | None]] = [(lp.path, lp, None) for lp in result.validation.plans]
+    jobs += [(lr.path, lr.plan, lr.report) for lr in result.validation.reports]
+    for i, (source, lp, report) in enumerate(jobs, start=1):
         started = time.perf_counter()
-        rel = output_relpath(lp.path, paths)
+        rel = output_relpath(source, paths)
         try:
             for fmt in formats:
-                safe_target(out_dir, rel.with_suffix(f".{fmt}"))
-            view = build_view(lp.plan, lp.organisation)
-            docs = render_documents(lp, view, formats, pdf_a)
-            written = write_outputs({rel.with_suffix(f".{fmt}"): docs[fmt] for fmt in formats}, out_dir)
+                safe_target(out_dir, output_file(rel, fmt))
+            view = build_view(lp.plan, lp.organisation) if report is None \
+                else build_report_view(report, lp.plan, lp.organisation)
+            docs = render_documents(lp, view, formats, pdf_a, source)
+            written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in formats}, out_dir)
         except PlandocsError as exc:
-            result.failed.append((display_path(lp.path), exc.format_message()))
+            result.failed.append((display_path(source), exc.format_message()))
             continue
-        done = RenderedPlan(lp.path, written, time.perf_counter() - started)
+        done = RenderedPlan(source, written, time.perf_counter() - started)
         result.rendered.append(done)
         if progress is not None:
-            progress(i, len(plans), done)
+            progress(i, len(jobs), done)
     return result

@@ -96,9 +96,10 @@ class _Converter:
                 return None
             if len(args) == 1:
                 return self.convert(node, args[0], path)
-            # str | Record: a scalar is the id, a mapping the record
-            record = next(a for a in args if isinstance(a, type) and is_dataclass(a))
-            return self.convert(node, str if isinstance(node, Scalar) else record, path)
+            # Scalar | Record (a person id or a person, a value or a fact): a mapping is the record
+            record = next(a for a in args if isinstance(a, type) and issubclass(a, Record))
+            scalar = next(a for a in args if a is not record)
+            return self.convert(node, record if isinstance(node, Map) else scalar, path)
         if isinstance(tp, type) and issubclass(tp, Record):
             return self.record(node, tp, path)
         if origin is list:

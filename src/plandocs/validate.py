@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostics, Loc, UsageError
-from .model import Organisation, Plan
+from .model import Organisation, Plan, Report
+from .report import check_report
 from .rules import check_organisation, check_plan
 from .schema import to_record
 from .yamlsource import Source, load_source
 
 ORGANISATION_FILE = "organisation.yaml"
 REPORT_SUFFIX = ".report.yaml"
+REGION_SUFFIX = ".region.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -31,6 +33,15 @@ class LoadedPlan:
     organisation_path: Path
 
 
+@dataclass(frozen=True)
+class LoadedReport:
+    """A report that passed validation, with its plan."""
+
+    path: Path
+    report: Report
+    plan: LoadedPlan
+
+
 @dataclass
 class ValidationResult:
     """What :func:`validate` found."""
@@ -40,6 +51,8 @@ class ValidationResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     plans: list[LoadedPlan] = field(default_factory=list)
     """Plans without errors."""
+    reports: list[LoadedReport] = field(default_factory=list)
+    """Reports without errors (their plans are valid too)."""
     invalid: list[str] = field(default_factory=list)
     """Plan files with errors (their own or their organisation's)."""
     lines: dict[str, list[str]] = field(default_factory=dict)
@@ -89,6 +102,7 @@ class _Validator:
     def __init__(self) -> None:
         self.result = ValidationResult()
         self.orgs: dict[Path, tuple[Organisation | None, int]] = {}
+        self.plans: dict[Path, LoadedPlan | None] = {}
 
     def source(self, path: Path) -> Source:
         name = display_path(path)
@@ -113,7 +127,36 @@ class _Validator:
         self.orgs[key] = (org, len(diags.errors) - before)
         return org
 
-    def plan(self, path: Path) -> None:
+    def plan(self, path: Path) -> LoadedPlan | None:
+        key = path.resolve()
+        if key not in self.plans:
+            self.plans[key] = self._plan(path)
+        return self.plans[key]
+
+    def report(self, path: Path) -> None:
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        report = to_record(src.root, Report, diags) if src.root is not None else None
+        loaded: LoadedPlan | None = None
+        if report is not None:
+            plan_path = path.parent / report.plan
+            if not plan_path.is_file():
+                diags.add("plan-missing", f"plan file '{display_path(plan_path)}' not found; 'plan' names the "
+                          "approved plan, relative to the report", report.loc_of("plan"), "plan")
+            else:
+                loaded = self.plan(plan_path)
+                if loaded is None:
+                    diags.add("plan-missing", f"the plan '{display_path(plan_path)}' has errors; the report "
+                              "can be checked once they are fixed", report.loc_of("plan"), "plan")
+                else:
+                    check_report(report, loaded.plan, src.lines, diags)
+        if report is None or loaded is None or len(diags.errors) > before:
+            self.result.invalid.append(src.path)
+        else:
+            self.result.reports.append(LoadedReport(path, report, loaded))
+
+    def _plan(self, path: Path) -> LoadedPlan | None:
         diags = self.result.diagnostics
         before = len(diags.errors)
         src = self.source(path)
@@ -130,20 +173,24 @@ class _Validator:
             check_plan(plan, org, src.lines, diags)
         if plan is None or org is None or len(diags.errors) > before:
             self.result.invalid.append(src.path)
-        else:
-            self.result.plans.append(LoadedPlan(path, plan, org, org_path))
+            return None
+        return LoadedPlan(path, plan, org, org_path)
 
 
 def validate(paths: list[Path]) -> ValidationResult:
     """Check every plan and organisation file under ``paths``; collect all problems."""
     v = _Validator()
-    for f in discover(paths):
-        if f.name.endswith(REPORT_SUFFIX):
-            continue  # execution reports are checked by the report stage
+    files = discover(paths)
+    for f in files:  # plans first, so that reports find them checked
         if is_organisation_file(f):
             v.organisation(f)
-        else:
-            v.plan(f)
+        elif not f.name.endswith(REPORT_SUFFIX) and not f.name.endswith(REGION_SUFFIX):
+            loaded = v.plan(f)
+            if loaded is not None:
+                v.result.plans.append(loaded)
+    for f in files:
+        if f.name.endswith(REPORT_SUFFIX):
+            v.report(f)
     return v.result
 
 

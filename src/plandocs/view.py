@@ -315,10 +315,20 @@ class _Builder:
             names.append(ua.quotes(e.name) + (" (за згодою)" if e.external else ""))
         return self.org.executor_separator.join(names)
 
+    def value_labels(self) -> list[str]:
+        """Sub-headers of the value columns (empty for one value column or none)."""
+        return [_key_label(k) for k in self.value_keys]
+
+    def value_weights(self) -> list[float]:
+        return [_WEIGHTS[Column.VALUES]] * len(self.value_labels())
+
     def n_value_cols(self) -> int:
-        if Column.VALUES not in self.columns or self.breakdown is Breakdown.NONE:
+        if Column.VALUES not in self.columns:
             return 0
-        return 1 if self.breakdown is Breakdown.SINGLE else len(self.value_keys)
+        labels = self.value_labels()
+        if labels:
+            return len(labels)
+        return 0 if self.breakdown is Breakdown.NONE else 1
 
     def col_count(self, c: Column) -> int:
         if c is Column.VALUES:
@@ -337,11 +347,11 @@ class _Builder:
             n = self.col_count(c)
             if n == 0:
                 continue
-            if c is Column.VALUES and self.breakdown is not Breakdown.SINGLE:
+            if c is Column.VALUES and self.value_labels():
                 rows[0].append(Cell(text, rowspan=depth - 1, colspan=n, role="head", header=True,
                                     scope="colgroup", bold=True, align="center"))
-                for k in self.value_keys:
-                    rows[depth - 1].append(Cell(_key_label(k), role="head", header=True, scope="col",
+                for label in self.value_labels():
+                    rows[depth - 1].append(Cell(label, role="head", header=True, scope="col",
                                                 bold=True, align="center"))
             elif c is Column.FUNDING:
                 unit = self.plan.funding.unit if self.plan.funding else ""
@@ -368,16 +378,17 @@ class _Builder:
         weights: list[float] = []
         for c in self.columns:
             n = self.col_count(c)
-            w = _SINGLE_VALUE_WEIGHT if c is Column.VALUES and self.breakdown is Breakdown.SINGLE \
-                else _WEIGHTS[c]
-            weights.extend([w] * n)
+            if c is Column.VALUES and self.value_labels():
+                weights.extend(self.value_weights())
+            else:
+                weights.extend([_SINGLE_VALUE_WEIGHT if c is Column.VALUES else _WEIGHTS[c]] * n)
         return weights
 
     def value_cells(self, er: EffectiveRow) -> list[Cell]:
         n = self.n_value_cols()
         if n == 0:
             return []
-        if self.breakdown is Breakdown.SINGLE:
+        if not self.value_labels():
             v = er.value
             if v is None and er.values:
                 v = er.values.get(TOTAL)
@@ -535,7 +546,12 @@ def _has_row_data(node: Priority | Task) -> bool:
 
 def build_view(plan: Plan, org: Organisation) -> DocumentView:
     """Turn a validated plan and its organisation into what the templates print."""
-    b = _Builder(plan, org)
+    return assemble(_Builder(plan, org))
+
+
+def assemble(b: _Builder) -> DocumentView:
+    """The document view of a builder (plans use :class:`_Builder`, reports a subclass)."""
+    plan, org = b.plan, b.org
     head = b.head()
     body = b.body()
     widths = b.widths()
