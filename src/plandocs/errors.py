@@ -79,6 +79,7 @@ class Diagnostics:
     """An ordered collection of diagnostics: stages add to it, the CLI reports it once."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def add(
         self,
@@ -88,10 +89,17 @@ class Diagnostics:
         path: str = "",
         severity: Severity = Severity.ERROR,
     ) -> None:
-        self.items.append(Diagnostic(rule, message, loc, path, severity))
+        """Record a problem; the same problem at the same place (e.g. inherited by rows) is kept once."""
+        self.append(Diagnostic(rule, message, loc, path, severity))
+
+    def append(self, d: Diagnostic) -> None:
+        if d not in self._seen:
+            self._seen.add(d)
+            self.items.append(d)
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
-        self.items.extend(other)
+        for d in other:
+            self.append(d)
 
     @property
     def errors(self) -> list[Diagnostic]:

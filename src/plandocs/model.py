@@ -61,6 +61,10 @@ class IdList(tuple[str, ...]):
     """One id or a list of ids."""
 
 
+class Format(str):
+    """A label format or separator: may be empty (``""`` prints nothing) or whitespace (``"\\n"``)."""
+
+
 # --------------------------------------------------------------------------- enums
 
 
@@ -197,7 +201,7 @@ class Organisation(Record):
     short_name: str | None = doc("Short name, e.g. «Калуський МЦ».", None)
     region: str | None = doc("Region (область), e.g. «Івано-Франківська область».", None)
     name_style: NameStyle = doc("How names of people are printed.", NameStyle.INITIALS_SURNAME)
-    executor_separator: str = doc("Printed between several executors of one row.", "; ")
+    executor_separator: Format = doc("Printed between several executors of one row.", Format("; "))
     head: str | None = doc("Id of the head of the organisation among ``people``.", None)
     people: list[Person] = doc("People who approve, sign and acknowledge documents.", list)
     executors: list[Executor] = doc("Departments, bureaus and officials that plans name as executors.", list)
@@ -279,10 +283,11 @@ Funding = dict[str, dict[str, Value]]
 
 @dataclass(kw_only=True)
 class Labels(Record):
-    priority: str = doc("How a priority row is labelled; {id}, {n} and {roman} are replaced.", "{id}.")
-    task: str = doc("How a task is labelled before its title, e.g. «Завдання {id}».", "{id}")
-    measure: str = doc("How a measure is labelled before its title, e.g. «Захід {id}»; empty for none.",
-                       "{id}")
+    priority: Format = doc("How a priority row is labelled; {id}, {n} and {roman} are replaced.", Format("{id}."))
+    task: Format = doc("How a task is labelled before its title, e.g. «Завдання {id}»; empty for none.",
+                       Format("{id}"))
+    measure: Format = doc("How a measure is labelled before its title, e.g. «Захід {id}»; empty for none.",
+                          Format("{id}"))
     number: Numbering = doc("What the № column counts.", Numbering.TASKS_IN_PLAN)
 
 

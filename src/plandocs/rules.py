@@ -103,11 +103,13 @@ def check_mixed_script(root: Record, lines: Sequence[str], diags: Diagnostics) -
     for text, path, loc in _texts(root):
         if _LAT_RE.search(text) and _CYR_RE.search(text):
             for _, word, fixed in mixed_script_words(text):
-                diags.add(
-                    "mixed-script",
-                    f"'{word}' mixes Latin and Cyrillic letters; did you mean '{fixed}'?",
-                    _word_loc(lines, loc, word), path,
-                )
+                if _LAT_RE.search(fixed):
+                    latin = "".join(sorted(set(_LAT_RE.findall(fixed))))
+                    fix = f"retype the Latin letters ({latin}) in Cyrillic"
+                else:
+                    fix = f"did you mean '{fixed}'?"
+                diags.add("mixed-script", f"'{word}' mixes Latin and Cyrillic letters; {fix}",
+                          _word_loc(lines, loc, word), path)
 
 
 # --------------------------------------------------------------------------- organisation
@@ -209,11 +211,13 @@ class _PlanChecker:
             self.funding(m, m.funding)
         for rec in (m, *m.rows):
             self.row_values(rec)
+        if m.term is not None:
+            self.term(m, m.term)
         for er in effective_rows(m):
             rec = er.record
             if er.executor is not None:
                 self.executor_ids(rec if rec.executor is not None else m, er.executor)
-            if rec.term is not None:
+            if rec is not m and rec.term is not None:
                 self.term(rec, rec.term)
             if er.indicator is None:
                 numeric = [v for v in ([er.value] if er.value else []) + list((er.values or {}).values())
@@ -236,12 +240,13 @@ class _PlanChecker:
             self.report("unknown-column", f"this plan has breakdown '{self.breakdown.value}', so it has no "
                         "per-period value columns; write 'value' instead of 'values'", rec, "values")
             return
-        for key in rec.values:
-            if key not in self.keys:
-                hint = _column_hint(key, self.keys)
-                self.report("unknown-column", f"unknown value column '{key}'; expected one of "
-                            f"{', '.join(self.keys)}{hint}", rec, f"values.{key}")
-        self.totals(rec, rec.values)
+        unknown = [key for key in rec.values if key not in self.keys]
+        for key in unknown:
+            hint = _column_hint(key, self.keys)
+            self.report("unknown-column", f"unknown value column '{key}'; expected one of "
+                        f"{', '.join(self.keys)}{hint}", rec, f"values.{key}")
+        if not unknown:  # a misspelt column would make the sum wrong, not the total
+            self.totals(rec, rec.values)
 
     def totals(self, rec: RowData, values: dict[str, Value]) -> None:
         parts = {k: v for k, v in values.items() if k != TOTAL and k in self.keys}

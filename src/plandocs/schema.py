@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from .errors import Diagnostics, Loc, did_you_mean
-from .model import IdList, Lines, Organisation, Plan, Record
+from .model import Format, IdList, Lines, Organisation, Plan, Record
 from .values import (
     Period,
     Term,
@@ -55,7 +55,7 @@ def record_fields(cls: Any) -> dict[str, Any]:
 
 def _describe(tp: Any) -> str:
     origin = typing.get_origin(tp)
-    if tp is str:
+    if tp in (str, Format):
         return "text"
     if tp is bool:
         return "true or false"
@@ -67,12 +67,12 @@ def _describe(tp: Any) -> str:
         return "text or a list of texts" if tp is Lines else "an id or a list of ids"
     if isinstance(tp, type) and issubclass(tp, Enum):
         return "one of " + ", ".join(repr(m.value) for m in tp)
+    if tp in (Value, Term, Period):
+        return {Value: "a value", Term: "a term", Period: "a period"}[tp]
     if origin is list:
         return "a list"
     if origin is dict or (isinstance(tp, type) and is_dataclass(tp)):
         return "a mapping"
-    if tp in (Value, Term, Period):
-        return {Value: "a value", Term: "a term", Period: "a period"}[tp]
     return "a value"
 
 
@@ -156,9 +156,11 @@ class _Converter:
             return self.fail("type", f"expected {_describe(tp)}, got nothing", node, path)
         try:
             if tp is str:
-                if not text.strip() and not node.quoted:
+                if not text.strip():
                     raise ValueError("expected text, got an empty string")
                 return text
+            if tp is Format:
+                return Format(text)
             if tp is bool:
                 if text in ("true", "false"):
                     return text == "true"
@@ -197,16 +199,17 @@ class _Converter:
         hints = _hints(key_cls)
         values: dict[str, Any] = {}
         locs: dict[str, Loc] = {}
+        misspelt: set[str] = set()
         for key, val in node.items:
             kpath = f"{path}.{key.value}" if path else key.value
             if key.value not in flds:
                 hint = did_you_mean(key.value, flds) or f"; expected one of: {', '.join(flds)}"
                 self.diags.add("unknown-key", f"unknown key '{key.value}'{hint}", key.loc, path)
+                if hint.startswith("; did you mean '"):
+                    misspelt.add(hint.split("'")[1])
                 continue
             _record_locs(locs, key.value, val)
             converted = self.convert(val, hints[key.value], kpath)
-            if key.value == "id" and isinstance(converted, str) and not converted.strip():
-                converted = self.fail("invalid-value", "an id must not be empty", val, kpath)
             if converted is not _INVALID:
                 values[key.value] = converted
         # A record with bad optional keys is still built (without them) so that the rules check the
@@ -215,7 +218,7 @@ class _Converter:
         for name, f in flds.items():
             if name not in values and f.default is MISSING and f.default_factory is MISSING:
                 ok = False
-                if name not in locs:
+                if name not in locs and name not in misspelt:
                     self.diags.add("missing-key", f"missing required key '{name}' ({f.metadata['doc']})",
                                    node.loc, path)
         if not ok:
@@ -276,6 +279,8 @@ def _json_type(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"enum": [m.value for m in tp]}
     if tp is str:
         return {"type": "string", "minLength": 1}
+    if tp is Format:
+        return {"type": "string"}
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:

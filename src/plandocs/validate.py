@@ -84,6 +84,8 @@ def discover(paths: list[Path]) -> list[Path]:
             found.append(p)
         else:
             raise UsageError(f"no such file or folder: {p}")
+    if not found:
+        raise UsageError(f"no .yaml files found in {', '.join(map(str, paths))}")
     seen: set[Path] = set()
     out = []
     for f in found:

@@ -106,11 +106,11 @@ def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -
     context = getattr(exc, "context", None)
     loc = _loc(path, mark)
     if isinstance(exc, yaml.reader.ReaderError):
-        # position is a character offset
-        pos = exc.position
+        # libyaml reports a byte offset into the UTF-8 encoding of the text
+        pos = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        diags.add("encoding", f"control character #x{exc.character:04x} is not allowed in a plan",
+        diags.add("encoding", f"control character #x{exc.character:04x} is not allowed in a YAML file",
                   Loc(path, line, col))
         return
     if mark is not None and 0 <= mark.line < len(text.splitlines()):
@@ -120,8 +120,17 @@ def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -
             diags.add("yaml-syntax", "tab character found; YAML indentation must use spaces, not tabs", loc)
             return
     msg = problem
+    context_mark = getattr(exc, "context_mark", None)
     if context:
-        msg = f"{problem} ({context})"
+        msg = f"{problem} ({context}"
+        moved = mark is not None and mark.line >= len(text.splitlines())
+        if context_mark is not None and mark is not None and context_mark.line != mark.line and not moved \
+                and "block" not in context:
+            msg += f" at line {context_mark.line + 1}, column {context_mark.column + 1}"
+        msg += ")"
+    lines = text.splitlines()
+    if mark is not None and mark.line >= len(lines) and context_mark is not None:
+        loc = _loc(path, context_mark)  # "unexpected end of stream": point where the open construct began
     diags.add("yaml-syntax", f"invalid YAML: {msg}", loc)
 
 
@@ -216,6 +225,10 @@ def load_source(path: str | Path, diags: Diagnostics) -> Source:
     """Read and parse one file; problems become diagnostics, never exceptions."""
     name = str(path)
     try:
+        if Path(path).exists() and not Path(path).is_file():
+            what = "a folder" if Path(path).is_dir() else "not a regular file"
+            diags.add("io", f"cannot read the file: it is {what}", Loc(name))
+            return Source(name, None, [])
         size = Path(path).stat().st_size
         if size > MAX_BYTES:
             diags.add("encoding", f"file is {size} bytes; plans larger than {MAX_BYTES} bytes are refused",
@@ -230,8 +243,9 @@ def load_source(path: str | Path, diags: Diagnostics) -> Source:
         return Source(name, None, [])
     lines = text.splitlines()
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
-        diags.add("empty-file", "the file is empty; a plan needs at least 'kind', 'period' and 'priorities'",
-                  Loc(name))
+        what = "an organisation needs at least 'name'" if Path(name).name == "organisation.yaml" else \
+            "a plan needs at least 'kind', 'period', 'title' and 'priorities'"
+        diags.add("empty-file", f"the file is empty; {what}", Loc(name))
         return Source(name, None, lines)
     root = parse_text(name, text, diags)
     return Source(name, root, lines)
