@@ -494,7 +494,7 @@ class FactRow(Record):
 class Fact(FactRow):
     """The fact of one measure; a bare value is shorthand for ``{fact: value}``."""
 
-    rows: dict[str, Value | FactRow] = doc(
+    rows: dict[str, Value | FactRow | None] = doc(
         "Facts per executor row, keyed by the row's executor id (ids joined with '+' for a row with several).",
         dict)
 
@@ -504,8 +504,8 @@ class Report(Record):
     plan: str = doc("Path of the approved plan, relative to this file; planned values come from it.")
     period: Period = doc("Reported period: a quarter of the plan's year («2021-Q2») or the plan's period.")
     title: Lines | None = doc("Title lines; default: «Звіт про виконання плану … у II кварталі».", None)
-    facts: dict[str, Value | Fact] = doc("Facts by measure id: a value, or a mapping with fact, note, status, "
-                                         "rows.", dict)
+    facts: dict[str, Value | Fact | None] = doc(
+        "Facts by measure id: a value, or a mapping with fact, note, status, rows; empty while not filled in.", dict)
     signatures: list[Signatory] = doc("Signatures under the report.", list)
     acknowledgements: list[Signatory] = doc("Acknowledgements (Ознайомлений) with dates.", list)
 

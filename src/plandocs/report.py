@@ -211,7 +211,9 @@ def _period_fits(period: Period, plan: Plan) -> bool:
 def _check_outcome(report: Report, o: RowOutcome, diags: Diagnostics) -> None:
     mid = o.measure.id
     raw = report.facts.get(mid)
-    sub = f".rows.{row_key(o.row)}" if isinstance(raw, Fact) and raw.rows else ""
+    per_row = (isinstance(raw, Fact) and bool(raw.rows)) or \
+        (raw is None and f"facts.{mid}.rows.{row_key(o.row)}" in report.locs)
+    sub = f".rows.{row_key(o.row)}" if per_row else ""
     loc, path = _fact_loc(report, mid, sub)
     planned = o.planned.text if o.planned is not None else "nothing"
     if o.status is not None and not o.note:
@@ -220,9 +222,10 @@ def _check_outcome(report: Report, o: RowOutcome, diags: Diagnostics) -> None:
         if is_due(o.planned):
             what = f"measure '{mid}'" + (f" (row {row_key(o.row)})" if sub or len(effective_rows(o.measure)) > 1
                                          else "")
+            if f"facts.{mid}" not in report.locs:
+                loc, path = report.loc_of("facts"), "facts"
             diags.add("fact-missing", f"{what} is due in {report.period} (plan: {planned}) but has no fact; add "
-                      "its fact, or 'status: not-due' or 'status: cancelled' with a note",
-                      report.loc_of("facts"), "facts")
+                      "its fact, or 'status: not-due' or 'status: cancelled' with a note", loc, path)
         return
     if o.fact is None:
         return

@@ -116,10 +116,10 @@ def check_mixed_script(root: Record, lines: Sequence[str], diags: Diagnostics) -
 
 
 def check_organisation(org: Organisation, lines: Sequence[str], diags: Diagnostics) -> None:
-    seen: dict[str, Loc] = {}
-    for group, items in (("executors", org.executors), ("people", org.people)):
+    for what, items in (("executor", org.executors), ("person", org.people)):
+        seen: dict[str, Loc] = {}  # executors and people are referred to from different keys
         for item in items:
-            _unique(item.id, item.loc_of("id"), item.path_of("id"), seen, diags, group[:-1])
+            _unique(item.id, item.loc_of("id"), item.path_of("id"), seen, diags, what)
     people = {p.id for p in org.people}
     if org.head is not None and org.head not in people:
         diags.add("unknown-person", f"head '{org.head}' is not among people{did_you_mean(org.head, people)}",
