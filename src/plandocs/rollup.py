@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import Diagnostics, Loc
-from .model import Fact, FactRow, Organisation, Region, Report, Value, all_measures, effective_rows
+from .model import Fact, FactRow, Lines, Organisation, Region, Report, all_measures, effective_rows
 from .report import Outcome, RowOutcome, fact_number, outcomes, row_key
 from .schema import to_record
 from .validate import LoadedPlan, LoadedReport, ValidationResult, display_path, validate
-from .values import Period, PeriodKind, ValueKind, parse_period, roman
+from .values import Period, PeriodKind, Value, ValueKind, parse_period, roman
 from .yamlsource import load_source
 
 QUARTER_NAMES = {1: "I квартал", 2: "II квартал", 3: "III квартал", 4: "IV квартал"}
@@ -92,13 +92,13 @@ def annual_rollup(plan_path: Path, diags: Diagnostics) -> AnnualRollup | None:
         if lr.plan.path.resolve() == plan_path.resolve() and lr.report.period.kind is PeriodKind.QUARTER:
             quarters[lr.report.period.quarter or 0] = lr
     missing = [q for q in (1, 2, 3, 4) if q not in quarters]
-    facts: dict[str, Value | Fact] = {}
+    facts: dict[str, Value | Fact | None] = {}
     for _, _, m in all_measures(plan.plan):
         ers = effective_rows(m)
         per_row = any(isinstance(lr.report.facts.get(m.id), Fact) and lr.report.facts[m.id].rows  # type: ignore[union-attr]
                       for lr in quarters.values())
         if per_row:
-            rows: dict[str, Value | FactRow] = {}
+            rows: dict[str, Value | FactRow | None] = {}
             for er in ers:
                 acc = _accumulate([(q, _quarter_entry(lr.report, m.id, row_key(er)))
                                    for q, lr in sorted(quarters.items())])
@@ -113,7 +113,7 @@ def annual_rollup(plan_path: Path, diags: Diagnostics) -> AnnualRollup | None:
     last = quarters[max(quarters)].report if quarters else None
     year = plan.plan.period.text
     title = (f"Звіт про виконання плану діяльності {plan.organisation.name.genitive} за {year} рік",)
-    report = Report(plan=plan.path.name, period=plan.plan.period, title=title, facts=facts,
+    report = Report(plan=plan.path.name, period=plan.plan.period, title=Lines(title), facts=facts,
                     signatures=list(last.signatures) if last else [],
                     acknowledgements=list(last.acknowledgements) if last else [])
     return AnnualRollup(plan, quarters, missing, report)
