@@ -171,8 +171,11 @@ def _unpack(entry: FactRow | Value | None) -> tuple[Value | None, str, FactStatu
 
 
 def _fact_loc(report: Report, measure_id: str, sub: str = "") -> tuple[Loc, str]:
-    key = f"facts.{measure_id}{sub}"
-    return report.locs.get(key, report.loc_of("facts")), key
+    """Where a fact is (or should be): the row's entry, else the measure's, else the ``facts`` key."""
+    for key in (f"facts.{measure_id}{sub}", f"facts.{measure_id}"):
+        if key in report.locs:
+            return report.locs[key], key
+    return report.loc_of("facts"), "facts"
 
 
 def check_report(report: Report, plan: Plan, lines: Sequence[str], diags: Diagnostics) -> None:
@@ -222,8 +225,6 @@ def _check_outcome(report: Report, o: RowOutcome, diags: Diagnostics) -> None:
         if is_due(o.planned):
             what = f"measure '{mid}'" + (f" (row {row_key(o.row)})" if sub or len(effective_rows(o.measure)) > 1
                                          else "")
-            if f"facts.{mid}" not in report.locs:
-                loc, path = report.loc_of("facts"), "facts"
             diags.add("fact-missing", f"{what} is due in {report.period} (plan: {planned}) but has no fact; add "
                       "its fact, or 'status: not-due' or 'status: cancelled' with a note", loc, path)
         return
