@@ -20,9 +20,13 @@ system-deps: ## Debian packages the renderers and the visual checks need (LibreO
 validate: setup
 	$(BIN)/plandocs validate plans
 
-render: setup system-deps ## validate and render every plan under plans/ into output/
-	$(BIN)/plandocs validate plans
+render: setup system-deps ## validate and render every plan and report under plans/ (and the examples) into output/
+	$(BIN)/plandocs validate plans examples
 	$(BIN)/plandocs render plans -o output
+	$(BIN)/plandocs render examples -o output/examples
+	$(BIN)/plandocs report annual examples/synthetic-region/west/2021.yaml -o output/examples
+	$(BIN)/plandocs report region examples/synthetic-region/synthetic.region.yaml --period 2021-Q3 -o output/examples
+	$(BIN)/plandocs report region examples/synthetic-region/synthetic.region.yaml --period 2021 -o output/examples
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
