@@ -136,8 +136,9 @@ def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -
 
 def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
     """Build the node tree of ``text``; add diagnostics and return ``None`` on failure."""
-    stack: list[Node] = []
+    stack: list[Map | Seq] = []
     pending_key: list[Scalar | None] = []
+    seen_keys: list[dict[str, Scalar]] = []
     root: Node | None = None
     documents = 0
     before = len(diags)
@@ -148,73 +149,73 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
             root = node
             return True
         parent = stack[-1]
-        if isinstance(parent, Seq):
+        if type(parent) is Seq:
             parent.items.append(node)
             return True
-        assert isinstance(parent, Map)
         key = pending_key[-1]
         if key is None:
-            if not isinstance(node, Scalar):
+            if type(node) is not Scalar:
                 diags.add("yaml-syntax", "mapping keys must be plain text, not lists or mappings", node.loc)
                 return False
-            for existing, _ in parent.items:
-                if existing.value == node.value:
-                    diags.add(
-                        "duplicate-key",
-                        f"duplicate key '{node.value}' (first defined at line {existing.loc.line}); "
-                        "remove or rename one of them",
-                        node.loc,
-                    )
-                    return False
+            assert isinstance(node, Scalar)
+            first = seen_keys[-1].get(node.value)
+            if first is not None:
+                diags.add("duplicate-key", f"duplicate key '{node.value}' (first defined at line {first.loc.line}); "
+                          "remove or rename one of them", node.loc)
+                return False
+            seen_keys[-1][node.value] = node
             pending_key[-1] = node
         else:
+            assert isinstance(parent, Map)
             parent.items.append((key, node))
             pending_key[-1] = None
         return True
 
+    scalar_event, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            loc = _loc(path, event.start_mark)
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    diags.add("yaml-syntax", "a plan file holds one YAML document; remove the extra '---'",
-                              loc)
-                    return None
+        events: typing.Iterator[typing.Any] = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            kind = type(event)
+            if kind in ends:
+                stack.pop()
+                pending_key.pop()
+                seen_keys.pop()
                 continue
-            if isinstance(event, yaml.AliasEvent):
-                diags.add("yaml-alias", f"aliases (*{event.anchor}) are not allowed; write the value out",
-                          loc)
-                return None
-            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if kind is scalar_event or kind is map_start or kind is seq_start:
+                mark = event.start_mark
+                loc = Loc(path, mark.line + 1, mark.column + 1)
                 if event.anchor is not None:
-                    diags.add("yaml-alias", f"anchors (&{event.anchor}) are not allowed; write values out",
-                              loc)
+                    diags.add("yaml-alias", f"anchors (&{event.anchor}) are not allowed; write values out", loc)
                     return None
                 if event.tag is not None and event.tag not in _SAFE_TAGS:
-                    diags.add("yaml-tag", f"tag '{event.tag}' is not allowed; plans contain only plain data",
-                              loc)
+                    diags.add("yaml-tag", f"tag '{event.tag}' is not allowed; plans contain only plain data", loc)
                     return None
-            if isinstance(event, yaml.ScalarEvent):
-                if not attach(Scalar(loc, event.value, quoted=bool(event.style))):
-                    return None
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if kind is scalar_event:
+                    if not attach(Scalar(loc, event.value, quoted=bool(event.style))):
+                        return None
+                    continue
                 if len(stack) >= MAX_DEPTH:
                     diags.add("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels is not allowed", loc)
                     return None
-                node: Node = Map(loc) if isinstance(event, yaml.MappingStartEvent) else Seq(loc)
+                node: Map | Seq = Map(loc) if kind is map_start else Seq(loc)
                 if not attach(node):
                     return None
                 stack.append(node)
                 pending_key.append(None)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-                pending_key.pop()
+                seen_keys.append({})
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    diags.add("yaml-syntax", "a plan file holds one YAML document; remove the extra '---'",
+                              _loc(path, event.start_mark))
+                    return None
+            elif kind is yaml.AliasEvent:
+                diags.add("yaml-alias", f"aliases (*{event.anchor}) are not allowed; write the value out",
+                          _loc(path, event.start_mark))
+                return None
     except yaml.YAMLError as exc:
         _yaml_error(path, text, exc, diags)
-        return None
-    except RecursionError:  # pragma: no cover - the event parser is iterative
-        diags.add("yaml-syntax", "the file is nested too deeply", Loc(path))
         return None
     if len(diags) > before:
         return None
