@@ -79,8 +79,13 @@ def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str],
     """All requested formats of one document (a plan, or a report of ``lp``), in memory."""
     org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
                                           project_root(lp.organisation_path))
-    dirs = template_dirs(org_templates)
-    attached = [source or lp.path] if pdf_a else None
+    return render_view(view, template_dirs(org_templates), formats, pdf_a, [source or lp.path])
+
+
+def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pdf_a: bool = False,
+                sources: Sequence[Path] = ()) -> dict[str, bytes]:
+    """Render one document view into the requested formats (``sources`` are attached to PDF/A)."""
+    attached = list(sources) if pdf_a else None
     out: dict[str, bytes] = {}
     if "html" in formats:
         from .render_html import render_html
