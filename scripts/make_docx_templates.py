@@ -56,7 +56,7 @@ CORE_XML = (
 ``cp`` prefix), and the templates must not depend on what else the process imported."""
 MARGINS = (20, 10, 20, 30)
 """Default top, right, bottom, left margins in mm (ДСТУ 4163:2020); render_docx sets the real ones."""
-STAMP_WIDTH = 85
+STAMP_WIDTH = 73  # ДСТУ 4163:2020: multi-line requisites at most about 73 mm wide
 """Width of the approval stamp block in mm, at the right margin."""
 INDENT = 709
 """First-line indent of body paragraphs: 1.25 cm in twips."""
@@ -329,7 +329,7 @@ def order_block(w: _Writer) -> None:
 
 
 def stamps(w: _Writer) -> None:
-    """Approval stamps (гриф затвердження): an 85 mm block at the right margin, one row per stamp."""
+    """Approval stamps (гриф затвердження): a 73 mm block at the right margin, one row per stamp."""
     w.tag("{%p if doc.approval %}")
     table = w.layout_table([100], rows=3, width_mm=STAMP_WIDTH, align="right")
     table.rows[0].cells[0].paragraphs[0].add_run("{%tr for s in doc.approval %}")

@@ -430,14 +430,9 @@ def test_pdf_hyphenation_is_all_joined(rendered: dict[str, Outputs]) -> None:
     assert {n: o.unjoined for n, o in rendered.items() if o.unjoined} == {}
 
 
-# Words that the PDF breaks inside without a hyphen (``overflow-wrap: break-word`` in a column too narrow
-# for them): the header «Найменування показників результативності виконання заходу» of the annual plans
-# prints «результативнос» / «ті».  Remove the mark when the renderer hyphenates or widens the column.
-_BROKEN_HEADER = pytest.mark.xfail(strict=True, reason="PDF header breaks «результативнос|ті» without a hyphen")
-
-
-@pytest.mark.parametrize("number", [pytest.param(n, marks=_BROKEN_HEADER) if n in ("000", "002") else n
-                                    for n in sorted(SEEDS)])
+# Headers used to break «результативнос|ті» without a hyphen in narrow columns; they are hyphenated now
+# (``hyphens: auto`` with lang="uk"), and this test keeps it so.
+@pytest.mark.parametrize("number", sorted(SEEDS))
 def test_all_formats_print_the_same_words(rendered: dict[str, Outputs], number: str) -> None:
     """DOCX, HTML and PDF hold the same words; the PDF adds only its page numbers and never a word fragment."""
     out = rendered[number]

@@ -16,7 +16,7 @@ import math
 import os
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -132,10 +132,13 @@ def _measures_subdoc(tpl: DocxTemplate, view: DocumentView) -> object:
     height_mm = (A4[0] if view.page.orientation == "landscape" else A4[1]) - view.page.margins[0] \
         - view.page.margins[2]
     spans: list[tuple[CT_Tc, CT_Tc]] = []
-    for r, (row, placed) in enumerate(zip(rows, tv.grid(rows), strict=True)):
+    grid = tv.grid(rows)
+    head_min = _head_row_min_mm(grid[: len(tv.head)], tv.widths, fonts.body)
+    for r, (row, placed) in enumerate(zip(rows, grid, strict=True)):
         tr = tbl.tr_lst[r]
         _row_properties(tr, header=r < len(tv.head),
-                        can_split=_row_height_mm(placed, tv.widths, fonts.body) > height_mm / 2)
+                        can_split=_row_height_mm(placed, tv.widths, fonts.body) > height_mm / 2,
+                        min_height_mm=head_min if r < len(tv.head) else 0.0)
         for col, cell in placed:
             tc = tr.tc_at_grid_offset(col)
             _fill_cell(tc, cell, row, fonts)
@@ -167,14 +170,26 @@ def _table_properties(tbl: CT_Tbl, widths: Sequence[float]) -> None:
             tc.width = Twips(w)
 
 
-def _row_properties(tr: CT_Row, header: bool, can_split: bool) -> None:
+def _row_properties(tr: CT_Row, header: bool, can_split: bool, min_height_mm: float = 0.0) -> None:
     """``w:cantSplit`` (a row stays on one page) unless the row is too tall for that; ``w:tblHeader``
-    on header rows so Word and LibreOffice repeat them on every page."""
+    on header rows so Word and LibreOffice repeat them on every page; a minimum height where header
+    cells span several rows (LibreOffice sizes repeated header rows by their own cells only)."""
     tr_pr = tr.get_or_add_trPr()
     if not can_split:
         tr_pr.append(OxmlElement("w:cantSplit"))
+    if min_height_mm:
+        tr_pr.append(parse_xml(f'<w:trHeight {_W} w:val="{_mm_to_twips(min_height_mm)}" w:hRule="atLeast"/>'))
     if header:
         tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _head_row_min_mm(head: Sequence[Sequence[tuple[int, Cell]]], widths: Sequence[float], size_pt: int) -> float:
+    """Minimum height of each header row so that cells spanning all header rows fit (0 for one row)."""
+    if len(head) < 2:
+        return 0.0
+    tallest = max((_row_height_mm([(col, replace(cell, rowspan=1))], widths, size_pt) + 2
+                   for placed in head for col, cell in placed if cell.rowspan > 1), default=0.0)
+    return tallest / len(head)
 
 
 def _row_height_mm(placed: Sequence[tuple[int, Cell]], widths: Sequence[float], size_pt: int) -> float:
@@ -202,8 +217,9 @@ def _fill_cell(tc: CT_Tc, cell: Cell, row: Row, fonts: _Fonts) -> None:
     for child in list(tc):
         if child.tag != qn("w:tcPr"):
             tc.remove(child)
+    keep_next = row.kind in ("priority", "task")  # a heading row never stays alone at a page bottom
     for line in cell.text.split("\n"):
-        tc.append(_paragraph(line, align, bold, italic, size))
+        tc.append(_paragraph(line, align, bold, italic, size, keep_next))
     tc_pr = tc.get_or_add_tcPr()
     if row.kind == "priority":
         tc_pr.append(parse_xml(f'<w:shd {_W} w:val="clear" w:color="auto" w:fill="F2F2F2"/>'))
@@ -217,10 +233,12 @@ def _run_properties(bold: bool, italic: bool, size: int) -> str:
             f'<w:sz w:val="{size * 2}"/><w:szCs w:val="{size * 2}"/>')
 
 
-def _paragraph(text: str, align: str, bold: bool, italic: bool, size: int) -> BaseOxmlElement:
+def _paragraph(text: str, align: str, bold: bool, italic: bool, size: int,
+               keep_next: bool = False) -> BaseOxmlElement:
     rpr = _run_properties(bold, italic, size)
+    keep = "<w:keepNext/>" if keep_next else ""
     p: BaseOxmlElement = parse_xml(
-        f'<w:p {_W}><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" '
+        f'<w:p {_W}><w:pPr>{keep}<w:spacing w:before="0" w:after="0" w:line="240" '
         f'w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/>'
         f"<w:rPr>{rpr}</w:rPr></w:pPr></w:p>")
     if text:

@@ -55,7 +55,7 @@ DEFAULT_HEADERS: dict[Column, str] = {
 
 # Relative widths of the columns; value and funding widths are per sub-column.
 _WEIGHTS: dict[Column, float] = {
-    Column.NUMBER: 3.5, Column.TASK: 15, Column.RESULT: 13, Column.MEASURE: 24, Column.TERM: 8.5,
+    Column.NUMBER: 3.5, Column.TASK: 15, Column.RESULT: 13, Column.MEASURE: 22.5, Column.TERM: 10,
     Column.EXECUTOR: 15, Column.INDICATOR: 13, Column.VALUES: 5.5, Column.FUNDING: 7.5,
 }
 _SINGLE_VALUE_WEIGHT = 13.0
