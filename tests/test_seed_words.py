@@ -505,3 +505,30 @@ def test_a_dropped_word_is_reported(seeds_dir: Path, rendered: dict[str, Outputs
     seed_words = words(seed_text(SEEDS["001"]))
     html_without = re.sub("Болехівське", "", rendered["001"].texts["html"])
     assert seed_words - words(html_without) == {"болехівське"}
+
+
+# --------------------------------------------------------------------------- the Odesa report (seed 000 itself)
+
+
+@pytest.fixture(scope="module")
+def odesa_report(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    """The Odesa Q2 2021 report rendered in every format: seed 000 is this report, so nothing is excluded."""
+    out_dir = tmp_path_factory.mktemp("odesa-report")
+    result = render([PLANS / "odesa" / "2021-q2.report.yaml"], out_dir, FORMATS)
+    assert result.ok, (result.failed, result.validation.diagnostics.items)
+    base = out_dir / "odesa" / "2021-q2.report"
+    texts: dict[str, str] = {}
+    if "docx" in FORMATS:
+        texts["docx"] = docx_text(base.with_name(base.name + ".docx"))
+    texts["html"] = html_text(base.with_name(base.name + ".html"))
+    texts["pdf"], unjoined, pages = pdf_words(base.with_name(base.name + ".pdf"))
+    return Outputs(texts, unjoined, pages)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_odesa_report_carries_every_word_of_seed_000(seeds_dir: Path, odesa_report: Outputs, fmt: str) -> None:
+    seed = SEEDS["000"]
+    text = seed_text(seed)
+    missing = sorted(words(text) - odesa_report.words(fmt))
+    details = "\n".join(f"  {w!r}: …{_context(text, w)}…" for w in missing)
+    assert not missing, f"seed 000 → odesa/2021-q2.report.yaml ({fmt}): {len(missing)} word(s) missing\n{details}"

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostics, PlandocsError
-from .model import Organisation, Plan, Record
+from .model import Organisation, Plan, Record, Region, Report
 from .schema import to_record
-from .validate import REPORT_SUFFIX, discover, display_path, is_organisation_file
+from .validate import REGION_SUFFIX, REPORT_SUFFIX, discover, display_path, is_organisation_file
 from .yamlemit import collect_trivia, emit
 from .yamlsource import load_source, parse_text
 
@@ -49,7 +49,14 @@ class FormatError(PlandocsError):
 
 
 def record_class(path: Path) -> type[Record]:
-    return Organisation if is_organisation_file(path) else Plan
+    """What a file under plans/ holds, by its name."""
+    if is_organisation_file(path):
+        return Organisation
+    if path.name.endswith(REPORT_SUFFIX):
+        return Report
+    if path.name.endswith(REGION_SUFFIX):
+        return Region
+    return Plan
 
 
 def canonical_text(name: str, text: str, cls: type[Record], diags: Diagnostics) -> str | None:
@@ -98,12 +105,10 @@ def format_files(paths: list[Path], check: bool = False, want_diff: bool = False
     """
     result = FormatResult()
     for path in discover(paths):
-        if path.name.endswith(REPORT_SUFFIX):
-            continue
         name = display_path(path)
         result.files.append(name)
         diags = Diagnostics()
-        src = load_source(path, diags)
+        src = load_source(name if Path(name).exists() else path, diags)
         if src.root is None:
             result.diagnostics.extend(diags)
             result.lines[name] = src.lines

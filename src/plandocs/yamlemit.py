@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from .model import Column, IdList, Lines, Measure, Plan, Priority, Record, Task
+from .model import Column, IdList, Lines, Measure, Priority, Record, Task
 from .schema import record_fields
 from .values import Term, Value, parse_decimal
 from .yamlsource import Map, Node, Scalar, Seq
@@ -46,7 +46,12 @@ FLOW_MAP_WIDTH = 80
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_QUOTED_IDS: dict[type, set[str]] = {Priority: {"id"}, Task: {"id"}, Measure: {"id"}, Plan: {"period", "horizon"}}
+_QUOTED_IDS: dict[type, set[str]] = {Priority: {"id"}, Task: {"id"}, Measure: {"id"}}
+_QUOTED_FIELDS = {"period", "horizon"}
+"""Fields of any record that are always double-quoted (besides the ids above)."""
+_ID_KEYED = {"facts"}
+"""Mappings whose keys are measure ids (double-quoted, like ids)."""
+
 _YAML11_EXTRA_RE = re.compile(r"^(?:[yYnN]|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _NUMBER_RE = re.compile(r"^[+-]?(?:0|[1-9]\d*)(?:[.,]\d+)?$")
 _UNSAFE_CHAR_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -287,6 +292,14 @@ def _unwrap(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
+def _scalar_type(tp: Any) -> Any:
+    """The type a scalar node has under ``tp`` (``Value | Fact`` → Value, ``str | PersonName`` → str)."""
+    base, _ = _unwrap(tp)
+    if typing.get_origin(base) in (types.UnionType, typing.Union):
+        return next(a for a in typing.get_args(base) if not (isinstance(a, type) and issubclass(a, Record)))
+    return base
+
+
 def _record_of_union(tp: Any) -> type | None:
     if typing.get_origin(tp) in (types.UnionType, typing.Union):
         for a in typing.get_args(tp):
@@ -350,7 +363,7 @@ class _Emitter:
 
     # ----- dispatch
 
-    def is_block(self, node: Node, tp: Any, key: str | None) -> bool:
+    def is_block(self, node: Node, tp: Any, flow_map: bool = False) -> bool:
         """Whether ``node`` is written on lines of its own below its key or dash."""
         base, _ = _unwrap(tp)
         if isinstance(node, Scalar):
@@ -360,23 +373,22 @@ class _Emitter:
         if isinstance(node, Map):
             if not node.items:
                 return False
-            return not (key == "values" and self.flow_values_ok(node))
+            return not (flow_map and self.flow_map_ok(node, tp))
         return True  # pragma: no cover
 
-    def flow_values_ok(self, node: Map) -> bool:
-        parts = []
-        for k, v in node.items:
+    def flow_map_ok(self, node: Map, tp: Any) -> bool:
+        """A mapping of single-line scalars that fits in :data:`FLOW_MAP_WIDTH` characters."""
+        for _, v, vt, _ in self.ordered_items(node, _unwrap(tp)[0]):
             if not isinstance(v, Scalar) or "\n" in v.value:
                 return False
-            if _plain_in_block_only(v.value, ScalarKind.NUMBER):
+            if _plain_in_block_only(v.value, self.kind_of(vt)):
                 return False
-            parts.append(f"{self.key_text(k.value, True)}: {self.scalar_text(v, Value, True)}")
-        return len("{" + ", ".join(parts) + "}") <= FLOW_MAP_WIDTH
+        return len(self.inline(node, tp)) <= FLOW_MAP_WIDTH
 
     # ----- scalars
 
     def kind_of(self, tp: Any) -> ScalarKind:
-        base, _ = _unwrap(tp)
+        base = _scalar_type(tp)
         if base is Value or base is int:
             return ScalarKind.NUMBER
         if base is _dt.date:
@@ -424,7 +436,7 @@ class _Emitter:
         if record is not None:
             flds = list(record_fields(record))
             hints = _hints(record)
-            quoted = _QUOTED_IDS.get(record, set())
+            quoted = _QUOTED_IDS.get(record, set()) | _QUOTED_FIELDS
             rank = {name: i for i, name in enumerate(flds)}
             items = sorted(node.items, key=lambda kv: rank.get(kv[0].value, len(rank)))
             return [(k, v, hints.get(k.value, str), k.value in quoted) for k, v in items]
@@ -452,16 +464,17 @@ class _Emitter:
 
     # ----- block emission
 
-    def mapping(self, node: Map, tp: Any, indent: int, lead: str | None = None) -> None:
+    def mapping(self, node: Map, tp: Any, indent: int, lead: str | None = None,
+                parent_key: str | None = None) -> None:
         base, _ = _unwrap(tp)
         for i, (k, v, vt, quote) in enumerate(self.ordered_items(node, base)):
             is_lead = lead is not None and i == 0
             prefix = lead if is_lead and lead is not None else " " * indent
-            block = self.is_block(v, vt, k.value)
+            block = self.is_block(v, vt, k.value == "values" or parent_key == "facts")
             nodes_on_line: list[Node] = [k] if block and not isinstance(v, Scalar) else [k, *self.subtree(v)]
             before = [c for n in nodes_on_line for c in self.take_before(n)]
             self.put_comments(before, indent - (INDENT if is_lead else 0))
-            key = self.key_text(k.value)
+            key = double_quoted(k.value) if parent_key in _ID_KEYED else self.key_text(k.value)
             if not block:
                 self.out.append(f"{prefix}{key}: {self.inline(v, vt, quote)}{self.eol(nodes_on_line)}")
                 continue
@@ -473,14 +486,14 @@ class _Emitter:
             else:
                 assert isinstance(v, Map)
                 self.out.append(f"{prefix}{key}:{self.eol([k])}")
-                self.mapping(v, vt, indent + INDENT)
+                self.mapping(v, vt, indent + INDENT, parent_key=k.value)
 
     def sequence(self, node: Seq, tp: Any, indent: int) -> None:
         self.put_comments(self.take_before(node), indent)
         self.put_comments(self.take_after(node), indent)
         item_tp = _item_type(tp)
         for item in node.items:
-            block = self.is_block(item, item_tp, None)
+            block = self.is_block(item, item_tp)
             if isinstance(item, Map) and block:
                 self.put_comments(self.take_before(item), indent)
                 self.mapping(item, item_tp, indent + INDENT, lead=" " * indent + "- ")
@@ -532,22 +545,20 @@ def _context(root: Map) -> _Ctx:
     return ctx
 
 
-def emit(root: Node, cls: type[Record], source_text: str) -> Emitted:
-    """Write ``root`` (parsed from ``source_text``, possibly edited since) in canonical form.
+def emit(root: Node, cls: type[Record], source_text: str, parsed: Node | None = None) -> Emitted:
+    """Write ``root`` in canonical form with the comments of ``source_text``.
 
-    Comments attached to nodes that are no longer in the tree are returned in ``dropped``.
+    ``root`` is the tree parsed from ``source_text``, or an edited copy of that tree ``parsed`` (edits keep
+    the positions of the nodes they keep); comments that belonged to removed nodes are returned in
+    ``dropped``.
     """
     if not isinstance(root, Map):
         raise TypeError("the top level of a plan file is a mapping")
-    trivia = collect_trivia(source_text, root)
+    trivia = collect_trivia(source_text, parsed if parsed is not None else root)
     em = _Emitter(trivia, _context(root))
     em.put_comments(trivia.header, 0)
-    header_len = len(em.out)
     em.mapping(root, cls, 0)
-    if len(em.out) > header_len and em.out[header_len:header_len + 1] == [""]:
-        pass
-    if trivia.footer:
-        em.put_comments(trivia.footer, 0)
+    em.put_comments(trivia.footer, 0)
     while em.out and em.out[-1] == "":
         em.out.pop()
     dropped = [c for v in (*trivia.before.values(), *trivia.after.values()) for c in v if c]
