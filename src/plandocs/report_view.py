@@ -82,6 +82,18 @@ def default_title(plan: Plan, org: Organisation, report: Report) -> tuple[str, .
     return (f"Звіт про виконання плану діяльності {org.name.genitive} {when}",)
 
 
+def _wrap2(text: str, width: int) -> tuple[str, str]:
+    """A label on at most two lines of about ``width`` characters (the rest ends with «…»)."""
+    words = text.split()
+    first: list[str] = []
+    while words and len(" ".join([*first, words[0]])) <= width:
+        first.append(words.pop(0))
+    second = " ".join(words)
+    if len(second) > width:
+        second = second[: width - 1].rstrip() + "…"
+    return " ".join(first), second
+
+
 def chart_svg(lines: list[SummaryLine]) -> Markup:
     """Grouped bars per priority: measures due (План) against measures done (Факт)."""
     width, bar_h, gap, label_w = 900, 14, 14, 300
@@ -94,7 +106,9 @@ def chart_svg(lines: list[SummaryLine]) -> Markup:
     for ln in lines:
         plan_w = (width - label_w - 160) * ln.due / scale_max
         fact_w = (width - label_w - 160) * (ln.done + ln.exceeded) / scale_max
-        parts.append(f'<text x="0" y="{y + bar_h + 4}">{escape(ln.label[:48])}</text>')
+        first, second = _wrap2(ln.label, 46)
+        parts.append(f'<text x="0" y="{y + bar_h - 2}">{escape(first)}'
+                     f'<tspan x="0" dy="13">{escape(second)}</tspan></text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{plan_w:.1f}" height="{bar_h}" fill="#9bb7d4"/>')
         parts.append(f'<text x="{label_w + plan_w + 4:.1f}" y="{y + bar_h - 3}">План: {ln.due}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + bar_h}" width="{fact_w:.1f}" height="{bar_h}" fill="#2f5d8a"/>')
