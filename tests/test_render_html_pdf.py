@@ -137,6 +137,10 @@ def test_kherson_funding_header_years_by_sources_and_decimal_comma() -> None:
     assert [x for _, _, x in cells.rows[2]] == ["Міськ. бюджет", "Фонд конкурсу"] * 3
     first_body = [x for _, _, x in cells.rows[3]]
     assert first_body[0] == "I." and first_body[-6:] == ["24,4", "-", "-", "-", "-", "-"]
+    # computed totals: amounts of sections I (24,4), II (3,8) and III (1,6); a section's amount covers its
+    # sub-items, so the 0,1 of I's tasks is not added again
+    last = cells.rows[-1]
+    assert [(a.get("colspan"), x) for _, a, x in last] == [("4", "Усього"), (None, "29,8")] + [(None, "-")] * 5
 
 
 def test_escaping_strict_undefined_and_template_errors(tmp_path: Path) -> None:

@@ -94,7 +94,8 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
         from .render_html import render_html
         from .render_pdf import render_pdf
         paged = render_html(view, dirs, paged=True)
-        out["pdf"] = render_pdf(paged, dirs[-1], view.date, attachments=attached, pdf_a=pdf_a)
+        # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
+        out["pdf"] = render_pdf(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a)
     if "docx" in formats:
         from .render_docx import render_docx
         out["docx"] = render_docx(view, find_template(dirs, f"{view.kind}.docx"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from . import uaformat as ua
 from .model import (
@@ -32,7 +33,7 @@ from .model import (
     plan_columns,
     value_keys,
 )
-from .values import roman
+from .values import ValueKind, roman
 
 KIND_TITLES = {
     PlanKind.QUARTERLY_PLAN: "Квартальний план заходів",
@@ -441,7 +442,48 @@ class _Builder:
                             rows.append(Row((Cell(_join(tlabel, task.title), colspan=width, role="task",
                                                   scope="row", bold=True),), "task"))
                 rows.extend(self.measure_rows(task, measures, number, ti))
+        if Column.FUNDING in cols and self.fund_sources:
+            rows.append(self.funding_total_row())
         return rows
+
+    def funding_total_row(self) -> Row:
+        """«Усього»: each funding column summed over the plan; an amount given for a priority or task
+        covers its children, so their own amounts are not added again."""
+        totals: dict[tuple[str, str], Decimal] = {}
+
+        def add(funding: Funding | None) -> bool:
+            if not funding:
+                return False
+            for year, amounts in funding.items():
+                for src, v in amounts.items():
+                    if v.kind is ValueKind.NUMBER and v.number is not None:
+                        totals[(year, src)] = totals.get((year, src), Decimal(0)) + v.number
+            return True
+
+        for p in self.plan.priorities:
+            if add(p.funding):
+                continue
+            for m in p.measures:
+                add(m.funding)
+            for t in p.tasks:
+                if not add(t.funding):
+                    for m in t.measures:
+                        add(m.funding)
+        before = 0
+        for c in self.columns:
+            if c is Column.FUNDING:
+                break
+            before += self.col_count(c)
+        cells = [Cell("Усього", colspan=before, role="total", bold=True, align="right")] if before else []
+        for y in self.fund_years:
+            for s in self.fund_sources:
+                total = totals.get((y, s))
+                cells.append(Cell(ua.number(total.normalize()) if total is not None else "-", role="value total",
+                                  bold=True, align="center"))
+        after = sum(self.col_count(c) for c in self.columns[self.columns.index(Column.FUNDING) + 1:])
+        if after:
+            cells.append(Cell("", colspan=after, role="total"))
+        return Row(tuple(cells), "total")
 
     def task_number(self, task: Task, counter: int) -> str:
         scheme = self.plan.labels.number
