@@ -271,3 +271,29 @@ def test_render_killed_midway_leaves_no_partial_file(tmp_path: Path) -> None:
     assert not [p for p in out.rglob(".*") if p.is_file()]
     assert len(list(out.rglob("*.pdf"))) == 6  # five plans and the Odesa report
 
+
+
+def test_organisation_templates_with_own_title_block_and_logo(tmp_path: Path) -> None:
+    """An organisation points `templates:` to its folder: its title block and logo appear in HTML and PDF."""
+    from PIL import Image
+
+    project = tmp_path / "project"
+    (project / "plans" / "kalush").mkdir(parents=True)
+    for f in (PLANS / "kalush").glob("*.yaml"):
+        (project / "plans" / "kalush" / f.name).write_bytes(f.read_bytes())
+    org = project / "plans" / "kalush" / "organisation.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + "templates: ../../templates\n", encoding="utf-8")
+    tpl = project / "templates"
+    tpl.mkdir()
+    Image.new("RGB", (40, 20), (20, 60, 140)).save(tpl / "logo.png")
+    (tpl / "quarterly-plan.html").write_text(
+        '{% extends "base.html" %}{% block title %}<img class="logo" src="logo.png" alt="Герб">'
+        '<h1 class="own">{{ doc.title[0] }}</h1>{% endblock %}', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(project / "plans"), "-o", str(out), "--format", "html,pdf"])
+    assert result.exit_code == 0, result.output
+    html = (out / "kalush" / "2020-q2.html").read_text(encoding="utf-8")
+    assert '<img class="logo" src="logo.png" alt="Герб"><h1 class="own">КВАРТАЛЬНИЙ ПЛАН ЗАХОДІВ</h1>' in html
+    images = subprocess.run(["pdfimages", "-list", str(out / "kalush" / "2020-q2.pdf")], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    assert len(images) == 1 and images[0].split()[3:5] == ["40", "20"]
