@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing
-from dataclasses import MISSING, dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -32,7 +32,7 @@ def doc(text: str, default: Any = MISSING, factory: Any = MISSING) -> Any:
     return field(metadata={"doc": text})
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Record:
     """Base of every record: where it was written."""
 
@@ -45,6 +45,19 @@ class Record:
     """Key path of the record, e.g. ``priorities[0].tasks[1]``."""
     locs: dict[str, Loc] = field(default_factory=dict, compare=False, repr=False)
     """Position of each key's value, by key."""
+
+    # One generic __eq__ and __repr__ instead of a generated pair per record class: importing the model is on
+    # the start-up path of `plandocs validate`, and code generation for ~25 classes is most of its cost.
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self) if f.compare)
+
+    __hash__ = None  # type: ignore[assignment]  # records are mutable, like dataclasses with eq=True
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return f"{type(self).__name__}({shown})"
 
     def loc_of(self, key: str) -> Loc:
         return self.locs.get(key, self.loc)
@@ -157,35 +170,35 @@ class SectionInsert(StrEnum):
 # --------------------------------------------------------------------------- organisation
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class OrganisationName(Record):
     nominative: str = doc("Full name in the nominative: «Калуський місцевий центр …».")
     genitive: str = doc("Full name in the genitive, as titles use it: «План … Калуського місцевого центру …». "
                         "Not derived automatically.")
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class PersonName(Record):
     surname: str = doc("Surname (прізвище), e.g. «Желізняк».")
     initials: str | None = doc("Initials, e.g. «Л.Б.».", None)
     given_name: str | None = doc("Given name (власне ім'я), needed for the ДСТУ 4163:2020 style.", None)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Person(PersonName):
     KEY_ORDER = ("id", "surname", "initials", "given_name", "position")
     id: str = doc("Stable id used to refer to this person from plans, e.g. «zhelizniak».")
     position: str | None = doc("Position as printed above the name, e.g. «Директор».", None)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Executor(Record):
     id: str = doc("Stable id used by plans instead of the full name, e.g. «bureau-bolekhiv».")
     name: str = doc("Name as printed in the executor column.")
     external: bool = doc("An executor from another body: printed with «(за згодою)».", False)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Margins(Record):
     """Page margins in millimetres (ДСТУ 4163:2020: left 30, right 10, top and bottom 20)."""
 
@@ -195,7 +208,7 @@ class Margins(Record):
     left: int = doc("Left margin, mm.", 30)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Organisation(Record):
     name: OrganisationName = doc("Full name of the organisation in two cases.")
     short_name: str | None = doc("Short name, e.g. «Калуський МЦ».", None)
@@ -215,14 +228,14 @@ class Organisation(Record):
 # --------------------------------------------------------------------------- stamps and signatures
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Act(Record):
     name: str = doc("The approving act, e.g. «рішенням міської ради» or «наказом».")
     date: _dt.date = doc("Date of the act (YYYY-MM-DD).")
     number: str = doc("Number of the act, e.g. «821» or «236рг».")
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Signatory(Record):
     label: str | None = doc(
         "Heading word: «ЗАТВЕРДЖЕНО», «ПОГОДЖЕНО», «Ознайомлений». Defaults by place in the document.", None)
@@ -237,7 +250,7 @@ class Signatory(Record):
 # --------------------------------------------------------------------------- prose
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Order(Record):
     """An order (розпорядження, наказ) that approves the plan and precedes it."""
 
@@ -252,7 +265,7 @@ class Order(Record):
     signature: Signatory | None = doc("Who signs the order.", None)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Section(Record):
     title: str = doc("Chapter heading, e.g. «ВСТУП».")
     paragraphs: list[str] = doc("Paragraphs of the chapter; a paragraph starting with «- » is a list item.",
@@ -264,13 +277,13 @@ class Section(Record):
 # --------------------------------------------------------------------------- the table
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class FundingSource(Record):
     id: str = doc("Stable id of the source, e.g. «city-budget».")
     name: str = doc("Column header, e.g. «Міськ. бюджет».")
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class FundingSpec(Record):
     unit: str = doc("Unit of the amounts, printed in the header.", "тис. грн")
     sources: list[FundingSource] = doc("Funding sources, one column each per year.")
@@ -281,7 +294,7 @@ Funding = dict[str, dict[str, Value]]
 """Funding of a row: year → source id → amount."""
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Labels(Record):
     priority: Format = doc("How a priority row is labelled; {id}, {n} and {roman} are replaced.", Format("{id}."))
     task: Format = doc("How a task is labelled before its title, e.g. «Завдання {id}»; empty for none.",
@@ -291,7 +304,7 @@ class Labels(Record):
     number: Numbering = doc("What the № column counts.", Numbering.TASKS_IN_PLAN)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class RowData(Record):
     """Cells shared by measures and their executor rows."""
 
@@ -306,12 +319,12 @@ class RowData(Record):
         "Planned values by column: I, II, III, IV (quarters), 01..12 (months) or years, and total.", None)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Row(RowData):
     """One executor row of a measure; unset cells are taken from the measure."""
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Measure(RowData):
     KEY_ORDER = ("id", "title", "result", "executor", "term", "indicator", "value", "values", "funding", "rows")
     id: str = doc("Measure id, numbered under its task: «1.2.3» under task «1.2».")
@@ -321,7 +334,7 @@ class Measure(RowData):
     rows: list[Row] = doc("Executor rows; each inherits the measure's cells it does not set.", list)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Task(Record):
     id: str = doc("Task (operational goal) id, numbered under its priority: «1.2» under priority «1».")
     title: str | None = doc("Name of the task.", None)
@@ -332,7 +345,7 @@ class Task(Record):
     measures: list[Measure] = doc("Measures of the task.", list)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Priority(Record):
     id: str = doc("Priority (strategic goal) id: «1», «2», …")
     title: str | None = doc("Name of the priority.", None)
@@ -343,7 +356,7 @@ class Priority(Record):
     measures: list[Measure] = doc("Measures directly under the priority, for forms without tasks.", list)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Plan(Record):
     organisation: str = doc("Path of the organisation file, relative to the plan.", "organisation.yaml")
     kind: PlanKind = doc("Document form.")
@@ -483,14 +496,14 @@ class FactStatus(StrEnum):
     """The measure was cancelled; the note says by what decision."""
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class FactRow(Record):
     fact: Value | None = doc("What was done: a number, text or a compound count like «4/4».", None)
     status: FactStatus | None = doc("not-due or cancelled instead of a fact (a note is required).", None)
     note: str | None = doc("Explanation, required where the plan was missed (Примітка).", None)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Fact(FactRow):
     """The fact of one measure; a bare value is shorthand for ``{fact: value}``."""
 
@@ -499,7 +512,7 @@ class Fact(FactRow):
         dict)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Report(Record):
     plan: str = doc("Path of the approved plan, relative to this file; planned values come from it.")
     period: Period = doc("Reported period: a quarter of the plan's year («2021-Q2») or the plan's period.")
@@ -510,7 +523,7 @@ class Report(Record):
     acknowledgements: list[Signatory] = doc("Acknowledgements (Ознайомлений) with dates.", list)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False, eq=False)
 class Region(Record):
     """A region whose organisations report for the same periods (for regional summaries)."""
 
