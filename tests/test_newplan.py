@@ -118,7 +118,7 @@ def test_kalush_next_quarter_keeps_comments_and_validates(tmp_path: Path) -> Non
     assert result.stdout.splitlines() == [
         "wrote 2020-q3.yaml",
         "  period: 2020-Q2 → 2020-Q3",
-        "  title[1]: «на II квартал 2020 року» → «на III квартал 2020 року»",
+        "  title[3]: «на II квартал 2020 року» → «на III квартал 2020 року»",
         "  terms: 52 moved by 3 months (Квітень → Липень, Травень → Серпень, Червень → Вересень)",
         "  planned values cleared in 48 measures and rows (--carry-values keeps them)",
         "  approval[0].date removed (was 2020-03-19)",

@@ -8,6 +8,7 @@ content.  ``pdf_a`` produces PDF/A-3b with the source YAML attached.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import os
 from pathlib import Path
 
@@ -36,7 +37,15 @@ def render_pdf(html: str, base_dir: Path, date: _dt.date, attachments: list[Path
             ]
         if pdf_a:
             kwargs["pdf_variant"] = "pdf/a-3b"
-        data = doc.write_pdf(**kwargs)
+        # WeasyPrint makes millions of short-lived objects; pausing the cyclic collector during layout saves
+        # 10–25 % of the time (benchmarks/render.py) for ~2 % more peak memory. It is restored right after.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            data = doc.write_pdf(**kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
     finally:
         if old is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

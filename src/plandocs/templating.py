@@ -7,9 +7,12 @@ runs in Jinja's sandbox with autoescaping and ``StrictUndefined``; loaders never
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -59,10 +62,40 @@ def nl2br(text: object) -> Markup:
     return Markup("<br>").join(escape(part) for part in str(text).split("\n"))
 
 
+class _ViewSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with a fast path for the public fields of plandocs' own view objects.
+
+    Every attribute a template reads goes through the sandbox's safety checks; for the frozen view
+    dataclasses those checks cost a third of the HTML render and always pass for public names. Anything
+    else (strings, dicts, private or dunder names) still takes the full sandbox path."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) in _view_types() and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+@functools.cache
+def _view_types() -> frozenset[type]:
+    from . import report_view, view
+
+    return frozenset(t for mod in (view, report_view) for t in vars(mod).values()
+                     if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == mod.__name__)
+
+
 def jinja_env(dirs: list[Path]) -> ImmutableSandboxedEnvironment:
-    """A sandboxed, autoescaping, strict environment over ``dirs``."""
-    env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(os.fspath(d)) for d in dirs]),
+    """A sandboxed, autoescaping, strict environment over ``dirs``; one per search path and process, so
+    templates are compiled once (Jinja still reloads a template whose file changed)."""
+    return _cached_env(tuple(os.fspath(d) for d in dirs))
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_env(dirs: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
+    env = _ViewSandbox(
+        loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
