@@ -35,8 +35,9 @@ lint: setup
 test: setup system-deps lint ## lint, type-check and run the test suite
 	$(BIN)/pytest -q
 
-bench: setup
+bench: setup system-deps ## start-up of validate, and render stages against raw docxtpl/WeasyPrint/Jinja2
 	$(BIN)/python benchmarks/validate_startup.py
+	$(BIN)/python benchmarks/render.py
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1252 @@
+"""Render benchmark of plandocs: its DOCX, HTML and PDF stages against the raw libraries on the same content.
+
+1. **Time.**  For every seed plan under ``plans/`` and every format, the median of ``--runs`` samples of
+   the plandocs stage (``plandocs.render.render_documents`` for that one format, given the validated plan
+   and its document view) against the raw library on the same content, interleaved at random:
+
+   * html: a plain ``jinja2.Environment`` made per call (same loader path, options and ``nl2br`` filter,
+     no sandbox), ``get_template("<kind>.html").render(doc=view, paged=False)``;
+   * pdf: ``weasyprint.HTML(string=<the paged HTML plandocs produced>).write_pdf()``;
+   * docx: ``DocxTemplate(<kind>.docx)``, the measures table built into a subdocument by the same
+     python-docx code plandocs uses (``render_docx._measures_subdoc``), ``tpl.render(<same context>,
+     autoescape=True)``, ``tpl.save()``.
+
+   Target: ratio = plandocs / raw < 1.15.  Informational variants (not gated) split the stages up and
+   time prototypes of suggested changes, patched in for the duration of a call and checked to give the
+   same bytes.
+2. **Peak memory.**  Every (plan, format, plandocs|raw) runs once in a fresh subprocess that imports the
+   same libraries and prepares the same inputs; just before the call the process resets its RSS
+   high-water mark (``/proc/self/clear_refs``), and the figure is ``ru_maxrss`` after the call minus the
+   RSS before it.  Target: ratio < 1.15.
+3. **Scale.**  Synthetic annual plans (quarters I-IV and total, the format of ``plans/zhytomyr/2023.yaml``)
+   of 125, 250, 500 and 1,000 measures: time and peak memory per format and size, per table row, the
+   linearity ratio time(1000) / time(500) (flagged above 2.4), and PDF pages.
+
+The pairs whose time ratio fails are profiled with cProfile (plandocs against raw, per function).  The
+parent process uses the standard library only and runs every measurement in a child process of the
+project's virtualenv (``--venv``).  Targets are reported; the exit status is 0 unless ``--check`` is given
+and a ratio target or a same-content check fails or a measurement crashes.  See ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import io
+import json
+import math
+import os
+import pstats
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from plandocs.validate import LoadedPlan
+    from plandocs.view import DocumentView
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VENV = ROOT / ".venv"
+PLANS = ROOT / "plans"
+SCALE_SEED = PLANS / "zhytomyr" / "2023.yaml"
+SCALE_ORG = PLANS / "zhytomyr" / "organisation.yaml"
+
+FORMATS = ("docx", "html", "pdf")
+RATIO_TARGET = 1.15
+SIZES = (125, 250, 500, 1000)
+SUPERLINEAR = 2.4
+ISSUE_RAW_MS_PER_ROW = 8.0
+ISSUE_RAW_MIB_PER_ROW = 0.3
+RESULT_MARK = "@@plandocs-render-bench@@"
+
+# Variables that would change what a child process does or how fast it runs.
+_SKEWING_ENV = ("PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONTRACEMALLOC", "PYTHONVERBOSE",
+                "PYTHONINSPECT", "PYTHONBREAKPOINT", "PYTHONWARNINGS", "PYTHONMALLOC", "SOURCE_DATE_EPOCH")
+
+# Which variant of a format is compared with "plandocs" for the target, and what each variant is.
+GATED_RAW = "raw"
+VARIANT_TITLES: dict[str, str] = {
+    "plandocs": "plandocs stage (render_documents, one format)",
+    "raw": "raw library, same content (gated)",
+    "raw-env-reused": "raw Jinja2 with one Environment per process (templates compiled once)",
+    "proto-cached-env": "plandocs with render_html's jinja_env cached per template path (compiled once)",
+    "proto-fast-sandbox": "plandocs with a sandbox fast path for the view's own frozen dataclasses",
+    "proto-both": "plandocs with both HTML prototypes",
+    "paged-html": "plandocs render_html(paged=True) alone: the Jinja part of the PDF stage",
+    "proto-gc-paused": "plandocs with Python's cyclic garbage collector paused (gc.disable) during the call",
+    "raw-plain-table": "docxtpl + the table built with python-docx's public API (runs, merge)",
+    "table-only": "DocxTemplate() + plandocs' _measures_subdoc alone (no render, no save)",
+    "proto-linear-table": "plandocs with _measures_subdoc linear: tr_lst once per table, merges row by row",
+}
+
+
+# =========================================================================== child side
+#
+# Everything from here to "parent side" runs in the project's virtualenv and imports plandocs and the
+# rendering libraries; the parent never imports them (its own RSS would leak into the children's
+# ru_maxrss through fork/exec, and it must work before the venv exists).
+
+
+@dataclass
+class Subject:
+    """A validated plan with everything every variant needs, prepared before anything is measured."""
+
+    lp: LoadedPlan
+    view: DocumentView
+    dirs: list[Path]
+    paged_html: str
+    docx_template: Path | None
+    docx_missing: str
+
+
+def prepare(plan: Path) -> Subject:
+    from plandocs.render import project_root
+    from plandocs.render_html import render_html
+    from plandocs.templating import resolve_org_templates, template_dirs
+    from plandocs.validate import validate
+    from plandocs.view import build_view
+
+    res = validate([plan])
+    loaded = [lp for lp in res.plans if lp.path.resolve() == plan.resolve()]
+    if not loaded:
+        errors = [d.headline() for d in res.diagnostics.errors][:5]
+        raise SystemExit(f"{plan} is not valid: {errors}")
+    lp = loaded[0]
+    view = build_view(lp.plan, lp.organisation)
+    org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
+                                          project_root(lp.organisation_path))
+    dirs = template_dirs(org_templates)
+    paged = render_html(view, dirs, paged=True)
+    template: Path | None = None
+    missing = ""
+    try:
+        import plandocs.render_docx  # noqa: F401
+    except ImportError as exc:
+        missing = f"plandocs.render_docx cannot be imported ({exc})"
+    else:
+        template = next((d / f"{view.kind}.docx" for d in dirs if (d / f"{view.kind}.docx").is_file()), None)
+        if template is None:
+            missing = f"no {view.kind}.docx template"
+    return Subject(lp, view, dirs, paged, template, missing)
+
+
+# ---- raw baselines
+
+
+def raw_html_env(dirs: Sequence[Path]) -> Any:
+    """A plain Jinja2 environment with plandocs' options (loader path, autoescape, strictness, whitespace
+    control, the ``nl2br`` filter the templates use) but without the sandbox."""
+    import jinja2
+
+    from plandocs.templating import nl2br
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([os.fspath(d) for d in dirs]),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["nl2br"] = nl2br
+    return env
+
+
+def docx_context(view: DocumentView, table: object) -> dict[str, Any]:
+    """The context plandocs gives its DOCX templates (see ``render_docx.render_docx``)."""
+    sections = view.sections
+    split = view.table_section
+    return {
+        "doc": view,
+        "table": table,
+        "sections_before": sections[:split] if split >= 0 else sections,
+        "table_section": sections[split] if split >= 0 else None,
+        "sections_after": sections[split + 1:] if split >= 0 else (),
+    }
+
+
+TableBuilder = Callable[[Any, "DocumentView"], object]
+
+
+def plandocs_table_builder() -> TableBuilder | None:
+    """plandocs' own "measures table as a docxtpl subdocument" function, if render_docx still has it."""
+    import plandocs.render_docx as rd
+
+    fn = getattr(rd, "_measures_subdoc", None)
+    return fn if callable(fn) else None
+
+
+def plain_table_subdoc(tpl: Any, view: DocumentView) -> object:
+    """The measures table with python-docx's public API only: one run per line, bold, alignment, merged
+    spans, column widths, repeated header rows."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Mm
+
+    sub = tpl.new_subdoc()
+    tv = view.table
+    rows = (*tv.head, *tv.body)
+    table = sub.add_table(rows=len(rows), cols=tv.columns)
+    table.autofit = False
+    for column, width in zip(table.columns, tv.widths, strict=True):
+        column.width = Mm(width)
+    row_objs = list(table.rows)
+    cells = [row.cells for row in row_objs]
+    spans = []
+    for r, (row, placed) in enumerate(zip(rows, tv.grid(rows), strict=True)):
+        if r < len(tv.head):
+            row_objs[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for col, cell in placed:
+            target = cells[r][col]
+            bold = cell.bold or row.kind in ("head", "priority")
+            for i, line in enumerate(cell.text.split("\n")):
+                para = target.paragraphs[0] if i == 0 else target.add_paragraph()
+                para.add_run(line).bold = bold
+                if cell.align == "center" or row.kind in ("head", "colnums"):
+                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if cell.rowspan > 1 or cell.colspan > 1:
+                spans.append((target, cells[r + cell.rowspan - 1][col + cell.colspan - 1]))
+    for a, b in spans:
+        a.merge(b)
+    return sub
+
+
+# ---- prototypes: plandocs with one suggested change, patched in for the duration of a call
+
+
+@contextlib.contextmanager
+def patched(obj: Any, name: str, value: Any) -> Iterator[None]:
+    old = getattr(obj, name)
+    setattr(obj, name, value)
+    try:
+        yield
+    finally:
+        setattr(obj, name, old)
+
+
+def _view_types() -> tuple[type, ...]:
+    import dataclasses
+
+    import plandocs.view as v
+
+    return tuple(t for t in vars(v).values()
+                 if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == v.__name__)
+
+
+def fast_sandbox(env: Any) -> Any:
+    """plandocs' sandboxed environment with a fast path for attributes of the view's own frozen
+    dataclasses: public names are returned directly, everything else (strings, tuples, methods' own
+    attributes, dunders) still goes through the sandbox checks."""
+    view_types = frozenset(_view_types())
+    slow = env.getattr
+
+    def getattr_(obj: Any, attribute: str) -> Any:
+        if type(obj) in view_types and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return env.undefined(obj=obj, name=attribute)
+        return slow(obj, attribute)
+
+    env.getattr = getattr_
+    return env
+
+
+def html_prototype(kind: str) -> Callable[[], contextlib.AbstractContextManager[None]]:
+    """``render_html.jinja_env`` replaced by ``cached`` (one environment per template path and process, so
+    templates are compiled once), ``fast`` (sandbox fast path for view objects) or ``both``; returns a
+    context manager factory (the cache lives as long as the factory)."""
+    import functools
+
+    import plandocs.render_html as rh
+    from plandocs.templating import jinja_env
+
+    def fast(dirs: list[Path]) -> Any:
+        return fast_sandbox(jinja_env(dirs))
+
+    make = fast if kind in ("fast", "both") else jinja_env
+    cached = functools.lru_cache(maxsize=8)(lambda key: make(list(key)))
+    factory = (lambda dirs: cached(tuple(dirs))) if kind in ("cached", "both") else make
+    return lambda: patched(rh, "jinja_env", factory)
+
+
+class _RowByRowMerge:
+    """Stands in for python-docx's ``_Cell`` in ``render_docx``: ``merge`` sets ``gridSpan``/``vMerge`` row by
+    row from a row index built once, instead of ``CT_Tc.merge``, which looks up each cell's row with
+    ``tbl.tr_lst.index()`` (a fresh list of all rows, several times per merged row)."""
+
+    _index: ClassVar[dict[int, tuple[Any, dict[Any, int]]]] = {}
+
+    def __init__(self, tc: Any, table: Any) -> None:
+        self._tc, self._table = tc, table
+
+    def merge(self, other: _RowByRowMerge) -> None:
+        from docx.oxml.simpletypes import ST_Merge
+
+        tbl = self._table._tbl
+        trs = tbl.tr_lst
+        entry = self._index.get(id(tbl))
+        if entry is None or entry[0] is not tbl:
+            entry = (tbl, {tr: i for i, tr in enumerate(trs)})
+            self._index[id(tbl)] = entry
+        rows = entry[1]
+        a, b = self._tc, other._tc
+        top, bottom = rows[a.getparent()], rows[b.getparent()]
+        left = a.grid_offset
+        width, height = b.grid_offset + b.grid_span - left, bottom - top + 1
+        top_tc = trs[top].tc_at_grid_offset(left)
+        for dr in range(height):
+            v = None if height == 1 else ST_Merge.RESTART if dr == 0 else ST_Merge.CONTINUE
+            trs[top + dr].tc_at_grid_offset(left)._span_to_width(width, top_tc, v)
+
+
+def linear_table_prototype() -> contextlib.AbstractContextManager[None] | None:
+    """plandocs' own ``_measures_subdoc`` with (1) ``CT_Tbl.tr_lst`` computed once per table instead of on
+    every access and (2) merges done row by row; ``None`` when render_docx has no such function."""
+    from docx.oxml.table import CT_Tbl
+
+    import plandocs.render_docx as rd
+
+    original = getattr(rd, "_measures_subdoc", None)
+    if original is None or not hasattr(rd, "_Cell"):
+        return None
+    prop = CT_Tbl.__dict__["tr_lst"]
+
+    def subdoc(tpl: Any, view: DocumentView) -> object:
+        memo: dict[int, tuple[Any, list[Any]]] = {}
+
+        def tr_lst(tbl: Any) -> list[Any]:
+            hit = memo.get(id(tbl))
+            if hit is None or hit[0] is not tbl:
+                hit = memo[id(tbl)] = (tbl, prop.fget(tbl))
+            return hit[1]
+
+        _RowByRowMerge._index.clear()
+        with patched(CT_Tbl, "tr_lst", property(tr_lst)), patched(rd, "_Cell", _RowByRowMerge):
+            return original(tpl, view)
+
+    return patched(rd, "_measures_subdoc", subdoc)
+
+
+def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[], bytes]]:
+    """The calls measured for ``fmt``: always "plandocs" and the gated "raw", then those of ``names``
+    that apply (informational baselines and prototypes)."""
+    from plandocs.render import render_documents
+
+    def stage() -> bytes:
+        return render_documents(s.lp, s.view, (fmt,), False)[fmt]
+
+    def under(cm: Callable[[], contextlib.AbstractContextManager[None] | None]) -> Callable[[], bytes]:
+        def call() -> bytes:
+            ctx = cm()
+            assert ctx is not None
+            with ctx:
+                return stage()
+        return call
+
+    out: dict[str, Callable[[], bytes]] = {"plandocs": stage}
+    if fmt == "html":
+        name = f"{s.view.kind}.html"
+        out["raw"] = lambda: raw_html_env(s.dirs).get_template(name).render(doc=s.view, paged=False).encode()
+        env = raw_html_env(s.dirs)
+        out["raw-env-reused"] = lambda: env.get_template(name).render(doc=s.view, paged=False).encode()
+        out["proto-cached-env"] = under(html_prototype("cached"))
+        out["proto-fast-sandbox"] = under(html_prototype("fast"))
+        out["proto-both"] = under(html_prototype("both"))
+    elif fmt == "pdf":
+        import weasyprint
+
+        from plandocs.render_html import render_html
+
+        html = s.paged_html
+
+        def raw_pdf() -> bytes:
+            data = weasyprint.HTML(string=html).write_pdf()
+            assert isinstance(data, bytes)
+            return data
+
+        def gc_paused() -> bytes:
+            gc.disable()
+            try:
+                return stage()
+            finally:
+                gc.enable()
+
+        out["raw"] = raw_pdf
+        out["paged-html"] = lambda: render_html(s.view, s.dirs, paged=True).encode()
+        out["proto-gc-paused"] = gc_paused
+    elif fmt == "docx":
+        from docxtpl import DocxTemplate
+
+        assert s.docx_template is not None, s.docx_missing
+        template = os.fspath(s.docx_template)
+        builder = plandocs_table_builder()
+
+        def raw_docx(build: TableBuilder) -> bytes:
+            tpl = DocxTemplate(template)
+            tpl.render(docx_context(s.view, build(tpl, s.view)), autoescape=True)
+            buf = io.BytesIO()
+            tpl.save(buf)
+            return buf.getvalue()
+
+        # Without plandocs' table function the closest raw equivalent builds the table with the public API.
+        same_table: TableBuilder = builder or plain_table_subdoc
+        out["raw"] = lambda: raw_docx(same_table)
+        out["raw-plain-table"] = lambda: raw_docx(plain_table_subdoc)
+        out["table-only"] = lambda: (same_table(DocxTemplate(template), s.view), b"")[1]
+        if linear_table_prototype() is not None:
+            out["proto-linear-table"] = under(linear_table_prototype)
+    return {k: v for k, v in out.items() if k in ("plandocs", GATED_RAW) or k in names}
+
+
+def pdf_pages(data: bytes) -> int:
+    """Page objects in a PDF, also inside compressed object streams (WeasyPrint writes those)."""
+    chunks = [data]
+    pos = 0
+    start = re.compile(rb"stream\r?\n")
+    while (m := start.search(data, pos)) is not None:
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        with contextlib.suppress(zlib.error):
+            chunks.append(zlib.decompressobj().decompress(data[m.end():end]))
+        pos = end + len(b"endstream")
+    return sum(len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", c)) for c in chunks)
+
+
+def docx_rows(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml")
+    return xml.count(b"<w:tr>") + xml.count(b"<w:tr ")
+
+
+def _formats_of(s: Subject, formats: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+    usable, skipped = [], {}
+    for fmt in formats:
+        if fmt == "docx" and s.docx_template is None:
+            skipped[fmt] = s.docx_missing
+        else:
+            usable.append(fmt)
+    return usable, skipped
+
+
+Case = tuple[str, str, Callable[[], bytes]]
+
+
+def time_cases(cases: Sequence[Case], runs: int, warm_ms: dict[tuple[str, str], float], min_sample_ms: float,
+               rng: random.Random, last: dict[tuple[str, str], bytes]) -> dict[str, dict[str, dict[str, Any]]]:
+    """``runs`` rounds over ``cases`` in a fresh random order each round.  A case whose calls are shorter than
+    ``min_sample_ms`` (judged from the faster of plandocs and raw in ``warm_ms``) is called ``k`` times in a
+    row per sample, and the sample is the mean; every variant of a format gets the same ``k``."""
+    batch: dict[str, int] = {}
+    for fmt, name, _ in cases:
+        if name in ("plandocs", GATED_RAW) and (fmt, name) in warm_ms:
+            k = max(1, math.ceil(min_sample_ms / max(warm_ms[(fmt, name)], 1e-3)))
+            batch[fmt] = max(batch.get(fmt, 1), k)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for _ in range(runs):
+        order = list(cases)
+        rng.shuffle(order)
+        for fmt, name, fn in order:
+            k = batch.get(fmt, 1)
+            gc.collect()
+            c0, t0 = time.process_time_ns(), time.perf_counter_ns()
+            for _ in range(k):
+                data = fn()
+            wall, cpu = (time.perf_counter_ns() - t0) / 1e6 / k, (time.process_time_ns() - c0) / 1e6 / k
+            last[(fmt, name)] = data
+            rec = out.setdefault(fmt, {}).setdefault(name, {"wall": [], "cpu": [], "batch": k})
+            rec["wall"].append(wall)
+            rec["cpu"].append(cpu)
+    return out
+
+
+def _timed_once(fn: Callable[[], bytes]) -> tuple[float, bytes]:
+    gc.collect()
+    t0 = time.perf_counter_ns()
+    data = fn()
+    return (time.perf_counter_ns() - t0) / 1e6, data
+
+
+def checks_of(fmt: str, s: Subject, last: dict[tuple[str, str], bytes]) -> tuple[list[str], dict[str, int]]:
+    """Same-content checks of the last outputs; (messages, extra facts such as pages)."""
+    msgs: list[str] = []
+    facts: dict[str, int] = {}
+    mine = last[(fmt, "plandocs")]
+    names = [n for f, n in last if f == fmt]
+    if fmt == "html":
+        for n in names:
+            if n.startswith(("raw", "proto")) and last[(fmt, n)] != mine:
+                msgs.append(f"{n}: HTML DIFFERS from plandocs'")
+    elif fmt == "pdf":
+        facts["pages"] = pdf_pages(mine)
+        if (fmt, GATED_RAW) in last:
+            facts["raw_pages"] = pdf_pages(last[(fmt, GATED_RAW)])
+            if facts["raw_pages"] != facts["pages"]:
+                msgs.append(f"raw: PDF pages DIFFER ({facts['raw_pages']} vs {facts['pages']})")
+        if (fmt, "paged-html") in last and last[(fmt, "paged-html")] != s.paged_html.encode():
+            msgs.append("paged-html: paged HTML DIFFERS between calls")
+        for n in names:
+            if n.startswith("proto") and last[(fmt, n)] != mine:
+                msgs.append(f"{n}: PDF bytes DIFFER from plandocs'")
+    elif fmt == "docx":
+        facts["table_rows"] = docx_rows(mine)
+        for n in names:
+            if n.startswith("raw") and docx_rows(last[(fmt, n)]) != facts["table_rows"]:
+                msgs.append(f"{n}: DOCX table rows DIFFER")
+            if n.startswith("proto") and last[(fmt, n)] != mine:
+                msgs.append(f"{n}: DOCX bytes DIFFER from plandocs'")
+        if plandocs_table_builder() is None:
+            msgs.append("render_docx._measures_subdoc not found: raw builds the table with the public API")
+    return msgs, facts
+
+
+def worker_time(spec: dict[str, Any]) -> dict[str, Any]:
+    """Interleaved timing of the variants of every format on one plan (seed plans)."""
+    from plandocs.view import build_view
+
+    s = prepare(Path(spec["plan"]))
+    formats, skipped = _formats_of(s, spec["formats"])
+    cases = [(fmt, name, fn) for fmt in formats for name, fn in variants(s, fmt, spec["extras"]).items()]
+    rng = random.Random(spec["seed"])
+    last: dict[tuple[str, str], bytes] = {}
+    warm: dict[tuple[str, str], float] = {}
+    for _ in range(spec["warmup"]):
+        order = list(cases)
+        rng.shuffle(order)
+        for fmt, name, fn in order:
+            warm[(fmt, name)], last[(fmt, name)] = _timed_once(fn)
+    samples = time_cases(cases, spec["runs"], warm, spec["min_sample_ms"], rng, last)
+    view_ms = []
+    for _ in range(max(5, spec["runs"])):
+        gc.collect()
+        t0 = time.perf_counter_ns()
+        build_view(s.lp.plan, s.lp.organisation)
+        view_ms.append((time.perf_counter_ns() - t0) / 1e6)
+    out: dict[str, Any] = {"rows": len(s.view.table.body), "view_ms": view_ms, "skipped": skipped, "formats": {}}
+    for fmt in formats:
+        msgs, facts = checks_of(fmt, s, last)
+        out["formats"][fmt] = {"samples": samples.get(fmt, {}), "checks": msgs, **facts}
+    return out
+
+
+def _status_kib(field_name: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    raise KeyError(field_name)
+
+
+def peak_of(fn: Callable[[], bytes]) -> tuple[dict[str, Any], bytes]:
+    """Run ``fn`` once; the RSS before it and the peak during it (KiB), see the module docstring."""
+    import resource
+
+    gc.collect()
+    reset = True
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")  # reset the RSS high-water mark (Linux >= 4.0)
+    except OSError:
+        reset = False
+    try:
+        before = _status_kib("VmRSS") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except (OSError, KeyError):
+        reset, before = False, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    data = fn()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"before_kib": before, "peak_kib": peak, "reset": reset}, data
+
+
+def worker_mem(spec: dict[str, Any]) -> dict[str, Any]:
+    """One call of one variant in this fresh process; the peak RSS it adds."""
+    s = prepare(Path(spec["plan"]))
+    variant = spec["variant"]
+    fn: Callable[[], bytes] = (lambda: b"") if variant == "none" else \
+        variants(s, spec["format"], [variant])[variant]
+    mem, data = peak_of(fn)
+    return {**mem, "rows": len(s.view.table.body), "bytes": len(data)}
+
+
+def worker_scale(spec: dict[str, Any]) -> dict[str, Any]:
+    """One format of one (large) plan: the first variant's first call in this fresh process gives the
+    memory figure and warms up; then every variant is timed, interleaved."""
+    s = prepare(Path(spec["plan"]))
+    fmt = spec["format"]
+    if not _formats_of(s, [fmt])[0]:
+        return {"rows": len(s.view.table.body), "skipped": s.docx_missing}
+    fns = variants(s, fmt, spec["variants"])
+    names = [n for n in spec["variants"] if n in fns]
+    mem, data = peak_of(fns[names[0]])
+    last = {(fmt, names[0]): data}
+    warm: dict[tuple[str, str], float] = {}
+    for n in names[1:]:
+        warm[(fmt, n)], last[(fmt, n)] = _timed_once(fns[n])
+    samples = time_cases([(fmt, n, fns[n]) for n in names], spec["runs"], warm, spec["min_sample_ms"],
+                         random.Random(spec["seed"]), last)
+    msgs, facts = checks_of(fmt, s, last) if (fmt, "plandocs") in last else ([], {})
+    if fmt == "pdf" and "pages" not in facts:
+        facts["pages"] = pdf_pages(data)
+    return {"rows": len(s.view.table.body), "memory": {names[0]: mem}, "samples": samples.get(fmt, {}),
+            "checks": msgs, **facts}
+
+
+def _label(key: tuple[str, int, str]) -> str:
+    filename, line, func = key
+    if filename == "~":
+        return func
+    parts = Path(filename).parts
+    for anchor in ("site-packages", "src", "lib"):
+        if anchor in parts:
+            parts = parts[len(parts) - parts[::-1].index(anchor):]
+            break
+    return f"{'/'.join(parts[-3:])}:{line}({func})"
+
+
+def worker_profile(spec: dict[str, Any]) -> dict[str, Any]:
+    """cProfile of the plandocs variant and the raw one; per-function self time, and the difference."""
+    s = prepare(Path(spec["plan"]))
+    fmt, calls = spec["format"], spec["calls"]
+    fns = variants(s, fmt, ())
+    names = ("plandocs", GATED_RAW)
+    profs = {name: cProfile.Profile() for name in names}
+    for name in names:
+        fns[name]()  # warm
+    for i in range(calls):  # alternate, so that neither side always runs on a fresher heap
+        for name in names if i % 2 == 0 else names[::-1]:
+            gc.collect()
+            profs[name].enable()
+            fns[name]()
+            profs[name].disable()
+    tables: dict[str, dict[tuple[str, int, str], tuple[float, float, int]]] = {}
+    totals: dict[str, float] = {}
+    for name in names:
+        st = pstats.Stats(profs[name])
+        raw_stats: dict[Any, Any] = st.stats  # type: ignore[attr-defined]
+        tables[name] = {k: (v[2] * 1000 / calls, v[3] * 1000 / calls, v[1]) for k, v in raw_stats.items()}
+        totals[name] = st.total_tt * 1000 / calls  # type: ignore[attr-defined]
+    mine, raw = tables["plandocs"], tables[GATED_RAW]
+    top = spec["top"]
+    diff = sorted(((k, v[0], raw.get(k, (0.0, 0.0, 0))[0], v[1], v[2] // calls) for k, v in mine.items()),
+                  key=lambda t: t[1] - t[2], reverse=True)[:top]
+    only_mine = sorted(((k, v[1]) for k, v in mine.items()
+                        if k not in raw and "plandocs" in k[0]), key=lambda t: t[1], reverse=True)[:top]
+    return {
+        "totals": totals,
+        "diff": [[_label(k), a, b, c, n] for k, a, b, c, n in diff],
+        "plandocs_cum": [[_label(k), c] for k, c in only_mine],
+    }
+
+
+def worker_info() -> dict[str, Any]:
+    from importlib import metadata
+
+    names = ("plandocs", "Jinja2", "weasyprint", "pydyf", "docxtpl", "python-docx", "lxml")
+    versions = {}
+    for n in names:
+        try:
+            versions[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            versions[n] = "-"
+    return {"python": sys.version.split()[0], "versions": versions}
+
+
+WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "time": worker_time, "mem": worker_mem, "scale": worker_scale, "profile": worker_profile,
+    "info": lambda spec: worker_info(),
+}
+
+
+def worker_main(argv: Sequence[str]) -> int:
+    spec = json.loads(argv[0])
+    try:
+        result = WORKERS[spec["kind"]](spec)
+    except Exception:
+        traceback.print_exc()
+        return 1
+    sys.stdout.write("\n" + RESULT_MARK + json.dumps(result) + "\n")
+    return 0
+
+
+# =========================================================================== parent side
+
+
+@dataclass
+class Failures:
+    items: list[str] = field(default_factory=list)
+
+    def add(self, what: str) -> None:
+        self.items.append(what)
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SKEWING_ENV}
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def run_worker(python: str, spec: dict[str, Any], failures: Failures, what: str) -> dict[str, Any] | None:
+    proc = subprocess.run([python, os.fspath(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+                          cwd=ROOT, env=child_env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          check=False)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_MARK):
+            result: dict[str, Any] = json.loads(line[len(RESULT_MARK):])
+            return result
+    tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+    failures.add(f"{what}: the measuring process failed (exit {proc.returncode}): {tail}")
+    print(f"  ! {what}: exit {proc.returncode}\n    " + "\n    ".join(proc.stderr.strip().splitlines()[-8:]),
+          file=sys.stderr)
+    return None
+
+
+# --------------------------------------------------------------------------- synthetic plans
+
+MEASURES_PER_TASK = 8
+TASKS_PER_PRIORITY = 5
+_TITLES = (
+    "Організація та проведення правопросвітницьких заходів для внутрішньо переміщених осіб",
+    "Забезпечення роботи консультаційних пунктів доступу до безоплатної правової допомоги у приміщеннях "
+    "органів місцевого самоврядування, центрів надання адміністративних послуг та бібліотек",
+    "Проведення інформаційних зустрічей з працівниками центрів, які надають безоплатну правову допомогу, "
+    "та адвокатами системи з метою аналізу практики, обговорення шляхів вирішення проблемних питань, "
+    "вивчення потреби у навчанні та поширення кращих практик захисту",
+)
+_INDICATORS = ("кількість заходів", "кількість проведених зустрічей", "кількість осіб, яким надано допомогу")
+
+
+def scale_header() -> str:
+    """Everything of the zhytomyr plan before its ``priorities:`` key: kind, period, approval, columns…"""
+    out: list[str] = []
+    for line in SCALE_SEED.read_text(encoding="utf-8").splitlines():
+        if line.startswith("priorities:"):
+            return "\n".join(out) + "\n"
+        out.append(line)
+    raise ValueError(f"{SCALE_SEED} has no top-level 'priorities:' key")
+
+
+def _quarters(i: int) -> str:
+    q = [(i + k) % 5 + 1 for k in range(4)]
+    return f"{{I: {q[0]}, II: {q[1]}, III: {q[2]}, IV: {q[3]}, total: {sum(q)}}}"
+
+
+def synthetic_plan(header: str, measures: int) -> str:
+    """An annual plan (quarters I-IV and total) with ``measures`` measures; of every four measures one
+    has three executor rows, one two, two a single row (1.75 rows per measure)."""
+    lines = [header.rstrip("\n"), "priorities:"]
+    for i in range(measures):
+        t_index, m_no = divmod(i, MEASURES_PER_TASK)
+        p_index, t_no = divmod(t_index, TASKS_PER_PRIORITY)
+        pid, tid = f"{p_index + 1}", f"{p_index + 1}.{t_no + 1}"
+        mid = f"{tid}.{m_no + 1}"
+        if t_no == 0 and m_no == 0:
+            lines += [f'  - id: "{pid}"',
+                      f"    title: Синтетичний пріоритет {pid} — підвищення рівня правової обізнаності людей",
+                      "    tasks:"]
+        if m_no == 0:
+            lines += [f'      - id: "{tid}"',
+                      f"        title: Синтетичне завдання {tid} — підвищення спроможності людей самостійно "
+                      "ідентифікувати правові потреби та правові проблеми",
+                      "        result: Обізнаність громадян про права та захист в разі їх порушення",
+                      "        measures:"]
+        lines += [f'          - id: "{mid}"',
+                  f"            title: {_TITLES[i % len(_TITLES)]} ({mid})"]
+        if m_no == MEASURES_PER_TASK // 2:
+            lines.append("            result: Відновлення порушених прав людей, які належать до найбільш "
+                         "вразливих соціальних груп")
+        indicator = f"            indicator: {_INDICATORS[i % len(_INDICATORS)]}"
+        shape = i % 4
+        if shape == 0:
+            lines += [indicator,
+                      "            rows:",
+                      "              - executor: legal-aid-head",
+                      f"                values: {_quarters(i)}",
+                      "              - executor: director",
+                      f"                values: {_quarters(i + 2)}",
+                      "              - executor: [legal-aid-head, director]",
+                      "                value: Постійно (за потреби)"]
+        elif shape == 2:
+            lines += [indicator,
+                      "            rows:",
+                      "              - executor: legal-aid-head",
+                      f"                values: {_quarters(i)}",
+                      "              - executor: director",
+                      "                values: {I: 1, III: 1, total: 2}"]
+        elif shape == 1:
+            lines += ["            executor: legal-aid-head", indicator, f"            values: {_quarters(i)}"]
+        else:
+            lines += ["            executor: [legal-aid-head, director]", indicator,
+                      "            value: При наявності коштів"]
+    return "\n".join(lines) + "\n"
+
+
+def write_synthetic(base: Path, measures: int) -> Path:
+    """``base/plans/synthetic-<n>/{2023.yaml,organisation.yaml}``; returns the plan file."""
+    folder = base / "plans" / f"synthetic-{measures}"
+    folder.mkdir(parents=True)
+    shutil.copyfile(SCALE_ORG, folder / "organisation.yaml")
+    plan = folder / SCALE_SEED.name
+    plan.write_text(synthetic_plan(scale_header(), measures), encoding="utf-8")
+    return plan
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[bool] | None = None) -> str:
+    body = [list(r) for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
+    align = right or [False] + [True] * (len(headers) - 1)
+
+    def fmt(cells: Sequence[str]) -> str:
+        padded = (c.rjust(w) if a else c.ljust(w) for c, w, a in zip(cells, widths, align, strict=True))
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in body)])
+
+
+def section(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 96 - len(title)), flush=True)
+
+
+def ms(x: float) -> str:
+    return f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:,.2f}"
+
+
+def verdict(ratio: float) -> str:
+    return "PASS" if ratio < RATIO_TARGET else "FAIL"
+
+
+def plan_name(plan: Path) -> str:
+    return f"{plan.parent.name}/{plan.name}"
+
+
+def seed_plans() -> list[Path]:
+    return sorted(p for p in PLANS.glob("*/*.y*ml")
+                  if p.name != "organisation.yaml" and not p.name.endswith(".report.yaml"))
+
+
+# --------------------------------------------------------------------------- parts
+
+SEED_EXTRAS = ("raw-env-reused", "proto-cached-env", "proto-fast-sandbox", "proto-both", "paged-html",
+               "proto-gc-paused", "raw-plain-table", "table-only", "proto-linear-table")
+SCALE_VARIANTS: dict[str, tuple[str, ...]] = {
+    "html": ("plandocs", "raw", "proto-fast-sandbox", "proto-both"),
+    "docx": ("plandocs", "proto-linear-table"),
+    "pdf": ("plandocs",),
+}
+
+
+def med(rec: dict[str, Any] | None, key: str = "wall") -> float | None:
+    return float(statistics.median(rec[key])) if rec else None
+
+
+@dataclass
+class TimeResult:
+    plan: str
+    path: Path
+    data: dict[str, Any]
+
+    @property
+    def rows(self) -> int:
+        return int(self.data["rows"])
+
+    def rec(self, fmt: str, variant: str) -> dict[str, Any] | None:
+        f = self.data["formats"].get(fmt)
+        return f["samples"].get(variant) if f else None
+
+
+def part_time(python: str, plans: Sequence[Path], formats: Sequence[str], args: argparse.Namespace,
+              failures: Failures) -> list[TimeResult]:
+    section(f"1. time: plandocs stage vs raw library, seed plans (median of {args.runs})")
+    results = []
+    for plan in plans:
+        print(f"  timing {plan_name(plan)}…", file=sys.stderr, flush=True)
+        data = run_worker(python, {"kind": "time", "plan": os.fspath(plan), "formats": list(formats),
+                                   "runs": args.runs, "warmup": args.warmup, "seed": args.seed,
+                                   "min_sample_ms": args.min_sample_ms,
+                                   "extras": [] if args.quick else list(SEED_EXTRAS)},
+                          failures, f"time {plan_name(plan)}")
+        if data is not None:
+            results.append(TimeResult(plan_name(plan), plan, data))
+    rows, extra = [], []
+    for r in results:
+        for fmt in formats:
+            mine, raw = r.rec(fmt, "plandocs"), r.rec(fmt, GATED_RAW)
+            if mine is None or raw is None:
+                why = r.data["skipped"].get(fmt, "not measured")
+                rows.append([r.plan, str(r.rows), fmt, "-", "-", "-", "-", "-", f"SKIP ({why})"])
+                failures.add(f"time {r.plan} {fmt}: not measured ({why}) (flag only)")
+                continue
+            m, w = med(mine) or 0.0, med(raw) or 1e-9
+            ratio = m / w
+            cpu_ratio = (med(mine, "cpu") or 0.0) / (med(raw, "cpu") or 1e-9)
+            v = verdict(ratio)
+            if v == "FAIL":
+                failures.add(f"time {r.plan} {fmt}: plandocs/raw = {ratio:.2f} >= {RATIO_TARGET}")
+            batch = f" (x{mine['batch']})" if mine["batch"] > 1 else ""
+            rows.append([r.plan, str(r.rows), fmt + batch, ms(m), ms(w), ms(m - w), f"{ratio:.2f}", f"{cpu_ratio:.2f}",
+                         v])
+            for name, rec in r.data["formats"][fmt]["samples"].items():
+                if name not in ("plandocs", GATED_RAW):
+                    x = med(rec) or 1e-9
+                    extra.append([r.plan, fmt, name, ms(x), f"{x / m:.2f}", f"{x / w:.2f}"])
+    print(table(["plan", "rows", "format", "plandocs ms", "raw ms", "extra ms", "ratio", "cpu ratio", "result"],
+                rows, [False, True, False, True, True, True, True, True, False]))
+    print(f"(wall-clock median of {args.runs} samples after {args.warmup} warm-up round(s), variants interleaved "
+          f"at random; (xK) = each sample is the mean of K calls in a row, for calls under {args.min_sample_ms:g} "
+          f"ms; ratio = plandocs / raw, target < {RATIO_TARGET}; cpu ratio = the same with process CPU time)")
+    if extra:
+        print("\ninformational variants and prototypes of suggested changes (not gated):")
+        print(table(["plan", "format", "variant", "median ms", "variant / plandocs", "variant / raw"], extra,
+                    [False, False, False, True, True, True]))
+        for name in sorted({e[2] for e in extra}):
+            print(f"  {name}: {VARIANT_TITLES.get(name, name)}")
+    print("\nbuild_view (before the stage, shared by all formats, not in the figures above): "
+          + ", ".join(f"{r.plan} {ms(statistics.median(r.data['view_ms']))} ms" for r in results))
+    notes = [f"{r.plan} {fmt}: {c}" for r in results for fmt, f in r.data["formats"].items() for c in f["checks"]]
+    pages = ", ".join(f"{r.plan} {r.data['formats']['pdf'].get('pages')}" for r in results
+                      if "pdf" in r.data["formats"])
+    print("same-content checks (HTML and prototype DOCX byte-identical, same PDF pages and DOCX table rows): "
+          + ("; ".join(notes) if notes else "all passed") + (f"\nPDF pages: {pages}" if pages else ""))
+    for n in notes:
+        if "DIFFER" in n:
+            failures.add(f"same-content check: {n}")
+    return results
+
+
+@dataclass
+class MemResult:
+    delta_kib: dict[tuple[str, str], float] = field(default_factory=dict)
+    baseline_kib: float = 0.0
+    reset: bool = True
+
+
+def measure_memory(python: str, plan: Path, formats: Sequence[str], variant_names: Sequence[str],
+                   repeats: int, failures: Failures, label: str) -> MemResult:
+    """Peak-RSS deltas of every (format, variant), each in its own fresh process (median of ``repeats``)."""
+    res = MemResult()
+    base: list[float] = []
+    outs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    jobs = [("", "none")] + [(fmt, v) for fmt in formats for v in variant_names]
+    for _ in range(repeats):
+        for fmt, v in jobs:
+            out = run_worker(python, {"kind": "mem", "plan": os.fspath(plan), "format": fmt or "html",
+                                      "variant": v}, failures, f"memory {label} {fmt or 'baseline'} {v}")
+            if out is None:
+                continue
+            res.reset = res.reset and out["reset"]
+            if v == "none":
+                base.append(out["peak_kib"] - out["before_kib"] if out["reset"] else out["peak_kib"])
+            else:
+                outs.setdefault((fmt, v), []).append(out)
+    res.baseline_kib = statistics.median(base) if base else 0.0
+    for key, xs in outs.items():
+        if res.reset:
+            res.delta_kib[key] = statistics.median(o["peak_kib"] - o["before_kib"] for o in xs)
+        else:  # no high-water reset: whole-process peak minus the baseline process's peak
+            res.delta_kib[key] = statistics.median(o["peak_kib"] for o in xs) - res.baseline_kib
+    return res
+
+
+def part_memory(python: str, plans: Sequence[Path], formats: Sequence[str], args: argparse.Namespace,
+                failures: Failures) -> None:
+    section("2. peak memory: plandocs stage vs raw library, seed plans (fresh process per case)")
+    rows = []
+    reset = True
+    for plan in plans:
+        print(f"  memory {plan_name(plan)}…", file=sys.stderr, flush=True)
+        r = measure_memory(python, plan, formats, ("plandocs", GATED_RAW), args.mem_runs, failures,
+                           plan_name(plan))
+        reset = reset and r.reset
+        for fmt in formats:
+            mine, raw = r.delta_kib.get((fmt, "plandocs")), r.delta_kib.get((fmt, GATED_RAW))
+            if mine is None or raw is None:
+                rows.append([plan_name(plan), fmt, "-", "-", "-", "-", "SKIP"])
+                continue
+            ratio = mine / raw if raw > 0 else float("inf")
+            v = verdict(ratio)
+            if v == "FAIL":
+                failures.add(f"memory {plan_name(plan)} {fmt}: plandocs/raw = {ratio:.2f} "
+                             f"({mib(mine)} vs {mib(raw)} MiB)")
+            rows.append([plan_name(plan), fmt, mib(mine), mib(raw), mib(mine - raw), f"{ratio:.2f}", v])
+        rows.append([plan_name(plan), "(no-op)", mib(r.baseline_kib), "", "", "", ""])
+    print(table(["plan", "format", "plandocs MiB", "raw MiB", "extra MiB", "ratio", "result"], rows,
+                [False, False, True, True, True, True, False]))
+    if reset:
+        print("(method: ru_maxrss. Each process imports the same libraries and prepares the same inputs, resets "
+              "its RSS high-water mark through /proc/self/clear_refs, reads VmRSS, makes one call and reads "
+              "getrusage(RUSAGE_SELF).ru_maxrss; figure = peak - RSS before. (no-op) is the same with an empty call, "
+              f"the noise floor. Median of {args.mem_runs} process(es) per case; target < {RATIO_TARGET})")
+    else:
+        print("(method: ru_maxrss of the case process minus ru_maxrss of a baseline process with the same "
+              "imports and inputs and an empty call; /proc/self/clear_refs was not available)")
+
+
+@dataclass
+class ScaleResult:
+    rows: int = 0
+    pages: int | None = None
+    samples: dict[str, dict[str, Any]] = field(default_factory=dict)
+    peak_kib: dict[str, float] = field(default_factory=dict)
+
+    def t(self, variant: str) -> float | None:
+        return med(self.samples.get(variant))
+
+
+def part_scale(python: str, formats: Sequence[str], args: argparse.Namespace, failures: Failures) -> None:
+    sizes = sorted(args.sizes)
+    section(f"3. scale: synthetic annual plans (zhytomyr format, quarters I-IV and total), median of "
+            f"{args.scale_runs}")
+    results: dict[tuple[int, str], ScaleResult] = {}
+    with tempfile.TemporaryDirectory(prefix="plandocs-render-bench-") as tmp:
+        plans = {n: write_synthetic(Path(tmp), n) for n in sizes}
+        for n in sizes:
+            for fmt in formats:
+                jobs = [SCALE_VARIANTS[fmt] if not args.quick else ("plandocs",)]
+                if args.scale_raw:
+                    jobs.append(("raw", "proto-gc-paused") if fmt == "pdf" else ("raw",))
+                res = results.setdefault((n, fmt), ScaleResult())
+                for names in jobs:
+                    print(f"  {n} measures, {fmt}, {'+'.join(names)}…", file=sys.stderr, flush=True)
+                    out = run_worker(python, {"kind": "scale", "plan": os.fspath(plans[n]), "format": fmt,
+                                              "variants": list(names), "runs": args.scale_runs,
+                                              "min_sample_ms": args.min_sample_ms, "seed": args.seed},
+                                     failures, f"scale {n} {fmt} {'+'.join(names)}")
+                    if out is None or "skipped" in out:
+                        continue
+                    res.rows = out["rows"]
+                    res.pages = out.get("pages", res.pages)
+                    for k, v in out["samples"].items():
+                        res.samples.setdefault(k, v)
+                    for k, m in out["memory"].items():
+                        res.peak_kib[k] = m["peak_kib"] - m["before_kib"] if m["reset"] else float("nan")
+                    for c in out["checks"]:
+                        failures.add(f"scale {n} {fmt}: {c}")
+    rows = []
+    for (n, fmt), r in results.items():
+        t = r.t("plandocs")
+        if t is None:
+            continue
+        peak = r.peak_kib.get("plandocs")
+        rows.append([str(n), str(r.rows), fmt, ms(t), f"{t / r.rows:.2f}",
+                     mib(peak) if peak is not None else "-",
+                     f"{peak / 1024 / r.rows:.3f}" if peak is not None else "-",
+                     str(r.pages) if fmt == "pdf" and r.pages is not None else ""])
+    print(table(["measures", "rows", "format", "plandocs ms", "ms/row", "peak MiB", "MiB/row", "PDF pages"], rows,
+                [True, True, False, True, True, True, True, True]))
+    print("(rows = table body rows: measures and their executor rows, plus one row per priority. peak MiB: the "
+          "first call in a fresh process, measured as in part 2, so it includes one-time costs such as loading "
+          "fonts; the timed calls follow it in the same process)")
+
+    others = []
+    for (n, fmt), r in results.items():
+        t = r.t("plandocs")
+        for name in r.samples:
+            x = r.t(name)
+            if name == "plandocs" or t is None or x is None:
+                continue
+            mem = ""
+            if name in r.peak_kib and "plandocs" in r.peak_kib:
+                mem = f"{r.peak_kib['plandocs'] / r.peak_kib[name]:.2f}"
+            others.append([str(n), fmt, name, ms(x), f"{x / r.rows:.3f}", f"{t / x:.2f}", mem])
+    if others:
+        print("\nplandocs against raw and the prototypes at each size (informational):")
+        print(table(["measures", "format", "variant", "median ms", "ms/row", "plandocs / variant (time)",
+                     "plandocs / variant (peak)"], others, [True, False, False, True, True, True, True]))
+
+    measured = sorted({n for n, _ in results})
+    if len(measured) >= 2:
+        lo, hi = (500, 1000) if {500, 1000} <= set(measured) else (measured[-2], measured[-1])
+        print(f"\nlinearity: time({hi}) / time({lo}); rows grow {hi / lo:.0f}x, so ≈ {hi / lo:.1f} is linear and "
+              f"> {SUPERLINEAR * hi / lo / 2:.1f} is flagged as super-linear")
+        lin = []
+        for fmt in formats:
+            a, b = results.get((lo, fmt)), results.get((hi, fmt))
+            if a is None or b is None:
+                continue
+            for name in b.samples:
+                ta, tb = a.t(name), b.t(name)
+                if ta is None or tb is None:
+                    continue
+                ratio = tb / ta
+                flag = "SUPER-LINEAR" if ratio > SUPERLINEAR * hi / lo / 2 else "ok"
+                if flag != "ok" and name == "plandocs":
+                    failures.add(f"scale {fmt}: time({hi})/time({lo}) = {ratio:.2f} > "
+                                 f"{SUPERLINEAR * hi / lo / 2:.1f} (flag only)")
+                lin.append([fmt, name, f"{ratio:.2f}", f"{b.rows / a.rows:.2f}",
+                            f"{(tb - ta) / max(b.rows - a.rows, 1):.2f}", flag])
+        print(table(["format", "variant", "time ratio", "rows ratio", f"marginal ms/row {lo}->{hi}", "flag"], lin,
+                    [False, False, True, True, True, False]))
+
+    big = max(measured) if measured else 0
+    pdf = results.get((big, "pdf"))
+    if pdf is not None and pdf.t("plandocs") is not None:
+        r = pdf
+        t = r.t("plandocs") or 0.0
+        raw_t = r.t("raw")
+        peak, raw_peak = r.peak_kib.get("plandocs"), r.peak_kib.get("raw")
+        print(f"\nPDF per table row at {big} measures ({r.rows} rows, {r.pages} pages) beside the issue's raw "
+              "WeasyPrint figures (this machine: 2 cores):")
+        not_run = "(--scale-raw)"
+        out_rows = [["ms per row", f"≈ {ISSUE_RAW_MS_PER_ROW:.1f}", f"{raw_t / r.rows:.2f}" if raw_t else not_run,
+                     f"{t / r.rows:.2f}"],
+                    ["peak MiB per row", f"< {ISSUE_RAW_MIB_PER_ROW:.1f}",
+                     f"{raw_peak / 1024 / r.rows:.3f}" if raw_peak else not_run,
+                     f"{peak / 1024 / r.rows:.3f}" if peak is not None else "-"]]
+        small = results.get((min(measured), "pdf"))
+        if small is not None and small is not r and small.t("plandocs") is not None:
+            d = r.rows - small.rows
+            ts = small.t("plandocs") or 0.0
+            raw_s = small.t("raw")
+            out_rows.append([f"marginal ms per row {min(measured)}->{big}", "",
+                             f"{(raw_t - raw_s) / d:.2f}" if raw_t and raw_s else not_run, f"{(t - ts) / d:.2f}"])
+            ps, raw_ps = small.peak_kib.get("plandocs"), small.peak_kib.get("raw")
+            if peak is not None and ps is not None:
+                out_rows.append([f"marginal peak MiB per row {min(measured)}->{big}", "",
+                                 f"{(raw_peak - raw_ps) / 1024 / d:.3f}" if raw_peak and raw_ps else not_run,
+                                 f"{(peak - ps) / 1024 / d:.3f}"])
+        print(table(["per table row", "issue: raw WeasyPrint", "raw WeasyPrint here", "plandocs PDF here"],
+                    out_rows))
+
+
+def part_profile(python: str, targets: Sequence[tuple[Path, str]], args: argparse.Namespace,
+                 failures: Failures) -> None:
+    for path, fmt in targets:
+        plan = plan_name(path)
+        section(f"profile: {plan} {fmt}, plandocs vs raw (cProfile, per call, {args.profile_calls} calls)")
+        out = run_worker(python, {"kind": "profile", "plan": os.fspath(path), "format": fmt,
+                                  "calls": args.profile_calls, "top": 12}, failures, f"profile {plan} {fmt}")
+        if out is None:
+            continue
+        t = out["totals"]
+        print(f"profiled time per call: plandocs {ms(t['plandocs'])} ms, raw {ms(t[GATED_RAW])} ms "
+              "(cProfile inflates both; compare them with each other)")
+        print("functions where plandocs spends more self time than raw (the plandocs-only part):")
+        print(table(["function", "plandocs self ms", "raw self ms", "extra", "plandocs cum ms", "calls"],
+                    ([f, f"{a:.2f}", f"{b:.2f}", f"{a - b:+.2f}", f"{c:.2f}", str(n)] for f, a, b, c, n in out["diff"]),
+                    [False, True, True, True, True, True]))
+        print("plandocs functions that raw does not call, by cumulative time:")
+        print(table(["function", "cum ms"], ([f, f"{c:.2f}"] for f, c in out["plandocs_cum"])))
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument("--runs", type=int, default=5, help="timed samples per case on the seed plans (default 5)")
+    p.add_argument("--warmup", type=int, default=1, help="discarded warm-up rounds on the seed plans (default 1)")
+    p.add_argument("--min-sample-ms", type=float, default=100.0,
+                   help="calls shorter than this are repeated within one sample (default 100)")
+    p.add_argument("--mem-runs", type=int, default=1,
+                   help="fresh processes per memory case; the median is shown (default 1)")
+    p.add_argument("--scale-runs", type=int, default=2, help="timed samples per case at each size (default 2)")
+    p.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None,
+                   help="measures of the synthetic plans (default 125,250,500,1000; --quick 125,250,500)")
+    p.add_argument("--scale-raw", action="store_true",
+                   help="also time and measure the raw libraries (and the PDF GC prototype) at every size; "
+                        "adds about 6 minutes")
+    p.add_argument("--formats", type=lambda s: [x.strip() for x in s.split(",")], default=list(FORMATS),
+                   help="formats to measure (default docx,html,pdf)")
+    p.add_argument("--plans", type=Path, nargs="+", help="plan files instead of every seed plan")
+    p.add_argument("--quick", action="store_true",
+                   help="--runs 3 --scale-runs 1 --sizes 125,250,500, no informational variants or prototypes")
+    p.add_argument("--no-memory", action="store_true", help="skip part 2")
+    p.add_argument("--no-scale", action="store_true", help="skip part 3")
+    p.add_argument("--profile", action="store_true",
+                   help="profile every seed plan and format (default: only the pairs whose time ratio fails)")
+    p.add_argument("--no-profile", action="store_true", help="never profile")
+    p.add_argument("--profile-calls", type=int, default=3, help="profiled calls per variant (default 3)")
+    p.add_argument("--seed", type=int, default=20230101, help="seed of the interleaving order")
+    p.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="virtualenv with plandocs installed")
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 when a ratio target fails, a same-content check fails or a measurement crashes")
+    given = set(argv if argv is not None else sys.argv[1:])
+    args = p.parse_args(argv)
+    if args.quick:
+        if "--runs" not in given:
+            args.runs = 3
+        if "--scale-runs" not in given:
+            args.scale_runs = 1
+    if args.sizes is None:
+        args.sizes = [125, 250, 500] if args.quick else list(SIZES)
+    for name in ("runs", "scale_runs", "mem_runs", "profile_calls"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    bad = [f for f in args.formats if f not in FORMATS]
+    if bad:
+        p.error(f"unknown format(s): {', '.join(bad)}")
+    if any(n < 1 for n in args.sizes):
+        p.error("--sizes must be positive")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    python = os.fspath(args.venv / ("Scripts" if sys.platform == "win32" else "bin") / "python")
+    if not Path(python).exists():
+        print(f"error: {python} not found; run `make setup` first", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    failures = Failures()
+    formats = [f for f in FORMATS if f in args.formats]
+    plans = [p.resolve() for p in args.plans] if args.plans else seed_plans()
+
+    info = run_worker(python, {"kind": "info"}, failures, "versions")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print("plandocs render benchmark")
+    if info:
+        print(f"python {info['python']}; " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
+    print(f"cpus: {os.cpu_count()}, load average at start: "
+          + (" ".join(f"{x:.2f}" for x in load) if load else "n/a"))
+
+    results = part_time(python, plans, formats, args, failures)
+    if not args.no_memory:
+        part_memory(python, plans, formats, args, failures)
+    if not args.no_scale:
+        part_scale(python, formats, args, failures)
+
+    targets = []
+    for r in results:
+        for fmt in formats:
+            m, w = med(r.rec(fmt, "plandocs")), med(r.rec(fmt, GATED_RAW))
+            if m is not None and w and (args.profile or m / w >= RATIO_TARGET) and not args.no_profile:
+                targets.append((r.path, fmt))
+    if targets:
+        part_profile(python, targets, args, failures)
+
+    section("summary")
+    hard = [f for f in failures.items if "(flag only)" not in f]
+    for f in failures.items:
+        print(("FLAG  " if "(flag only)" in f else "FAIL  ") + f)
+    if not hard:
+        print(f"PASS  every plandocs/raw ratio < {RATIO_TARGET}")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"total time {time.perf_counter() - started:.0f} s; load average at the end: "
+          + (" ".join(f"{x:.2f}" for x in load) if load else "n/a"))
+    return 1 if (args.check and hard) else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
+        sys.exit(worker_main(sys.argv[2:]))
+    sys.exit(main())
