@@ -104,7 +104,11 @@ def _prune_package(doc: DocxDocument) -> None:
     for tag in ("w:rsids", "w:proofState", "w14:docId"):
         for el in settings.findall(qn(tag)):
             settings.remove(el)
-    settings.find(qn("w:defaultTabStop")).set(qn("w:val"), str(INDENT))
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    tab_stop.set(qn("w:val"), str(INDENT))
+    if settings.find(qn("w:autoHyphenation")) is None:
+        # hyphenate Ukrainian in narrow table columns, as the PDF does, instead of breaking words anywhere
+        tab_stop.addnext(parse_xml(f'<w:autoHyphenation {W}/>'))
     for compat in settings.iter(qn("w:compatSetting")):
         if compat.get(qn("w:name")) == "compatibilityMode":
             compat.set(qn("w:val"), "15")  # Word 2013+ layout: a table's indent is measured to its border
