@@ -103,7 +103,7 @@ def is_organisation_file(path: Path) -> bool:
 class _Validator:
     def __init__(self) -> None:
         self.result = ValidationResult()
-        self.orgs: dict[Path, tuple[Organisation | None, int]] = {}
+        self.orgs: dict[Path, Organisation | None] = {}
         self.plans: dict[Path, LoadedPlan | None] = {}
 
     def source(self, path: Path) -> Source:
@@ -117,7 +117,7 @@ class _Validator:
     def organisation(self, path: Path) -> Organisation | None:
         key = path.resolve()
         if key in self.orgs:
-            return self.orgs[key][0]
+            return self.orgs[key]
         diags = self.result.diagnostics
         before = len(diags.errors)
         src = self.source(path)
@@ -126,7 +126,7 @@ class _Validator:
             check_organisation(org, src.lines, diags)
         if len(diags.errors) > before:
             org = None
-        self.orgs[key] = (org, len(diags.errors) - before)
+        self.orgs[key] = org
         return org
 
     def plan(self, path: Path) -> LoadedPlan | None:
