@@ -50,10 +50,12 @@ import time
 import traceback
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from _textout import table  # sibling module: the scripts run as benchmarks/<name>.py
 
 if TYPE_CHECKING:
     from plandocs.validate import LoadedPlan
@@ -805,18 +807,6 @@ def write_synthetic(base: Path, measures: int) -> Path:
 
 
 # --------------------------------------------------------------------------- output helpers
-
-
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[bool] | None = None) -> str:
-    body = [list(r) for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
-    align = right or [False] + [True] * (len(headers) - 1)
-
-    def fmt(cells: Sequence[str]) -> str:
-        padded = (c.rjust(w) if a else c.ljust(w) for c, w, a in zip(cells, widths, align, strict=True))
-        return "  ".join(padded).rstrip()
-
-    return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in body)])
 
 
 def section(title: str) -> None:

@@ -27,9 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from _textout import table  # sibling module: the scripts run as benchmarks/<name>.py
 
 if sys.platform != "win32":
     import resource
@@ -175,6 +177,7 @@ def importtime_profile(python: str, args: Sequence[str], cwd: Path, env: dict[st
 _MODULES_MARK = "@@plandocs-bench-modules@@"
 _DUMP_MODULES = f"""
 import runpy, sys
+
 sys.argv = ["plandocs", "validate", "plans"]
 try:
     runpy.run_module("plandocs", run_name="__main__", alter_sys=True)
@@ -284,18 +287,6 @@ def json_summary(python: str, cwd: Path, env: dict[str, str]) -> dict[str, objec
 
 
 # --------------------------------------------------------------------------- output
-
-
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[bool] | None = None) -> str:
-    body = [list(r) for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
-    align = right or [False] + [True] * (len(headers) - 1)
-
-    def fmt(cells: Sequence[str]) -> str:
-        padded = (c.rjust(w) if a else c.ljust(w) for c, w, a in zip(cells, widths, align, strict=True))
-        return "  ".join(padded).rstrip()
-
-    return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in body)])
 
 
 def ms(x: float) -> str:
