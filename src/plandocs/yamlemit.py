@@ -178,13 +178,13 @@ class Trivia:
         return sum(1 for c in everything if c)
 
 
-def node_positions(root: Node) -> list[Pos]:
-    """Start positions of every node (keys included) in document order."""
-    out: list[Pos] = []
+def subtree(root: Node) -> list[Node]:
+    """Every node under ``root`` (keys included, ``root`` first) in document order."""
+    out: list[Node] = []
     stack: list[Node] = [root]
     while stack:
         node = stack.pop()
-        out.append((node.loc.line, node.loc.col))
+        out.append(node)
         if isinstance(node, Map):
             for k, v in reversed(node.items):
                 stack.append(v)
@@ -192,6 +192,11 @@ def node_positions(root: Node) -> list[Pos]:
         elif isinstance(node, Seq):
             stack.extend(reversed(node.items))
     return out
+
+
+def node_positions(root: Node) -> list[Pos]:
+    """Start positions of every node (keys included) in document order."""
+    return [(n.loc.line, n.loc.col) for n in subtree(root)]
 
 
 def collect_trivia(text: str, root: Node) -> Trivia:
@@ -335,20 +340,6 @@ class _Emitter:
     def take_after(self, node: Node) -> list[str]:
         return self.trivia.after.pop((node.loc.line, node.loc.col), [])
 
-    def subtree(self, node: Node) -> list[Node]:
-        out: list[Node] = []
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            out.append(n)
-            if isinstance(n, Map):
-                for k, v in reversed(n.items):
-                    stack.append(v)
-                    stack.append(k)
-            elif isinstance(n, Seq):
-                stack.extend(reversed(n.items))
-        return out
-
     def put_comments(self, comments: list[str], indent: int) -> None:
         for c in comments:
             if c == "":
@@ -471,7 +462,7 @@ class _Emitter:
             is_lead = lead is not None and i == 0
             prefix = lead if is_lead and lead is not None else " " * indent
             block = self.is_block(v, vt, k.value == "values" or parent_key == "facts")
-            nodes_on_line: list[Node] = [k] if block and not isinstance(v, Scalar) else [k, *self.subtree(v)]
+            nodes_on_line: list[Node] = [k] if block and not isinstance(v, Scalar) else [k, *subtree(v)]
             before = [c for n in nodes_on_line for c in self.take_before(n)]
             self.put_comments(before, indent - (INDENT if is_lead else 0))
             key = double_quoted(k.value) if parent_key in _ID_KEYED else self.key_text(k.value)
@@ -498,7 +489,7 @@ class _Emitter:
                 self.put_comments(self.take_before(item), indent)
                 self.mapping(item, item_tp, indent + INDENT, lead=" " * indent + "- ")
                 continue
-            nodes_on_line = self.subtree(item)
+            nodes_on_line = subtree(item)
             before = [c for n in nodes_on_line for c in self.take_before(n)]
             self.put_comments(before, indent)
             if isinstance(item, Scalar) and block:
