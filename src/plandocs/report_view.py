@@ -123,8 +123,8 @@ def chart_svg(lines: list[SummaryLine]) -> Markup:
 def build_report_view(report: Report, plan: Plan, org: Organisation) -> DocumentView:
     """The report document: plan columns + План/Факт/Примітка, summary and chart."""
     rows = outcomes(report, plan)
-    view = assemble(_ReportBuilder(plan, org, report, rows))
-    b = _Builder(plan, org)
+    b = _ReportBuilder(plan, org, report, rows)
+    view = assemble(b)
     per_priority = []
     for i, p in enumerate(plan.priorities, start=1):
         label = p.title or p.id

@@ -570,11 +570,10 @@ class _Builder:
 
     def goals(self) -> list[GoalView]:
         out = []
-        for pi, p in enumerate(self.plan.priorities, start=1):
+        for p in self.plan.priorities:
             children = tuple(GoalView(f"Операційна ціль {t.id}.", ua.quotes(t.title or ""))
                              for t in p.tasks)
             out.append(GoalView(f"Стратегічна ціль {p.id}.", ua.quotes(p.title or ""), children))
-            del pi
         return out
 
 
@@ -597,9 +596,8 @@ def assemble(b: _Builder) -> DocumentView:
     head = b.head()
     body = b.body()
     widths = b.widths()
-    landscape = True
     page = PageView(
-        orientation="landscape" if landscape else "portrait",
+        orientation="landscape",  # every form's table is landscape; action plans keep their prose portrait
         prose_orientation="portrait" if plan.kind is PlanKind.ACTION_PLAN else "landscape",
         margins=(org.margins.top, org.margins.right, org.margins.bottom, org.margins.left),
         font_size=org.font_size,
