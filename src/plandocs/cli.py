@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .errors import EXIT_INVALID, Diagnostic, Severity, source_excerpt
-from .validate import ValidationResult, display_path, validate
+from .validate import LoadedPlan, ValidationResult, display_path, validate
+
+if TYPE_CHECKING:  # the view module is only needed by the render commands
+    from .view import DocumentView
 
 DEFAULT_PLANS = Path("plans")
 
@@ -132,7 +136,7 @@ def report_group() -> None:
     """Execution reports: start a facts file, roll quarters up into a year, summarise a region."""
 
 
-def _load_plan(path: Path):  # type: ignore[no-untyped-def]
+def _load_plan(path: Path) -> LoadedPlan:
     from .errors import UsageError
 
     result = validate([path])
@@ -157,7 +161,7 @@ def report_new_cmd(plan: Path, period: str, output: Path | None) -> None:
     click.echo(f"wrote {display_path(target)}; fill in the facts, then run plandocs validate", err=True)
 
 
-def _write_rollup(view, rel: Path, out_dir: Path, fmt: str, dirs: list[Path]) -> list[Path]:  # type: ignore[no-untyped-def]
+def _write_rollup(view: DocumentView, rel: Path, out_dir: Path, fmt: str, dirs: list[Path]) -> list[Path]:
     from .render import output_file, render_view
     from .write import write_outputs
 

@@ -95,8 +95,7 @@ def annual_rollup(plan_path: Path, diags: Diagnostics) -> AnnualRollup | None:
     facts: dict[str, Value | Fact | None] = {}
     for _, _, m in all_measures(plan.plan):
         ers = effective_rows(m)
-        per_row = any(isinstance(lr.report.facts.get(m.id), Fact) and lr.report.facts[m.id].rows  # type: ignore[union-attr]
-                      for lr in quarters.values())
+        per_row = any(isinstance(f := lr.report.facts.get(m.id), Fact) and bool(f.rows) for lr in quarters.values())
         if per_row:
             rows: dict[str, Value | FactRow | None] = {}
             for er in ers:
