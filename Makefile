@@ -4,12 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps render validate test lint bench clean
+.PHONY: setup system-deps render validate test lint bench clean lock test-latest fresh-clone-check
 
-$(STAMP): pyproject.toml
+# Everything is installed from requirements.lock (exact versions with hashes), so a fresh clone today and
+# in a year gets the environment the tests passed in; plandocs itself goes in without build isolation,
+# with the locked setuptools, so nothing unpinned is fetched.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 setup: $(STAMP) ## Python environment in .venv with plandocs installed in editable mode
@@ -39,5 +43,15 @@ bench: setup system-deps ## start-up of validate, and render stages against raw 
 	$(BIN)/python benchmarks/validate_startup.py
 	$(BIN)/python benchmarks/render.py
 
+lock: setup ## re-resolve requirements.lock from pyproject.toml and requirements.in (newest allowed versions)
+	$(BIN)/uv pip compile pyproject.toml requirements.in --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --upgrade --quiet --no-header -o requirements.lock
+
+test-latest: system-deps ## the suite against the newest releases, in .venv-latest; never part of `make test`
+	./scripts/test-latest
+
+fresh-clone-check: ## clone this commit into a temporary folder and run the README's two commands there
+	./scripts/fresh-clone-check
+
 clean:
-	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest output .pytest_cache .mypy_cache .ruff_cache

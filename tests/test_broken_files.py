@@ -32,12 +32,12 @@ CASES = [
     pytest.param(
         b'kind: quarterly-plan\nperiod: "2020-Q2\ntitle: x\n',
         # the end of the file is where libyaml notices; the error points where the quote was opened
-        ["plan.yaml:2:9: error[yaml-syntax]: invalid YAML: found unexpected end of stream (while scanning a quoted "
-         "scalar)"],
+        ["plan.yaml:2:9: error[yaml-syntax]: invalid YAML: the file ends inside an unfinished construct (a quoted "
+         "text that was opened here is not closed)"],
         id="unclosed-quote"),
     pytest.param(
         b"kind: quarterly-plan\n- period\n",
-        ["plan.yaml:2:1: error[yaml-syntax]: invalid YAML: did not find expected key (while parsing a block "
+        ["plan.yaml:2:1: error[yaml-syntax]: invalid YAML: expected a 'key: value' line at this indentation (in a "
          "mapping)"],
         id="list-item-in-a-mapping"),
     pytest.param(
@@ -104,10 +104,6 @@ CASES = [
         ["plan.yaml:1:4: error[yaml-alias]: anchors (&a) are not allowed; write values out"],
         id="billion-laughs"),
     pytest.param(
-        b"[" * 10_000 + b"\n",
-        ["plan.yaml:1:65: error[yaml-syntax]: nesting deeper than 64 levels is not allowed"],
-        id="10000-brackets"),
-    pytest.param(
         b"kind: " + b"{a: " * 5_000 + b"1" + b"}" * 5_000 + b"\n",
         ["plan.yaml:1:259: error[yaml-syntax]: nesting deeper than 64 levels is not allowed"],
         id="5000-nested-mappings"),
@@ -121,6 +117,31 @@ CASES = [
         ["plan.yaml:1:2: error[encoding]: byte 0xb4 is not valid UTF-8; save the file as UTF-8"],
         id="binary-without-nul"),
 ]
+
+
+DEPTH_ERROR = "error[yaml-syntax]: nesting deeper than 64 levels is not allowed"
+
+# Nesting inside the top-level mapping: the value of 'kind' opens level 2, so the 65th level is the 64th
+# opener. libyaml stops at 1,000 levels by itself since PyYAML 6.0.3; the diagnostic must not change.
+NESTING = {
+    "flow-lists": (lambda n: b"kind: " + b"[" * n + b"1" + b"]" * n + b"\n", 6 + 63 + 1),
+    "flow-mappings": (lambda n: b"kind: " + b"{a: " * n + b"1" + b"}" * n + b"\n", 6 + 63 * 4 + 1),
+    "block-lists": (lambda n: b"kind:\n" + b"- " * n + b"1\n", 2 * 63 + 1),
+    "unclosed-brackets": (lambda n: b"kind: " + b"[" * n + b"\n", 6 + 63 + 1),
+}
+
+
+@pytest.mark.parametrize("levels", [64, 65, 1_000, 10_000, 100_000])
+@pytest.mark.parametrize("style", sorted(NESTING))
+def test_nesting_limit_whatever_the_parser(tmp_path: Path, style: str, levels: int) -> None:
+    make, col = NESTING[style]
+    cwd = _workspace(tmp_path, make(levels - 1))  # the top-level mapping is the first level
+    lines = headlines(run_cli(["validate", "plan.yaml"], cwd).stdout)
+    line = 2 if style == "block-lists" else 1
+    if levels <= 64:
+        assert not any(DEPTH_ERROR in h for h in lines)
+    else:
+        assert lines == [f"plan.yaml:{line}:{col}: {DEPTH_ERROR}"]
 
 
 def _workspace(tmp_path: Path, data: bytes) -> Path:

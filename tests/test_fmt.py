@@ -344,8 +344,7 @@ def test_file_with_errors_is_reported_and_left_alone(tmp_path: Path) -> None:
         "2023.yaml:68:5: error[unknown-key]: signatures[0]: unknown key 'persn'; did you mean 'person'?",
         "   68 |     persn: bondar",
         "      |     ^",
-        "broken.yaml:1:7: error[yaml-syntax]: invalid YAML: did not find expected ',' or ']' (while parsing a "
-        "flow sequence)",
+        "broken.yaml:1:7: error[yaml-syntax]: invalid YAML: expected ',' or ']' in this [list] (in a [list])",
         "    1 | kind: [annual-plan",
         "      |       ^",
         "0 file(s) reformatted, 0 already canonical, 2 not formatted because of errors",

@@ -583,8 +583,8 @@ def test_yaml_str_tag_is_allowed(ws: Workspace) -> None:
 
 def test_yaml_syntax_unclosed_flow_sequence(ws: Workspace) -> None:
     ws.write("plan.yaml", "kind: [quarterly-plan\nperiod: x\n")
-    ws.expect(("plan.yaml:2:7: error[yaml-syntax]: invalid YAML: did not find expected ',' or ']' (while parsing "
-               "a flow sequence at line 1, column 7)", ": x"))
+    ws.expect(("plan.yaml:2:7: error[yaml-syntax]: invalid YAML: expected ',' or ']' in this [list] (in a [list] "
+               "at line 1, column 7)", ": x"))
 
 
 def test_yaml_syntax_tab_indentation(ws: Workspace) -> None:

@@ -100,6 +100,56 @@ def _loc(path: str, mark: typing.Any) -> Loc:
     return Loc(path, mark.line + 1, mark.column + 1)
 
 
+# libyaml and PyYAML's pure-Python parser share these problem texts; the user reads ours, so a new
+# release that rewords one cannot change what plandocs prints (an unknown text falls back to the library's).
+_PROBLEMS: dict[str, str] = {
+    "found unexpected end of stream": "the file ends inside an unfinished construct",
+    "did not find expected key": "expected a 'key: value' line at this indentation",
+    "did not find expected ',' or ']'": "expected ',' or ']' in this [list]",
+    "did not find expected ',' or '}'": "expected ',' or '}' in this {mapping}",
+    "mapping values are not allowed here": "a ': ' is not allowed here; put the whole text in quotes",
+    "mapping values are not allowed in this context": "a ': ' is not allowed here; put the whole text in quotes",
+    "could not find expected ':'": "expected ':' after the key",
+    "found character that cannot start any token": "this character cannot start a value; put the value in quotes",
+    "found undefined tag handle": "'!' starts a tag, which plans do not use; put the value in quotes",
+    "did not find expected node content": "expected a value here",
+    "did not find expected '-' indicator": "expected a '- ' list item at this indentation",
+    "did not find expected <document start>": "unexpected text after the end of the document",
+    "found a tab character that violates indentation": "tab character found; YAML indentation must use spaces, "
+                                                      "not tabs",
+    "found unknown escape character": "unknown escape sequence after '\\' in a double-quoted text; "
+                                      "write '\\\\' for a backslash or use single quotes",
+    "found unexpected ':'": "a ':' is not allowed here; put the whole text in quotes",
+    "block sequence entries are not allowed here": "a '- ' list item is not allowed here; check the indentation",
+}
+_CONTEXTS: dict[str, str] = {
+    "while scanning a quoted scalar": "a quoted text that was opened here is not closed",
+    "while scanning a double-quoted scalar": "a quoted text that was opened here is not closed",
+    "while scanning a single-quoted scalar": "a quoted text that was opened here is not closed",
+    "while parsing a block mapping": "in a mapping",
+    "while parsing a block collection": "in a list",
+    "while parsing a flow sequence": "in a [list]",
+    "while parsing a flow mapping": "in a {mapping}",
+    "while scanning a simple key": "in a key",
+    "while scanning a plain scalar": "in a text",
+    "while parsing a block node": "in a value",
+    "while parsing a flow node": "in a value",
+    "while scanning an alias": "in an alias",
+    "while scanning an anchor": "in an anchor",
+    "while scanning a tag": "in a tag",
+    "while scanning a block scalar": "in a block text ('|' or '>')",
+    "while scanning a directive": "in a '%' directive",
+    "while parsing a block sequence": "in a list",
+    "while parsing a quoted scalar": "in a quoted text",
+    "while scanning for the next token": "",
+}
+
+
+def _problem_text(problem: str) -> str:
+    key = problem.split(" but found ")[0].strip()
+    return _PROBLEMS.get(key, problem)
+
+
 def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -> None:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -113,25 +163,58 @@ def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -
         diags.add("encoding", f"control character #x{exc.character:04x} is not allowed in a YAML file",
                   Loc(path, line, col))
         return
-    if mark is not None and 0 <= mark.line < len(text.splitlines()):
-        bad_line = text.splitlines()[mark.line]
+    deep = _depth_crossing(path, text, mark)
+    if deep is not None:
+        # libyaml has a nesting limit of its own (1,000 since PyYAML 6.0.3) that can fire before the
+        # events reach ours: find where ours is crossed, so the message does not depend on the release.
+        diags.add("yaml-syntax", _DEPTH_MESSAGE, deep)
+        return
+    lines = text.splitlines()
+    if mark is not None and 0 <= mark.line < len(lines):
+        bad_line = lines[mark.line]
         if "\t" in bad_line[: max(mark.column + 1, 1)] or (mark.column < len(bad_line)
                                                           and bad_line[mark.column] == "\t"):
             diags.add("yaml-syntax", "tab character found; YAML indentation must use spaces, not tabs", loc)
             return
-    msg = problem
+    msg = _problem_text(problem)
     context_mark = getattr(exc, "context_mark", None)
-    if context:
-        msg = f"{problem} ({context}"
-        moved = mark is not None and mark.line >= len(text.splitlines())
+    where = _CONTEXTS.get(context.strip(), context) if context else ""
+    if where:
+        moved = mark is not None and mark.line >= len(lines)
         if context_mark is not None and mark is not None and context_mark.line != mark.line and not moved \
-                and "block" not in context:
-            msg += f" at line {context_mark.line + 1}, column {context_mark.column + 1}"
-        msg += ")"
-    lines = text.splitlines()
+                and "block" not in (context or ""):
+            where += f" at line {context_mark.line + 1}, column {context_mark.column + 1}"
+        msg = f"{msg} ({where})"
     if mark is not None and mark.line >= len(lines) and context_mark is not None:
         loc = _loc(path, context_mark)  # "unexpected end of stream": point where the open construct began
     diags.add("yaml-syntax", f"invalid YAML: {msg}", loc)
+
+
+_DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels is not allowed"
+
+
+def _depth_crossing(path: str, text: str, mark: typing.Any) -> Loc | None:
+    """Where nesting first goes deeper than :data:`MAX_DEPTH` before ``mark``, by the pure-Python parser.
+
+    Only the text up to the failing mark is parsed, so the cost is bounded by what libyaml already read;
+    the pure-Python parser has no nesting limit of its own and delivers events as it scans.
+    """
+    end = getattr(mark, "index", None)
+    head = text if end is None else text[: end + 1]
+    depth = 0
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        for event in yaml.parse(head, Loader=yaml.SafeLoader):
+            if isinstance(event, starts):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _loc(path, event.start_mark)
+            elif isinstance(event, ends):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
@@ -196,7 +279,7 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
                         return None
                     continue
                 if len(stack) >= MAX_DEPTH:
-                    diags.add("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels is not allowed", loc)
+                    diags.add("yaml-syntax", _DEPTH_MESSAGE, loc)
                     return None
                 node: Map | Seq = Map(loc) if kind is map_start else Seq(loc)
                 if not attach(node):
