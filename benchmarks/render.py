@@ -1,7 +1,7 @@
 """Render benchmark of plandocs: its DOCX, HTML and PDF stages against the raw libraries on the same content.
 
 1. **Time.**  For every seed plan under ``plans/`` and every format, the median of ``--runs`` samples of
-   the plandocs stage (``plandocs.render.render_documents`` for that one format, given the validated plan
+   the plandocs stage (``plandocs.render.pipeline.render_documents`` for that one format, given the validated plan
    and its document view) against the raw library on the same content, interleaved at random:
 
    * html: a plain ``jinja2.Environment`` made per call (same loader path, options and ``nl2br`` filter,
@@ -58,8 +58,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from _textout import table  # sibling module: the scripts run as benchmarks/<name>.py
 
 if TYPE_CHECKING:
-    from plandocs.validate import LoadedPlan
-    from plandocs.view import DocumentView
+    from plandocs.check.validate import LoadedPlan
+    from plandocs.view.plan import DocumentView
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = ROOT / ".venv"
@@ -116,11 +116,11 @@ class Subject:
 
 
 def prepare(plan: Path) -> Subject:
-    from plandocs.render import project_root
-    from plandocs.render_html import render_html
-    from plandocs.templating import resolve_org_templates, template_dirs
-    from plandocs.validate import validate
-    from plandocs.view import build_view
+    from plandocs.check.validate import validate
+    from plandocs.render.html import render_html
+    from plandocs.render.pipeline import project_root
+    from plandocs.render.templating import resolve_org_templates, template_dirs
+    from plandocs.view.plan import build_view
 
     res = validate([plan])
     loaded = [lp for lp in res.plans if lp.path.resolve() == plan.resolve()]
@@ -136,9 +136,9 @@ def prepare(plan: Path) -> Subject:
     template: Path | None = None
     missing = ""
     try:
-        import plandocs.render_docx  # noqa: F401
+        import plandocs.render.docx  # noqa: F401
     except ImportError as exc:
-        missing = f"plandocs.render_docx cannot be imported ({exc})"
+        missing = f"plandocs.render.docx cannot be imported ({exc})"
     else:
         template = next((d / f"{view.kind}.docx" for d in dirs if (d / f"{view.kind}.docx").is_file()), None)
         if template is None:
@@ -154,7 +154,7 @@ def raw_html_env(dirs: Sequence[Path]) -> Any:
     control, the ``nl2br`` filter the templates use) but without the sandbox."""
     import jinja2
 
-    from plandocs.templating import nl2br
+    from plandocs.render.templating import nl2br
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([os.fspath(d) for d in dirs]),
@@ -186,7 +186,7 @@ TableBuilder = Callable[[Any, "DocumentView"], object]
 
 def plandocs_table_builder() -> TableBuilder | None:
     """plandocs' own "measures table as a docxtpl subdocument" function, if render_docx still has it."""
-    import plandocs.render_docx as rd
+    import plandocs.render.docx as rd
 
     fn = getattr(rd, "_measures_subdoc", None)
     return fn if callable(fn) else None
@@ -243,7 +243,7 @@ def patched(obj: Any, name: str, value: Any) -> Iterator[None]:
 def _view_types() -> tuple[type, ...]:
     import dataclasses
 
-    import plandocs.view as v
+    import plandocs.view.plan as v
 
     return tuple(t for t in vars(v).values()
                  if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == v.__name__)
@@ -274,8 +274,8 @@ def html_prototype(kind: str) -> Callable[[], contextlib.AbstractContextManager[
     context manager factory (the cache lives as long as the factory)."""
     import functools
 
-    import plandocs.render_html as rh
-    from plandocs.templating import jinja_env
+    import plandocs.render.html as rh
+    from plandocs.render.templating import jinja_env
 
     def fast(dirs: list[Path]) -> Any:
         return fast_sandbox(jinja_env(dirs))
@@ -321,7 +321,7 @@ def linear_table_prototype() -> contextlib.AbstractContextManager[None] | None:
     every access and (2) merges done row by row; ``None`` when render_docx has no such function."""
     from docx.oxml.table import CT_Tbl
 
-    import plandocs.render_docx as rd
+    import plandocs.render.docx as rd
 
     original = getattr(rd, "_measures_subdoc", None)
     if original is None or not hasattr(rd, "_Cell"):
@@ -347,7 +347,7 @@ def linear_table_prototype() -> contextlib.AbstractContextManager[None] | None:
 def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[], bytes]]:
     """The calls measured for ``fmt``: always "plandocs" and the gated "raw", then those of ``names``
     that apply (informational baselines and prototypes)."""
-    from plandocs.render import render_documents
+    from plandocs.render.pipeline import render_documents
 
     def stage() -> bytes:
         return render_documents(s.lp, s.view, (fmt,), False)[fmt]
@@ -372,7 +372,7 @@ def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[
     elif fmt == "pdf":
         import weasyprint
 
-        from plandocs.render_html import render_html
+        from plandocs.render.html import render_html
 
         html = s.paged_html
 
@@ -519,7 +519,7 @@ def checks_of(fmt: str, s: Subject, last: dict[tuple[str, str], bytes]) -> tuple
 
 def worker_time(spec: dict[str, Any]) -> dict[str, Any]:
     """Interleaved timing of the variants of every format on one plan (seed plans)."""
-    from plandocs.view import build_view
+    from plandocs.view.plan import build_view
 
     s = prepare(Path(spec["plan"]))
     formats, skipped = _formats_of(s, spec["formats"])

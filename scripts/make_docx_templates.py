@@ -6,11 +6,11 @@ byte-identical on every run (fixed zip entry times and order), so the committed 
 when this script does.
 
 The templates are docxtpl (Jinja2) templates built with python-docx: the Jinja tags are plain text in the
-document.  They print the document view (``plandocs.view.DocumentView``) given as ``doc``; the measures
+document.  They print the document view (``plandocs.view.plan.plan.DocumentView``) given as ``doc``; the measures
 table is a subdocument inserted at ``{{p table }}``.  The action plan template (seed 003) also uses
 ``sections_before``, ``table_section`` and ``sections_after`` to put the table in a landscape section
 between portrait prose.  Page margins, font sizes and the contents' tab stop are set by
-``plandocs.render_docx`` at render time; orientation, paper size and layout are fixed here.
+``plandocs.render.pipeline.docx`` at render time; orientation, paper size and layout are fixed here.
 
 Conventions for organisations that edit a copy in Word: a paragraph holding only ``{%p … %}`` disappears
 from the output; ``{%tr … %}`` does the same for a table row.  Styles are named "Plan …" so they can be

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import VALID, assert_clean_exit, headlines, run_cli, run_subprocess
-from plandocs.model import Plan, all_measures
-from plandocs.validate import validate
+from plandocs.check.validate import validate
+from plandocs.model.records import Plan, all_measures
 
 VALID_PLAN = (VALID / "plan.yaml").read_text(encoding="utf-8")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plandocs.diff import Side, compare_texts, word_diff
-from plandocs.diffout import render_diff
 from plandocs.errors import Diagnostics
+from plandocs.review.diff.compare import Side, compare_texts, word_diff
+from plandocs.review.diff.output import render_diff
 from review_support import PLANS, REVIEW, cli, edit
 
 ANNUAL = (REVIEW / "annual.yaml").read_text(encoding="utf-8")
@@ -181,7 +181,7 @@ def test_funding_per_year_and_source() -> None:
 
 
 def render_diff_lines(fd: object) -> list[str]:
-    from plandocs.diff import DiffResult, FileDiff
+    from plandocs.review.diff.compare import DiffResult, FileDiff
 
     assert isinstance(fd, FileDiff)
     return render_diff(DiffResult(files=[fd])).splitlines()

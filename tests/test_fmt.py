@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from plandocs.check.schema import to_record
 from plandocs.errors import Diagnostics
-from plandocs.fmt import canonical_text, record_class
-from plandocs.model import Organisation, Plan, Report
-from plandocs.schema import to_record
-from plandocs.yamlemit import ScalarKind, double_quoted, scalar_style
-from plandocs.yamlsource import parse_text
+from plandocs.load.source import parse_text
+from plandocs.model.records import Organisation, Plan, Report
+from plandocs.review.emit import ScalarKind, double_quoted, scalar_style
+from plandocs.review.fmt import canonical_text, record_class
 from review_support import PLANS, REPO, REVIEW, cli
 
 SEED_FILES = sorted(PLANS.rglob("*.yaml"))
@@ -366,6 +366,6 @@ def test_validate_does_not_import_the_review_stages() -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False,
                           timeout=60)
     loaded = set(ast.literal_eval(proc.stdout.strip().splitlines()[-1]))
-    assert "plandocs.cli_review" in loaded
-    assert not loaded & {"plandocs.fmt", "plandocs.yamlemit", "plandocs.diff", "plandocs.diffout",
-                         "plandocs.newplan", "plandocs.gitrepo", "plandocs.textconv"}
+    assert "plandocs.cli.review" in loaded
+    assert not loaded & {"plandocs.review.fmt", "plandocs.review.emit", "plandocs.review.diff.compare", "plandocs.review.diff.output",
+                         "plandocs.review.nextperiod", "plandocs.review.git", "plandocs.review.textconv"}

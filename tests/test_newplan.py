@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from plandocs.validate import validate
+from plandocs.check.validate import validate
 from review_support import PLANS, REVIEW, cli
 
 QUARTERLY = (REVIEW / "quarterly.yaml").read_text(encoding="utf-8")

@@ -23,11 +23,11 @@ from docx.section import Section
 from docx.table import Table
 
 from conftest import PLANS, REPO
+from plandocs.check.validate import validate
 from plandocs.errors import PlandocsError
-from plandocs.render_docx import render_docx
-from plandocs.report_view import SummaryLine, build_report_view
-from plandocs.validate import validate
-from plandocs.view import Cell, DocumentView, Row, SectionView, StampView, build_view
+from plandocs.render.docx import render_docx
+from plandocs.view.plan import Cell, DocumentView, Row, SectionView, StampView, build_view
+from plandocs.view.report import SummaryLine, build_report_view
 
 TEMPLATES = REPO / "src" / "plandocs" / "templates"
 NAMES = ("kalush", "kherson", "odesa", "pokrovsk", "zhytomyr")

@@ -14,15 +14,15 @@ import pytest
 from click.testing import CliRunner
 from jinja2.exceptions import SecurityError
 
+from plandocs.check.validate import validate
 from plandocs.cli import main
 from plandocs.errors import UsageError
-from plandocs.render import output_relpath
-from plandocs.render_html import TemplateFailure, render_html
-from plandocs.render_pdf import render_pdf
-from plandocs.templating import resolve_org_templates, template_dirs
-from plandocs.validate import validate
-from plandocs.view import build_view
-from plandocs.write import safe_target, write_outputs
+from plandocs.files.write import safe_target, write_outputs
+from plandocs.render.html import TemplateFailure, render_html
+from plandocs.render.pdf import render_pdf
+from plandocs.render.pipeline import output_relpath
+from plandocs.render.templating import resolve_org_templates, template_dirs
+from plandocs.view.plan import build_view
 
 REPO = Path(__file__).parent.parent
 PLANS = REPO / "plans"

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import headlines, run_cli
+from plandocs.check.validate import validate
 from plandocs.errors import Diagnostics
-from plandocs.render_html import render_html
-from plandocs.report import Outcome, outcomes
-from plandocs.report_view import build_report_view
-from plandocs.rollup import annual_rollup, region_rollup
-from plandocs.rollup_view import build_annual_view, build_region_view
-from plandocs.templating import template_dirs
-from plandocs.validate import validate
+from plandocs.model.outcomes import Outcome, outcomes
+from plandocs.render.html import render_html
+from plandocs.render.templating import template_dirs
+from plandocs.reports.rollup import annual_rollup, region_rollup
+from plandocs.view.report import build_report_view
+from plandocs.view.rollup import build_annual_view, build_region_view
 
 REPO = Path(__file__).parent.parent
 ODESA = REPO / "plans" / "odesa"

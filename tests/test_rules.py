@@ -722,10 +722,10 @@ def test_json_output_of_a_valid_plan(ws: Workspace) -> None:
 
 
 def test_every_rule_id_in_src_has_a_test() -> None:
-    """A guard for new rules: every rule id the loader, the schema stage and the plan rules can emit appears
-    in an expected headline of the tests (the report stage's rules are not covered here)."""
-    src = "\n".join((REPO / "src" / "plandocs" / name).read_text(encoding="utf-8")
-                    for name in ("yamlsource.py", "schema.py", "rules.py"))
+    """A guard for new rules: every rule id the loader and the check stage (schema, plan and report rules)
+    can emit appears in an expected headline of the tests."""
+    pkg = REPO / "src" / "plandocs"
+    src = "\n".join(p.read_text(encoding="utf-8") for p in [pkg / "load" / "source.py", *(pkg / "check").glob("*.py")])
     emitted = set(re.findall(r"(?:\.add|\.report|\.fail)\(\s*\"([a-z][a-z-]+)\"", src))
     tests = "\n".join(p.read_text(encoding="utf-8") for p in TESTS.glob("test_*.py"))
     tested = set(re.findall(r"(?:error|warning)\[([a-z-]+)\]", tests))

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import PLANS, REPO, assert_clean_exit, run_cli
-from plandocs.validate import ORGANISATION_FILE, REPORT_SUFFIX
+from plandocs.check.validate import ORGANISATION_FILE, REPORT_SUFFIX
 
 SCHEMAS = REPO / "schemas"
 ORG_FILES = sorted(PLANS.rglob(ORGANISATION_FILE))

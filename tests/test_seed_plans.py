@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from conftest import PLANS, REPO, assert_clean_exit, headlines, run_cli
-from plandocs.model import Measure, PlanKind, all_measures
-from plandocs.validate import LoadedPlan, validate
-from plandocs.values import ValueKind
+from plandocs.check.validate import LoadedPlan, validate
+from plandocs.model.records import Measure, PlanKind, all_measures
+from plandocs.model.values import ValueKind
 
 # (file, rule, key path) of every expected warning, with words of the `# seed:` comment above it that
 # explains why the transcription keeps the inconsistency.

@@ -39,16 +39,16 @@ from pathlib import Path
 
 import pytest
 
-from plandocs.model import Plan, all_measures
-from plandocs.render import render
-from plandocs.validate import validate
+from plandocs.check.validate import validate
+from plandocs.model.records import Plan, all_measures
+from plandocs.render.pipeline import render
 
 REPO = Path(__file__).parent.parent
 PLANS = REPO / "plans"
 SEEDS_DIR = Path(os.environ.get("PLANDOCS_SEEDS", REPO.parent / "shared" / "seeds"))
 FACTS_TSV = REPO / "docs" / "seeds" / "odesa-2021-q2-facts.tsv"
 
-FORMATS = ("docx", "html", "pdf") if importlib.util.find_spec("plandocs.render_docx") else ("html", "pdf")
+FORMATS = ("docx", "html", "pdf") if importlib.util.find_spec("plandocs.render.docx") else ("html", "pdf")
 
 
 # --------------------------------------------------------------------------- per-seed knowledge

@@ -1,0 +1,352 @@
+"""Stage 2b, rules: checks of a well-typed plan against its organisation and its own arithmetic.
+
+Every check has a stable rule id (documented in docs/rules.md) and reports through
+:meth:`Checker.report`, with the position of the offending value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from plandocs.errors import Diagnostics, Loc, Severity, did_you_mean
+from plandocs.model.records import (
+    TOTAL,
+    Breakdown,
+    Funding,
+    Measure,
+    NameStyle,
+    Organisation,
+    PersonName,
+    Plan,
+    Priority,
+    Record,
+    RowData,
+    Signatory,
+    Task,
+    effective_rows,
+    plan_breakdown,
+    value_keys,
+)
+from plandocs.model.values import PeriodKind, Term, Value, ValueKind
+
+W = Severity.WARNING
+
+# --------------------------------------------------------------------------- mixed scripts
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_CYR_RE = re.compile(r"[\u0400-\u04ff]")
+_LAT_RE = re.compile(r"[A-Za-z]")
+
+# Latin letters that look like Cyrillic ones, then the usual wrong-keyboard transliterations.
+_LAT_TO_CYR = str.maketrans(
+    "ABCEHIKMOPTXaceiopxyVvnNdDgGlLsSuUzZfFrRbkt",
+    "АВСЕНІКМОРТХасеіорхуВвнНдДгГлЛсСуУзЗфФрРбкт",
+)
+
+
+def mixed_script_words(text: str) -> Iterator[tuple[int, str, str]]:
+    """``(offset, word, suggestion)`` for each word that mixes Latin and Cyrillic letters."""
+    for m in _WORD_RE.finditer(text):
+        word = m.group(0)
+        if _CYR_RE.search(word) and _LAT_RE.search(word):
+            yield m.start(), word, word.translate(_LAT_TO_CYR)
+
+
+def _word_loc(lines: Sequence[str], loc: Loc, word: str) -> Loc:
+    """Refine a value's position to the word inside it (scalars may span several lines)."""
+    if not loc.line:
+        return loc
+    for i in range(loc.line - 1, min(loc.line + 40, len(lines))):
+        start = loc.col - 1 if i == loc.line - 1 else 0
+        idx = lines[i].find(word, start)
+        if idx >= 0:
+            return Loc(loc.file, i + 1, idx + 1)
+    return loc
+
+
+def _texts(rec: Record) -> Iterator[tuple[str, str, Loc]]:
+    """Every text of a record tree with its key path and position."""
+    for f in fields(rec):
+        if f.name in ("loc", "path", "locs"):
+            continue
+        yield from _texts_of(getattr(rec, f.name), rec, f.name)
+
+
+def _texts_of(value: Any, rec: Record, key: str) -> Iterator[tuple[str, str, Loc]]:
+    if isinstance(value, Record):
+        yield from _texts(value)
+    elif isinstance(value, str):
+        yield value, rec.path_of(key), rec.locs.get(key, rec.loc)
+    elif isinstance(value, (Value, Term)):
+        yield value.text, rec.path_of(key), rec.locs.get(key, rec.loc)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _texts_of(item, rec, f"{key}[{i}]")
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            yield from _texts_of(item, rec, f"{key}.{getattr(k, 'value', k)}")
+
+
+def _has_mixed_word(line: str) -> bool:
+    return bool(_LAT_RE.search(line) and _CYR_RE.search(line) and next(mixed_script_words(line), None))
+
+
+def check_mixed_script(root: Record, lines: Sequence[str], diags: Diagnostics) -> None:
+    if not any(_has_mixed_word(line) for line in lines if not line.lstrip().startswith("#")):
+        return  # the usual case: one regex pass over the source instead of a walk over every text
+    for text, path, loc in _texts(root):
+        if _LAT_RE.search(text) and _CYR_RE.search(text):
+            for _, word, fixed in mixed_script_words(text):
+                if _LAT_RE.search(fixed):
+                    latin = "".join(sorted(set(_LAT_RE.findall(fixed))))
+                    fix = f"retype the Latin letters ({latin}) in Cyrillic"
+                else:
+                    fix = f"did you mean '{fixed}'?"
+                diags.add("mixed-script", f"'{word}' mixes Latin and Cyrillic letters; {fix}",
+                          _word_loc(lines, loc, word), path)
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+def check_organisation(org: Organisation, lines: Sequence[str], diags: Diagnostics) -> None:
+    for what, items in (("executor", org.executors), ("person", org.people)):
+        seen: dict[str, Loc] = {}  # executors and people are referred to from different keys
+        for item in items:
+            _unique(item.id, item.loc_of("id"), item.path_of("id"), seen, diags, what)
+    people = {p.id for p in org.people}
+    if org.head is not None and org.head not in people:
+        diags.add("unknown-person", f"head '{org.head}' is not among people{did_you_mean(org.head, people)}",
+                  org.loc_of("head"), "head")
+    if org.name_style is NameStyle.GIVEN_NAME_SURNAME:
+        for p in org.people:
+            if not p.given_name:
+                diags.add("name-style", f"name_style is given-name-surname (ДСТУ 4163:2020), so person "
+                          f"'{p.id}' needs 'given_name'", p.loc, p.path)
+    check_mixed_script(org, lines, diags)
+
+
+def _unique(ident: str, loc: Loc, path: str, seen: dict[str, Loc], diags: Diagnostics, what: str) -> None:
+    if ident in seen:
+        first = seen[ident]
+        diags.add("duplicate-id", f"{what} id '{ident}' is already used at line {first.line}; ids must be "
+                  "unique", loc, path)
+    else:
+        seen[ident] = loc
+
+
+# --------------------------------------------------------------------------- plan
+
+
+class _PlanChecker:
+    def __init__(self, plan: Plan, org: Organisation | None, lines: Sequence[str], diags: Diagnostics):
+        self.plan, self.org, self.lines, self.diags = plan, org, lines, diags
+        self.executors = {e.id for e in org.executors} if org else set()
+        self.people = {p.id for p in org.people} if org else set()
+        self.keys = value_keys(plan)
+        self.breakdown = plan_breakdown(plan)
+
+    def report(self, rule: str, message: str, rec: Record, key: str | None = None,
+               severity: Severity = Severity.ERROR) -> None:
+        loc = rec.loc_of(key) if key else rec.loc
+        path = rec.path_of(key) if key else rec.path
+        self.diags.add(rule, message, loc, path, severity)
+
+    def run(self) -> None:
+        plan = self.plan
+        seen: dict[str, Loc] = {}
+        for p in plan.priorities:
+            _unique(p.id, p.loc_of("id"), p.path_of("id"), seen, self.diags, "priority")
+            self.node_common(p, "priority")
+            for m in p.measures:
+                _unique(m.id, m.loc_of("id"), m.path_of("id"), seen, self.diags, "measure")
+                self.numbering(m, "measure", p.id, "priority")
+                self.measure(m)
+            for t in p.tasks:
+                _unique(t.id, t.loc_of("id"), t.path_of("id"), seen, self.diags, "task")
+                self.numbering(t, "task", p.id, "priority")
+                self.node_common(t, "task")
+                for m in t.measures:
+                    _unique(m.id, m.loc_of("id"), m.path_of("id"), seen, self.diags, "measure")
+                    self.numbering(m, "measure", t.id, "task")
+                    self.measure(m)
+        for group in (plan.approval, plan.signatures, plan.agreements, plan.acknowledgements):
+            for s in group:
+                self.signatory(s)
+        if plan.order is not None and plan.order.signature is not None:
+            self.signatory(plan.order.signature)
+        for s in plan.approval:
+            if s.date is not None and s.date > plan.period.start:
+                self.report("approval-after-start",
+                            f"approved on {s.date:%d.%m.%Y}, after the period {plan.period} began on "
+                            f"{plan.period.start:%d.%m.%Y}; check the date", s, "date", W)
+        check_mixed_script(plan, self.lines, self.diags)
+
+    def node_common(self, node: Priority | Task, what: str) -> None:
+        if not node.title:
+            self.report("missing-title", f"{what} '{node.id}' has no title", node, "id", W)
+        if node.executor is not None:
+            self.executor_ids(node, node.executor)
+        if node.term is not None:
+            self.term(node, node.term)
+        if node.funding is not None:
+            self.funding(node, node.funding)
+
+    def numbering(self, node: Task | Measure, what: str, parent_id: str, parent_what: str) -> None:
+        if not node.id.startswith(parent_id + "."):
+            self.report("numbering",
+                        f"{what} '{node.id}' is under {parent_what} '{parent_id}'; its id should start with "
+                        f"'{parent_id}.'", node, "id", W)
+
+    def measure(self, m: Measure) -> None:
+        if not m.title:
+            self.report("missing-title", f"measure '{m.id}' has no title", m, "id", W)
+        if m.funding is not None:
+            self.funding(m, m.funding)
+        for rec in (m, *m.rows):
+            self.row_values(rec)
+        if m.term is not None:
+            self.term(m, m.term)
+        for er in effective_rows(m):
+            rec = er.record
+            if er.executor is not None:
+                self.executor_ids(rec if rec.executor is not None else m, er.executor)
+            if rec is not m and rec.term is not None:
+                self.term(rec, rec.term)
+            if er.indicator is None:
+                numeric = [v for v in ([er.value] if er.value else []) + list((er.values or {}).values())
+                           if v.is_numeric]
+                if numeric:
+                    key = "value" if er.value is not None else "values"
+                    src = rec if (rec.value is not None or rec.values is not None) else m
+                    self.report("value-without-indicator",
+                                f"measure '{m.id}' plans {numeric[0].text} but names no indicator; add "
+                                "'indicator' to say what is counted", src, key)
+
+    def row_values(self, rec: RowData) -> None:
+        if rec.value is not None and rec.values is not None:
+            self.report("value-conflict", "write either 'value' (one cell for the whole period) or 'values' "
+                        "(one per column), not both", rec, "values")
+            return
+        if rec.values is None:
+            return
+        if self.breakdown in (Breakdown.SINGLE, Breakdown.NONE):
+            self.report("unknown-column", f"this plan has breakdown '{self.breakdown.value}', so it has no "
+                        "per-period value columns; write 'value' instead of 'values'", rec, "values")
+            return
+        unknown = [key for key in rec.values if key not in self.keys]
+        for key in unknown:
+            hint = _column_hint(key, self.keys)
+            self.report("unknown-column", f"unknown value column '{key}'; expected one of "
+                        f"{', '.join(self.keys)}{hint}", rec, f"values.{key}")
+        if not unknown:  # a misspelt column would make the sum wrong, not the total
+            self.totals(rec, rec.values)
+
+    def totals(self, rec: RowData, values: dict[str, Value]) -> None:
+        parts = {k: v for k, v in values.items() if k != TOTAL and k in self.keys}
+        if any(v.kind not in (ValueKind.NUMBER, ValueKind.DASH) for v in parts.values()):
+            return
+        total = sum((v.number for v in parts.values() if v.number is not None), Decimal(0))
+        written = values.get(TOTAL)
+        shown = ", ".join(f"{k}={v.text}" for k, v in parts.items())
+        if written is None:
+            numeric = [v for v in parts.values() if v.kind is ValueKind.NUMBER]
+            if len(numeric) >= 2:
+                self.report("total-missing", f"values {shown} add up to {_num(total)} but no total is written; "
+                            f"add 'total: {_num(total)}'", rec, "values", W)
+            return
+        if written.kind is ValueKind.NUMBER and written.number != total:
+            self.report("total-mismatch", f"total is {written.text} but {shown} add up to {_num(total)}",
+                        rec, f"values.{TOTAL}")
+
+    def executor_ids(self, rec: Record, ids: Sequence[str]) -> None:
+        for i, ident in enumerate(ids):
+            if ident not in self.executors and self.org is not None:
+                key = "executor" if len(ids) == 1 or f"executor[{i}]" not in rec.locs else f"executor[{i}]"
+                hint = did_you_mean(ident, self.executors) or \
+                    "; add it to the organisation's executors"
+                self.report("unknown-executor", f"executor '{ident}' is not in the organisation file{hint}",
+                            rec, key)
+
+    def term(self, rec: Record, term: Term) -> None:
+        period = self.plan.period
+        horizon = self.plan.horizon or period
+        bad_years = [y for y in term.years if y not in horizon.years]
+        if bad_years:
+            where = f"the plan's horizon {horizon}" if self.plan.horizon else f"the plan's period {period}"
+            hint = "" if self.plan.horizon else \
+                "; if the plan belongs to a longer strategy, set 'horizon' to the strategy's years"
+            self.report("term-outside-period", f"term '{term.text}' names {bad_years[0]}, outside {where}{hint}",
+                        rec, "term")
+            return
+        if term.years and not set(term.years) & set(period.years):
+            self.report("term-outside-period", f"term '{term.text}' does not overlap the plan's period {period}",
+                        rec, "term")
+            return
+        if period.kind is PeriodKind.QUARTER:
+            bad = [m for m in term.months if m not in period.months]
+            if bad:
+                from plandocs.model.values import MONTHS_NOMINATIVE
+                allowed = ", ".join(MONTHS_NOMINATIVE[m - 1].capitalize() for m in period.months)
+                self.report("term-outside-period", f"term '{term.text}' names "
+                            f"{MONTHS_NOMINATIVE[bad[0] - 1].capitalize()}, outside the plan's period "
+                            f"{period} ({allowed})", rec, "term")
+                return
+        if term.start is not None and term.end is not None and (term.start < period.start
+                                                                 or term.end > period.end):
+            self.report("term-outside-period", f"term '{term.text}' is not inside the plan's period {period} "
+                        f"({period.start:%d.%m.%Y} – {period.end:%d.%m.%Y})", rec, "term")
+
+    def funding(self, rec: Record, funding: Funding) -> None:
+        spec = self.plan.funding
+        if spec is None:
+            self.report("unknown-column", "this plan declares no funding columns; add a top-level 'funding' "
+                        "with its sources", rec, "funding")
+            return
+        years = [str(y) for y in (spec.years or self.plan.period.years)]
+        sources = [s.id for s in spec.sources]
+        for year, amounts in funding.items():
+            if year not in years:
+                self.report("unknown-column", f"funding year '{year}' is not one of {', '.join(years)}",
+                            rec, f"funding.{year}")
+                continue
+            for src in amounts:
+                if src not in sources:
+                    hint = did_you_mean(src, sources)
+                    self.report("unknown-column", f"unknown funding source '{src}'; expected one of "
+                                f"{', '.join(sources)}{hint}", rec, f"funding.{year}.{src}")
+
+    def signatory(self, s: Signatory) -> None:
+        if isinstance(s.person, str) and self.org is not None and s.person not in self.people:
+            hint = did_you_mean(s.person, self.people) or \
+                "; add the person to the organisation's people or write {surname: …, initials: …}"
+            self.report("unknown-person", f"person '{s.person}' is not in the organisation file{hint}",
+                        s, "person")
+        if isinstance(s.person, PersonName) and self.org is not None \
+                and self.org.name_style is NameStyle.GIVEN_NAME_SURNAME and not s.person.given_name:
+            self.report("name-style", "the organisation prints names as given-name-surname "
+                        "(ДСТУ 4163:2020), so this person needs 'given_name'", s, "person")
+
+
+_QUARTER_ALIASES = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "1": "I", "2": "II", "3": "III", "4": "IV",
+                    "Разом": TOTAL, "разом": TOTAL, "Total": TOTAL, "sum": TOTAL}
+
+
+def _column_hint(key: str, keys: Sequence[str]) -> str:
+    alias = _QUARTER_ALIASES.get(key) or _QUARTER_ALIASES.get(key.upper())
+    if alias in keys:
+        return f"; did you mean '{alias}'?"
+    return did_you_mean(key, keys)
+
+
+def _num(d: Decimal) -> str:
+    return format(d.normalize(), "f").replace(".", ",")
+
+
+def check_plan(plan: Plan, org: Organisation | None, lines: Sequence[str], diags: Diagnostics) -> None:
+    """Run every plan rule; ``org`` is ``None`` when the organisation file could not be loaded."""
+    _PlanChecker(plan, org, lines, diags).run()

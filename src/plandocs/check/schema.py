@@ -1,0 +1,336 @@
+"""Stage 2a, schema: turn positioned YAML nodes into typed model records, and describe the model as a
+JSON Schema.
+
+Both directions read the same source of truth, the dataclasses of :mod:`plandocs.model.records` (their type hints
+and ``doc`` metadata), so the format, its validation and its editor schema cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import types
+import typing
+from dataclasses import MISSING, fields, is_dataclass
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from plandocs.errors import Diagnostics, Loc, did_you_mean
+from plandocs.load.source import Map, Node, Scalar, Seq
+from plandocs.model.records import Format, IdList, Lines, Organisation, Plan, Record
+from plandocs.model.values import (
+    Period,
+    Term,
+    Value,
+    parse_date,
+    parse_period,
+    parse_term_text,
+    parse_value,
+    term_from_dates,
+)
+
+_INVALID: Any = object()
+"""Marker for a value that could not be converted (a diagnostic was added)."""
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+_KIND_NAMES = {Map: "a mapping", Seq: "a list", Scalar: "a single value"}
+
+
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+@cache
+def record_fields(cls: Any) -> dict[str, Any]:
+    """User-visible fields of a record (excluding positions), in canonical order."""
+    base = {f.name for f in fields(Record)}
+    out = {f.name: f for f in fields(cls) if f.name not in base}
+    order: tuple[str, ...] = getattr(cls, "KEY_ORDER", ())
+    if order:
+        out = {name: out[name] for name in (*order, *(n for n in out if n not in order))}
+    return out
+
+
+def _describe(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if tp in (str, Format):
+        return "text"
+    if tp is bool:
+        return "true or false"
+    if tp is int:
+        return "a whole number"
+    if tp is _dt.date:
+        return "a date (YYYY-MM-DD)"
+    if tp in (Lines, IdList):
+        return "text or a list of texts" if tp is Lines else "an id or a list of ids"
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "one of " + ", ".join(repr(m.value) for m in tp)
+    if tp in (Value, Term, Period):
+        return {Value: "a value", Term: "a term", Period: "a period"}[tp]
+    if origin is list:
+        return "a list"
+    if origin is dict or (isinstance(tp, type) and is_dataclass(tp)):
+        return "a mapping"
+    return "a value"
+
+
+class _Converter:
+    def __init__(self, diags: Diagnostics) -> None:
+        self.diags = diags
+
+    def fail(self, rule: str, message: str, node: Node, path: str) -> Any:
+        self.diags.add(rule, message, node.loc, path)
+        return _INVALID
+
+    def wrong_kind(self, node: Node, tp: Any, path: str) -> Any:
+        return self.fail("type", f"expected {_describe(tp)}, got {_KIND_NAMES[type(node)]}", node, path)
+
+    def convert(self, node: Node, tp: Any, path: str) -> Any:
+        origin = typing.get_origin(tp)
+        if origin in (types.UnionType, typing.Union):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if type(None) in typing.get_args(tp) and isinstance(node, Scalar) and not node.quoted \
+                    and node.value in _NULLS:
+                return None
+            if len(args) == 1:
+                return self.convert(node, args[0], path)
+            # Scalar | Record (a person id or a person, a value or a fact): a mapping is the record
+            record = next(a for a in args if isinstance(a, type) and issubclass(a, Record))
+            scalar = next(a for a in args if a is not record)
+            return self.convert(node, record if isinstance(node, Map) else scalar, path)
+        if isinstance(tp, type) and issubclass(tp, Record):
+            return self.record(node, tp, path)
+        if origin is list:
+            if not isinstance(node, Seq):
+                return self.wrong_kind(node, tp, path)
+            (item_tp,) = typing.get_args(tp)
+            items = [self.convert(item, item_tp, f"{path}[{i}]") for i, item in enumerate(node.items)]
+            # keep the valid items so that later rules still check them (the file fails anyway)
+            return [i for i in items if i is not _INVALID]
+        if origin is dict:
+            if not isinstance(node, Map):
+                return self.wrong_kind(node, tp, path)
+            key_tp, val_tp = typing.get_args(tp)
+            out: dict[Any, Any] = {}
+            ok = True
+            for k, v in node.items:
+                key = self.scalar(k, key_tp, path)
+                val = self.convert(v, val_tp, f"{path}.{k.value}")
+                if key is _INVALID or val is _INVALID:
+                    ok = False
+                else:
+                    out[key] = val
+            return out if ok else _INVALID
+        if tp in (Lines, IdList):
+            if isinstance(node, Scalar):
+                s = self.scalar(node, str, path)
+                return _INVALID if s is _INVALID else tp((s,))
+            if isinstance(node, Seq):
+                items = [self.scalar(n, str, f"{path}[{i}]") if isinstance(n, Scalar)
+                         else self.wrong_kind(n, str, f"{path}[{i}]") for i, n in enumerate(node.items)]
+                if not items:
+                    return self.fail("type", f"expected {_describe(tp)}, got an empty list", node, path)
+                return _INVALID if any(i is _INVALID for i in items) else tp(items)
+            return self.wrong_kind(node, tp, path)
+        if tp is Term and isinstance(node, Map):
+            rng = self.convert(node, dict[str, _dt.date], path)
+            if rng is _INVALID:
+                return _INVALID
+            unknown = set(rng) - {"from", "to"}
+            if unknown or len(rng) != 2:
+                return self.fail("type", "a term written as a mapping needs exactly 'from' and 'to' dates",
+                                 node, path)
+            try:
+                return term_from_dates(rng["from"], rng["to"])
+            except ValueError as exc:
+                return self.fail("invalid-date", str(exc), node, path)
+        if not isinstance(node, Scalar):
+            return self.wrong_kind(node, tp, path)
+        return self.scalar(node, tp, path)
+
+    def scalar(self, node: Scalar, tp: Any, path: str) -> Any:
+        text = node.value
+        if not node.quoted and text in _NULLS:
+            return self.fail("type", f"expected {_describe(tp)}, got nothing", node, path)
+        try:
+            if tp is str:
+                if not text.strip():
+                    raise ValueError("expected text, got an empty string")
+                return text
+            if tp is Format:
+                return Format(text)
+            if tp is bool:
+                if text in ("true", "false"):
+                    return text == "true"
+                raise ValueError(f"expected true or false, got '{text}'")
+            if tp is int:
+                if text.isdigit():
+                    return int(text)
+                raise ValueError(f"expected a whole number, got '{text}'")
+            if isinstance(tp, type) and issubclass(tp, Enum):
+                try:
+                    return tp(text)
+                except ValueError:
+                    choices = [str(m.value) for m in tp]
+                    raise ValueError(f"expected one of {', '.join(choices)}; got '{text}'"
+                                     f"{did_you_mean(text, choices)}") from None
+            if tp is _dt.date:
+                try:
+                    return parse_date(text)
+                except ValueError as exc:
+                    return self.fail("invalid-date", str(exc), node, path)
+            if tp is Value:
+                return parse_value(text)
+            if tp is Term:
+                return parse_term_text(text)
+            if tp is Period:
+                return parse_period(text)
+        except ValueError as exc:
+            return self.fail("invalid-value", str(exc), node, path)
+        raise TypeError(f"no converter for {tp!r}")  # pragma: no cover - a model bug
+
+    def record(self, node: Node, cls: type[Record], path: str) -> Any:
+        if not isinstance(node, Map):
+            return self.wrong_kind(node, cls, path)
+        key_cls: Any = cls  # classes hash fine; mypy sees the dataclass instances' __hash__ = None
+        flds = record_fields(key_cls)
+        hints = _hints(key_cls)
+        values: dict[str, Any] = {}
+        locs: dict[str, Loc] = {}
+        misspelt: set[str] = set()
+        for key, val in node.items:
+            kpath = f"{path}.{key.value}" if path else key.value
+            if key.value not in flds:
+                hint = did_you_mean(key.value, flds) or f"; expected one of: {', '.join(flds)}"
+                self.diags.add("unknown-key", f"unknown key '{key.value}'{hint}", key.loc, path)
+                if hint.startswith("; did you mean '"):
+                    misspelt.add(hint.split("'")[1])
+                continue
+            _record_locs(locs, key.value, val)
+            converted = self.convert(val, hints[key.value], kpath)
+            if converted is not _INVALID:
+                values[key.value] = converted
+        # A record with bad optional keys is still built (without them) so that the rules check the
+        # rest; one whose required keys are missing or invalid is dropped.
+        ok = True
+        for name, f in flds.items():
+            if name not in values and f.default is MISSING and f.default_factory is MISSING:
+                ok = False
+                if name not in locs and name not in misspelt:
+                    self.diags.add("missing-key", f"missing required key '{name}' ({f.metadata['doc']})",
+                                   node.loc, path)
+        if not ok:
+            return _INVALID
+        rec = cls(**values)
+        rec.loc, rec.path, rec.locs = node.loc, path, locs
+        return rec
+
+
+def _record_locs(locs: dict[str, Loc], key: str, node: Node) -> None:
+    """Remember where a field's value and its plain sub-values (list items, mapping values) are."""
+    locs[key] = node.loc
+    if isinstance(node, Seq):
+        for i, item in enumerate(node.items):
+            if not isinstance(item, Map):
+                _record_locs(locs, f"{key}[{i}]", item)
+    elif isinstance(node, Map):
+        for k, v in node.items:
+            _record_locs(locs, f"{key}.{k.value}", v)
+
+
+def to_record(node: Node, cls: type[Record], diags: Diagnostics) -> Any:
+    """Convert the root node of a file to ``cls``; ``None`` when it has errors (added to ``diags``)."""
+    if not isinstance(node, Map):
+        what = "a list" if isinstance(node, Seq) else "a single value"
+        name = "plan" if cls is Plan else "organisation" if cls is Organisation else cls.__name__
+        diags.add("type", f"the top level of a {name} file must be a mapping of keys, got {what}", node.loc)
+        return None
+    rec = _Converter(diags).record(node, cls, "")
+    return None if rec is _INVALID else rec
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def _json_type(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        alts = [_json_type(a, defs) for a in args]
+        if type(None) in typing.get_args(tp):
+            alts.append({"type": "null"})
+        return alts[0] if len(alts) == 1 else {"anyOf": alts}
+    if isinstance(tp, type) and issubclass(tp, Record):
+        _json_record(tp, defs)
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    if origin is list:
+        return {"type": "array", "items": _json_type(typing.get_args(tp)[0], defs)}
+    if origin is dict:
+        key_tp, val_tp = typing.get_args(tp)
+        out: dict[str, Any] = {"type": "object", "additionalProperties": _json_type(val_tp, defs)}
+        if isinstance(key_tp, type) and issubclass(key_tp, Enum):
+            out["propertyNames"] = {"enum": [m.value for m in key_tp]}
+        return out
+    if tp in (Lines, IdList):
+        return {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return {"enum": [m.value for m in tp]}
+    if tp is str:
+        return {"type": "string", "minLength": 1}
+    if tp is Format:
+        return {"type": "string"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is _dt.date:
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    if tp is Period:
+        return {"type": ["string", "integer"], "pattern": r"^\d{4}(-Q[1-4]|-\d{4})?$"}
+    if tp is Value:
+        return {"type": ["string", "number"]}
+    if tp is Term:
+        return {"anyOf": [
+            {"type": ["string", "integer"]},
+            {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
+             "required": ["from", "to"], "additionalProperties": False},
+        ]}
+    raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover
+
+
+def _json_record(cls: type, defs: dict[str, Any]) -> None:
+    if cls.__name__ in defs:
+        return
+    defs[cls.__name__] = {}  # reserve (recursion guard)
+    hints = _hints(cls)
+    props: dict[str, Any] = {}
+    required = []
+    for name, f in record_fields(cls).items():
+        prop = _json_type(hints[name], defs)
+        prop = {**prop, "description": f.metadata.get("doc", "")}
+        if name == "id":
+            prop = {"type": ["string", "number"], "description": f.metadata.get("doc", "")}
+        props[name] = prop
+        if f.default is MISSING and f.default_factory is MISSING:
+            required.append(name)
+    schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
+        schema["description"] = " ".join(cls.__doc__.split())
+    if required:
+        schema["required"] = required
+    defs[cls.__name__] = schema
+
+
+def json_schema(cls: type[Record]) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a plan or organisation file."""
+    defs: dict[str, Any] = {}
+    _json_record(cls, defs)
+    root = defs.pop(cls.__name__)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"plandocs {cls.__name__.lower()} file",
+        **root,
+        "$defs": defs,
+    }

@@ -1,0 +1,199 @@
+"""Stage 2, validate: find plan files, load them with their organisations, check every rule.
+
+:func:`validate` is the one public entry point; it never raises for bad input and never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plandocs.check.report_rules import check_report
+from plandocs.check.rules import check_organisation, check_plan
+from plandocs.check.schema import to_record
+from plandocs.errors import Diagnostics, Loc, UsageError
+from plandocs.load.source import Source, load_source
+from plandocs.model.records import Organisation, Plan, Report
+
+ORGANISATION_FILE = "organisation.yaml"
+REPORT_SUFFIX = ".report.yaml"
+REGION_SUFFIX = ".region.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A plan that passed validation (warnings allowed), with its organisation."""
+
+    path: Path
+    """The plan file."""
+    plan: Plan
+    organisation: Organisation
+    organisation_path: Path
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """A report that passed validation, with its plan."""
+
+    path: Path
+    report: Report
+    plan: LoadedPlan
+
+
+@dataclass
+class ValidationResult:
+    """What :func:`validate` found."""
+
+    files: list[str] = field(default_factory=list)
+    """Every file that was checked, as displayed."""
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    plans: list[LoadedPlan] = field(default_factory=list)
+    """Plans without errors."""
+    reports: list[LoadedReport] = field(default_factory=list)
+    """Reports without errors (their plans are valid too)."""
+    invalid: list[str] = field(default_factory=list)
+    """Plan files with errors (their own or their organisation's)."""
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    """Source lines of every checked file, for excerpts."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.errors
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it is inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Plan and organisation files named by ``paths`` (files, or folders searched recursively)."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise UsageError(f"no such file or folder: {p}")
+    if not found:
+        raise UsageError(f"no .yaml files found in {', '.join(map(str, paths))}")
+    seen: set[Path] = set()
+    out = []
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def is_organisation_file(path: Path) -> bool:
+    return path.name == ORGANISATION_FILE
+
+
+class _Validator:
+    def __init__(self) -> None:
+        self.result = ValidationResult()
+        self.orgs: dict[Path, Organisation | None] = {}
+        self.plans: dict[Path, LoadedPlan | None] = {}
+
+    def source(self, path: Path) -> Source:
+        name = display_path(path)
+        src = load_source(name if Path(name).exists() else path, self.result.diagnostics)
+        self.result.lines[src.path] = src.lines
+        if src.path not in self.result.files:
+            self.result.files.append(src.path)
+        return src
+
+    def organisation(self, path: Path) -> Organisation | None:
+        key = path.resolve()
+        if key in self.orgs:
+            return self.orgs[key]
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        org = to_record(src.root, Organisation, diags) if src.root is not None else None
+        if org is not None:
+            check_organisation(org, src.lines, diags)
+        if len(diags.errors) > before:
+            org = None
+        self.orgs[key] = org
+        return org
+
+    def plan(self, path: Path) -> LoadedPlan | None:
+        key = path.resolve()
+        if key not in self.plans:
+            self.plans[key] = self._plan(path)
+        return self.plans[key]
+
+    def report(self, path: Path) -> None:
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        report = to_record(src.root, Report, diags) if src.root is not None else None
+        loaded: LoadedPlan | None = None
+        if report is not None:
+            plan_path = path.parent / report.plan
+            if not plan_path.is_file():
+                diags.add("plan-missing", f"plan file '{display_path(plan_path)}' not found; 'plan' names the "
+                          "approved plan, relative to the report", report.loc_of("plan"), "plan")
+            else:
+                loaded = self.plan(plan_path)
+                if loaded is None:
+                    diags.add("plan-missing", f"the plan '{display_path(plan_path)}' has errors; the report "
+                              "can be checked once they are fixed", report.loc_of("plan"), "plan")
+                else:
+                    check_report(report, loaded.plan, src.lines, diags)
+        if report is None or loaded is None or len(diags.errors) > before:
+            self.result.invalid.append(src.path)
+        else:
+            self.result.reports.append(LoadedReport(path, report, loaded))
+
+    def _plan(self, path: Path) -> LoadedPlan | None:
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        plan = to_record(src.root, Plan, diags) if src.root is not None else None
+        org: Organisation | None = None
+        org_path = path.parent / (plan.organisation if plan else ORGANISATION_FILE)
+        if plan is not None:
+            if org_path.is_file():
+                org = self.organisation(org_path)
+            else:
+                diags.add("organisation-missing",
+                          f"organisation file '{display_path(org_path)}' not found; create it or set "
+                          "'organisation' to its path", plan.loc_of("organisation"), "organisation")
+            check_plan(plan, org, src.lines, diags)
+        if plan is None or org is None or len(diags.errors) > before:
+            self.result.invalid.append(src.path)
+            return None
+        return LoadedPlan(path, plan, org, org_path)
+
+
+def validate(paths: list[Path]) -> ValidationResult:
+    """Check every plan and organisation file under ``paths``; collect all problems."""
+    v = _Validator()
+    files = discover(paths)
+    for f in files:  # plans first, so that reports find them checked
+        if is_organisation_file(f):
+            v.organisation(f)
+        elif not f.name.endswith(REPORT_SUFFIX) and not f.name.endswith(REGION_SUFFIX):
+            loaded = v.plan(f)
+            if loaded is not None:
+                v.result.plans.append(loaded)
+    for f in files:
+        if f.name.endswith(REPORT_SUFFIX):
+            v.report(f)
+    return v.result
+
+
+__all__ = ["LoadedPlan", "Loc", "ValidationResult", "validate"]

@@ -1,0 +1,243 @@
+"""Commands for reviewing plans: ``fmt``, ``diff``, ``new``, and git's ``textconv`` / ``git-diff`` drivers.
+
+Each command parses its options and calls one stage; the stages (and YAML emitting, difflib, git) are
+imported inside the commands, so that importing this module costs ``plandocs validate`` nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from plandocs.errors import EXIT_INVALID, EXIT_USAGE, Diagnostic
+
+if TYPE_CHECKING:
+    from plandocs.review.diff.compare import DiffResult
+
+DEFAULT_PLANS = Path("plans")
+PATHS_KEY = "plandocs.paths"
+
+
+def _print_diagnostics(diags: list[Diagnostic], lines: dict[str, list[str]], err: bool = True) -> None:
+    from plandocs.cli import format_diagnostic
+
+    color = sys.stderr.isatty() if err else sys.stdout.isatty()
+    for d in sorted(diags, key=lambda d: (d.loc.file, d.loc.line, d.loc.col, d.rule)):
+        click.echo(format_diagnostic(d, lines.get(d.loc.file, []), color), err=err)
+
+
+# --------------------------------------------------------------------------- fmt
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print what would change as a unified diff.")
+def fmt_cmd(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
+    """Rewrite plan files in the canonical form (default: the plans/ folder).
+
+    Key order, quoting, indentation and flow/block style become the same everywhere, comments are kept,
+    long lines are never wrapped. Files that do not load (YAML or schema errors) are reported and left
+    alone. Exit status: 0 done (or, with --check, nothing to change), 1 files would change or have
+    errors, 2 usage error.
+    """
+    from plandocs.review.fmt import format_files
+
+    dry = check or show_diff
+    result = format_files(list(paths) or [DEFAULT_PLANS], check=dry, want_diff=show_diff)
+    _print_diagnostics(result.diagnostics.errors, result.lines)
+    for name in result.changed:
+        if show_diff:
+            click.echo(result.diffs[name], nl=False)
+        elif check:
+            click.echo(f"would reformat {name}")
+        else:
+            click.echo(f"reformatted {name}")
+    n_changed = len(result.changed)
+    n_bad = len({d.loc.file for d in result.diagnostics.errors})
+    n_same = len(result.files) - n_changed - n_bad
+    verb = "would be reformatted" if dry else "reformatted"
+    summary = f"{n_changed} file(s) {verb}, {n_same} already canonical"
+    if n_bad:
+        summary += f", {n_bad} not formatted because of errors"
+    click.echo(summary, err=True)
+    if n_bad or (dry and n_changed):
+        sys.exit(EXIT_INVALID)
+
+
+# --------------------------------------------------------------------------- diff
+
+
+class _PathsAfterDashes(click.Command):
+    """Keeps what follows ``--`` apart, as git does: ``plandocs diff main HEAD -- plans/kalush``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            i = args.index("--")
+            ctx.meta[PATHS_KEY] = args[i + 1:]
+            args = args[:i]
+        return super().parse_args(ctx, args)
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() or os.environ.get("GIT_PAGER_IN_USE") == "true"
+
+
+def _report_diff(result: DiffResult, fmt: str, color: bool) -> None:
+    from plandocs.review.diff.output import render_diff
+
+    text = render_diff(result, fmt, color)
+    if text and (result.files or fmt != "text"):
+        click.echo(text, nl=False, color=color)
+
+
+@click.command("diff", cls=_PathsAfterDashes)
+@click.argument("what", nargs=-1, metavar="OLD [NEW] [-- PATH...]")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="Terminal text, Markdown for a pull-request comment, or JSON.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text output (auto: when writing to a terminal).")
+@click.pass_context
+def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) -> None:
+    """Show what changed between two versions of plans, in plan terms.
+
+    OLD and NEW are two files, two folders, or two git revisions; a single revision is compared with
+    the working tree (plandocs diff HEAD~1). Paths after -- (relative to the repository root; default
+    plans/) limit a comparison of revisions. Measures are matched by id: added, removed, renumbered,
+    moved; values per period, executors, terms, indicators; texts word by word.
+
+    Exit status, as diff(1): 0 no changes, 1 changes, 2 trouble (bad input, unknown revision).
+    """
+    from plandocs.errors import PlandocsError
+    from plandocs.review.diff.compare import plan_diff
+
+    try:
+        result = plan_diff(list(what), list(ctx.meta.get(PATHS_KEY, [])))
+    except PlandocsError as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    _report_diff(result, fmt, _use_color(color))
+    if result.diagnostics.errors:
+        _print_diagnostics(result.diagnostics.errors, result.lines)
+        click.echo("some files could not be compared as plans (see above)", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_INVALID if result.changed else 0)
+
+
+# --------------------------------------------------------------------------- new
+
+
+@click.command("new")
+@click.argument("plan", type=click.Path(path_type=Path))
+@click.option("--period", required=True, help="Period of the new plan: 2020-Q3, 2024 or 2011-2013.")
+@click.option("--carry-values", is_flag=True, help="Keep the planned values and funding instead of clearing them.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: next to PLAN, named after the period). Never overwritten.")
+def new_cmd(plan: Path, period: str, carry_values: bool, output: Path | None) -> None:
+    """Start the plan of the next period from PLAN.
+
+    Same priorities, tasks, measures, executors and indicators; the period, the title and the terms move
+    to the new period; planned values are cleared (or kept with --carry-values); approval dates, acts and
+    the approving order are removed. Prints what was changed; the new plan is validated.
+    """
+    from plandocs.review.nextperiod import new_plan
+
+    result = new_plan(plan, period, carry_values, output)
+    if result.path is None:
+        _print_diagnostics(result.diagnostics.items, result.lines)
+        n = len(result.diagnostics.errors)
+        click.echo(f"{result.source}: nothing written ({n} error(s))", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"wrote {result.path}")
+    for note in result.notes:
+        click.echo(f"  {note}")
+    if result.diagnostics.items:
+        click.echo("check these warnings in the new plan:", err=True)
+        _print_diagnostics(result.diagnostics.items, result.lines)
+
+
+# --------------------------------------------------------------------------- git drivers
+
+
+def _kind_of(name: str) -> str:
+    from plandocs.check.validate import ORGANISATION_FILE
+
+    return "organisation" if Path(name).name.endswith(ORGANISATION_FILE) else "plan"
+
+
+@click.command("textconv")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def textconv_cmd(file: Path) -> None:
+    """Print a plan as one line per cell, for git's diff.plandocs.textconv setting.
+
+    git log -p and git diff --no-ext-diff then show which cell of which measure changed. A file that
+    does not load as a plan is printed unchanged.
+    """
+    from plandocs.review.textconv import plan_lines
+
+    text = file.read_bytes().decode("utf-8-sig", errors="replace")
+    click.echo(plan_lines(str(file), text, _kind_of(file.name) == "organisation"), nl=False)
+
+
+def _read_side(path: str, label: str) -> Any:
+    from plandocs.review.diff.compare import Side
+
+    if path == os.devnull:
+        return Side(os.devnull, None)
+    return Side(label, Path(path).read_bytes().decode("utf-8-sig", errors="replace"))
+
+
+@click.command("git-diff", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, metavar="PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE")
+def git_diff_cmd(args: tuple[str, ...]) -> None:
+    """The plan diff as git's external diff driver (diff.plandocs.command).
+
+    git calls it with seven arguments (nine for a rename). Files that do not load as plans are shown as
+    a line diff. Always exits 0 so that git goes on with the next file.
+    """
+    import difflib
+
+    from plandocs.errors import Diagnostics
+    from plandocs.review.diff.compare import DiffResult, compare_texts
+
+    if len(args) < 7:
+        click.echo(f"{args[0] if args else '?'}: unmerged; resolve the conflict first")
+        return
+    path, old_file, new_file = args[0], args[1], args[4]
+    new_path = args[7] if len(args) >= 9 else path
+    old = _read_side(old_file, f"a/{path}")
+    new = _read_side(new_file, f"b/{new_path}")
+    diags = Diagnostics()
+    fd = compare_texts(new_path, old, new, diags)
+    color = _use_color("auto")
+    if fd is None:
+        first = diags.errors[0] if diags.errors else None
+        why = f": {first.headline()}" if first else ""
+        click.echo(f"{new_path}: not compared as a plan{why}; line diff follows")
+        lines = difflib.unified_diff((old.text or "").splitlines(keepends=True),
+                                     (new.text or "").splitlines(keepends=True),
+                                     f"a/{path}" if old.text is not None else os.devnull,
+                                     f"b/{new_path}" if new.text is not None else os.devnull)
+        click.echo("".join(lines), nl=False)
+        return
+    if not fd.changes:
+        click.echo(f"{new_path}\n  (no changes to the plan: formatting or comments only)")
+        return
+    _report_diff(DiffResult(files=[fd]), "text", color)
+
+
+def register(main: click.Group) -> None:
+    """Add the review commands to the ``plandocs`` command group."""
+    for cmd in (fmt_cmd, diff_cmd, new_cmd, textconv_cmd, git_diff_cmd):
+        main.add_command(cmd)
+
+
+__all__ = ["register"]

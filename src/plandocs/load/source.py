@@ -1,0 +1,335 @@
+"""Stage 1, load: read a YAML file into a tree of positioned nodes.
+
+The tree keeps every scalar as the text the user wrote (YAML 1.1 never gets to turn ``2.10`` into ``2.1``,
+``no`` into ``False`` or ``01`` into ``1``); the schema stage decides types.  Nodes are built from
+libyaml's event stream with an explicit stack, so deep nesting cannot overflow the C stack, and the
+following are refused with a positioned diagnostic instead of a traceback: bytes that are not UTF-8,
+NUL and other control characters, tabs used for indentation, duplicate keys, anchors/aliases (the
+"billion laughs" bomb needs them), explicit tags such as ``!!python/object``, more than one document,
+and nesting deeper than :data:`MAX_DEPTH`.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from plandocs.errors import Diagnostics, Loc
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; real plans need about 12."""
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Largest file accepted (a 1,000-measure plan is under 1 MiB)."""
+
+_SAFE_TAGS = {"tag:yaml.org,2002:str", "!"}
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Node:
+    """A YAML node with its position."""
+
+    loc: Loc
+
+
+@dataclass
+class Scalar(Node):
+    value: str
+    """The scalar's text exactly as written (after YAML unescaping)."""
+    quoted: bool = False
+    """True when the user wrote the scalar in quotes or as a block literal."""
+
+
+@dataclass
+class Seq(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Map(Node):
+    items: list[tuple[Scalar, Node]] = field(default_factory=list)
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+
+@dataclass
+class Source:
+    """A loaded file: its root node (``None`` when unreadable) and its lines for excerpts."""
+
+    path: str
+    root: Node | None
+    lines: list[str]
+
+
+def _decode(path: str, data: bytes, diags: Diagnostics) -> str | None:
+    if b"\x00" in data[:8192] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        diags.add(
+            "encoding",
+            "this is not a text file (it contains NUL bytes or is UTF-16); save the plan as UTF-8 text",
+            Loc(path),
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        hint = "save the file as UTF-8"
+        try:
+            data.decode("cp1251")
+            hint = "the file looks like Windows-1251 (cp1251); re-save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        diags.add("encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; {hint}", Loc(path, line, col))
+        return None
+
+
+def _loc(path: str, mark: typing.Any) -> Loc:
+    if mark is None:
+        return Loc(path)
+    return Loc(path, mark.line + 1, mark.column + 1)
+
+
+# libyaml and PyYAML's pure-Python parser share these problem texts; the user reads ours, so a new
+# release that rewords one cannot change what plandocs prints (an unknown text falls back to the library's).
+_PROBLEMS: dict[str, str] = {
+    "found unexpected end of stream": "the file ends inside an unfinished construct",
+    "did not find expected key": "expected a 'key: value' line at this indentation",
+    "did not find expected ',' or ']'": "expected ',' or ']' in this [list]",
+    "did not find expected ',' or '}'": "expected ',' or '}' in this {mapping}",
+    "mapping values are not allowed here": "a ': ' is not allowed here; put the whole text in quotes",
+    "mapping values are not allowed in this context": "a ': ' is not allowed here; put the whole text in quotes",
+    "could not find expected ':'": "expected ':' after the key",
+    "found character that cannot start any token": "this character cannot start a value; put the value in quotes",
+    "found undefined tag handle": "'!' starts a tag, which plans do not use; put the value in quotes",
+    "did not find expected node content": "expected a value here",
+    "did not find expected '-' indicator": "expected a '- ' list item at this indentation",
+    "did not find expected <document start>": "unexpected text after the end of the document",
+    "found a tab character that violates indentation": "tab character found; YAML indentation must use spaces, "
+                                                      "not tabs",
+    "found unknown escape character": "unknown escape sequence after '\\' in a double-quoted text; "
+                                      "write '\\\\' for a backslash or use single quotes",
+    "found unexpected ':'": "a ':' is not allowed here; put the whole text in quotes",
+    "block sequence entries are not allowed here": "a '- ' list item is not allowed here; check the indentation",
+}
+_CONTEXTS: dict[str, str] = {
+    "while scanning a quoted scalar": "a quoted text that was opened here is not closed",
+    "while scanning a double-quoted scalar": "a quoted text that was opened here is not closed",
+    "while scanning a single-quoted scalar": "a quoted text that was opened here is not closed",
+    "while parsing a block mapping": "in a mapping",
+    "while parsing a block collection": "in a list",
+    "while parsing a flow sequence": "in a [list]",
+    "while parsing a flow mapping": "in a {mapping}",
+    "while scanning a simple key": "in a key",
+    "while scanning a plain scalar": "in a text",
+    "while parsing a block node": "in a value",
+    "while parsing a flow node": "in a value",
+    "while scanning an alias": "in an alias",
+    "while scanning an anchor": "in an anchor",
+    "while scanning a tag": "in a tag",
+    "while scanning a block scalar": "in a block text ('|' or '>')",
+    "while scanning a directive": "in a '%' directive",
+    "while parsing a block sequence": "in a list",
+    "while parsing a quoted scalar": "in a quoted text",
+    "while scanning for the next token": "",
+}
+
+
+def _problem_text(problem: str) -> str:
+    key = problem.split(" but found ")[0].strip()
+    return _PROBLEMS.get(key, problem)
+
+
+def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -> None:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    loc = _loc(path, mark)
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml reports a byte offset into the UTF-8 encoding of the text
+        pos = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        diags.add("encoding", f"control character #x{exc.character:04x} is not allowed in a YAML file",
+                  Loc(path, line, col))
+        return
+    deep = _depth_crossing(path, text, mark)
+    if deep is not None:
+        # libyaml has a nesting limit of its own (1,000 since PyYAML 6.0.3) that can fire before the
+        # events reach ours: find where ours is crossed, so the message does not depend on the release.
+        diags.add("yaml-syntax", _DEPTH_MESSAGE, deep)
+        return
+    lines = text.splitlines()
+    if mark is not None and 0 <= mark.line < len(lines):
+        bad_line = lines[mark.line]
+        if "\t" in bad_line[: max(mark.column + 1, 1)] or (mark.column < len(bad_line)
+                                                          and bad_line[mark.column] == "\t"):
+            diags.add("yaml-syntax", "tab character found; YAML indentation must use spaces, not tabs", loc)
+            return
+    msg = _problem_text(problem)
+    context_mark = getattr(exc, "context_mark", None)
+    where = _CONTEXTS.get(context.strip(), context) if context else ""
+    if where:
+        moved = mark is not None and mark.line >= len(lines)
+        if context_mark is not None and mark is not None and context_mark.line != mark.line and not moved \
+                and "block" not in (context or ""):
+            where += f" at line {context_mark.line + 1}, column {context_mark.column + 1}"
+        msg = f"{msg} ({where})"
+    if mark is not None and mark.line >= len(lines) and context_mark is not None:
+        loc = _loc(path, context_mark)  # "unexpected end of stream": point where the open construct began
+    diags.add("yaml-syntax", f"invalid YAML: {msg}", loc)
+
+
+_DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels is not allowed"
+
+
+def _depth_crossing(path: str, text: str, mark: typing.Any) -> Loc | None:
+    """Where nesting first goes deeper than :data:`MAX_DEPTH` before ``mark``, by the pure-Python parser.
+
+    Only the text up to the failing mark is parsed, so the cost is bounded by what libyaml already read;
+    the pure-Python parser has no nesting limit of its own and delivers events as it scans.
+    """
+    end = getattr(mark, "index", None)
+    head = text if end is None else text[: end + 1]
+    depth = 0
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        for event in yaml.parse(head, Loader=yaml.SafeLoader):
+            if isinstance(event, starts):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _loc(path, event.start_mark)
+            elif isinstance(event, ends):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
+    """Build the node tree of ``text``; add diagnostics and return ``None`` on failure."""
+    stack: list[Map | Seq] = []
+    pending_key: list[Scalar | None] = []
+    seen_keys: list[dict[str, Scalar]] = []
+    root: Node | None = None
+    documents = 0
+    before = len(diags)
+
+    def attach(node: Node) -> bool:
+        nonlocal root
+        if not stack:
+            root = node
+            return True
+        parent = stack[-1]
+        if type(parent) is Seq:
+            parent.items.append(node)
+            return True
+        key = pending_key[-1]
+        if key is None:
+            if type(node) is not Scalar:
+                diags.add("yaml-syntax", "mapping keys must be plain text, not lists or mappings", node.loc)
+                return False
+            assert isinstance(node, Scalar)
+            first = seen_keys[-1].get(node.value)
+            if first is not None:
+                diags.add("duplicate-key", f"duplicate key '{node.value}' (first defined at line {first.loc.line}); "
+                          "remove or rename one of them", node.loc)
+                return False
+            seen_keys[-1][node.value] = node
+            pending_key[-1] = node
+        else:
+            assert isinstance(parent, Map)
+            parent.items.append((key, node))
+            pending_key[-1] = None
+        return True
+
+    scalar_event, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        events: typing.Iterator[typing.Any] = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            kind = type(event)
+            if kind in ends:
+                stack.pop()
+                pending_key.pop()
+                seen_keys.pop()
+                continue
+            if kind is scalar_event or kind is map_start or kind is seq_start:
+                mark = event.start_mark
+                loc = Loc(path, mark.line + 1, mark.column + 1)
+                if event.anchor is not None:
+                    diags.add("yaml-alias", f"anchors (&{event.anchor}) are not allowed; write values out", loc)
+                    return None
+                if event.tag is not None and event.tag not in _SAFE_TAGS:
+                    diags.add("yaml-tag", f"tag '{event.tag}' is not allowed; plans contain only plain data", loc)
+                    return None
+                if kind is scalar_event:
+                    if not attach(Scalar(loc, event.value, quoted=bool(event.style))):
+                        return None
+                    continue
+                if len(stack) >= MAX_DEPTH:
+                    diags.add("yaml-syntax", _DEPTH_MESSAGE, loc)
+                    return None
+                node: Map | Seq = Map(loc) if kind is map_start else Seq(loc)
+                if not attach(node):
+                    return None
+                stack.append(node)
+                pending_key.append(None)
+                seen_keys.append({})
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    diags.add("yaml-syntax", "a plan file holds one YAML document; remove the extra '---'",
+                              _loc(path, event.start_mark))
+                    return None
+            elif kind is yaml.AliasEvent:
+                diags.add("yaml-alias", f"aliases (*{event.anchor}) are not allowed; write the value out",
+                          _loc(path, event.start_mark))
+                return None
+    except yaml.YAMLError as exc:
+        _yaml_error(path, text, exc, diags)
+        return None
+    if len(diags) > before:
+        return None
+    return root
+
+
+def load_source(path: str | Path, diags: Diagnostics) -> Source:
+    """Read and parse one file; problems become diagnostics, never exceptions."""
+    name = str(path)
+    try:
+        if Path(path).exists() and not Path(path).is_file():
+            what = "a folder" if Path(path).is_dir() else "not a regular file"
+            diags.add("io", f"cannot read the file: it is {what}", Loc(name))
+            return Source(name, None, [])
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            diags.add("encoding", f"file is {size} bytes; plans larger than {MAX_BYTES} bytes are refused",
+                      Loc(name))
+            return Source(name, None, [])
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
+        return Source(name, None, [])
+    text = _decode(name, data, diags)
+    if text is None:
+        return Source(name, None, [])
+    lines = text.splitlines()
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
+        what = "an organisation needs at least 'name'" if Path(name).name == "organisation.yaml" else \
+            "a plan needs at least 'kind', 'period', 'title' and 'priorities'"
+        diags.add("empty-file", f"the file is empty; {what}", Loc(name))
+        return Source(name, None, lines)
+    root = parse_text(name, text, diags)
+    return Source(name, root, lines)

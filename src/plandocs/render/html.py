@@ -1,0 +1,46 @@
+"""Stage 4a, render HTML: the document view through the kind's Jinja2 template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from plandocs.errors import PlandocsError
+from plandocs.render.templating import jinja_env
+from plandocs.view.plan import DocumentView
+
+
+class TemplateFailure(PlandocsError):
+    """A template could not be rendered; the message names the template and line."""
+
+
+def render_html(view: DocumentView, dirs: list[Path], *, paged: bool = False) -> str:
+    """Render ``view`` with ``<kind>.html`` from ``dirs`` (organisation templates first).
+
+    ``paged`` renders the variant that WeasyPrint turns into PDF: vertical merges are drawn with
+    borders instead of ``rowspan`` so that rows split cleanly across pages.
+    """
+    env = jinja_env(dirs)
+    name = f"{view.kind}.html"
+    try:
+        return env.get_template(name).render(doc=view, paged=paged)
+    except TemplateError as exc:
+        raise TemplateFailure(f"{template_location(exc, name)}: template error: {exc.message or exc}") from exc
+
+
+def template_location(exc: BaseException, default: str) -> str:
+    """``file:line`` of a template error: syntax errors carry it, runtime errors only in the traceback
+    (Jinja rewrites it so that template frames show the template's file and line)."""
+    filename = getattr(exc, "filename", None)
+    lineno = getattr(exc, "lineno", None)
+    if filename and lineno:
+        return f"{filename}:{lineno}"
+    tb = exc.__traceback__
+    where = None
+    while tb is not None:
+        fname = tb.tb_frame.f_code.co_filename
+        if fname.endswith((".html", ".xml", ".docx")):
+            where = f"{fname}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where or default

@@ -1,0 +1,128 @@
+"""Stage 4, render: validated plans → document views → DOCX, HTML and PDF bytes → output files.
+
+:func:`render` is the one public entry point used by ``plandocs render``.  Every format of a plan is
+rendered in memory first; only when all of them succeeded are the files written, so an error never leaves
+a partial document set.  Invalid plans are skipped (their diagnostics are in the result) and the others
+still render.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plandocs.check.validate import LoadedPlan, ValidationResult, display_path, validate
+from plandocs.errors import PlandocsError
+from plandocs.files.write import safe_target, write_outputs
+from plandocs.model.records import Report
+from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
+from plandocs.view.plan import DocumentView, build_view
+from plandocs.view.report import build_report_view
+
+FORMATS = ("docx", "html", "pdf")
+
+
+@dataclass
+class RenderedPlan:
+    source: Path
+    outputs: list[Path]
+    seconds: float
+
+
+@dataclass
+class RenderResult:
+    validation: ValidationResult
+    rendered: list[RenderedPlan] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(plan file, error message) of plans that validated but could not be rendered."""
+
+    @property
+    def ok(self) -> bool:
+        return self.validation.ok and not self.failed
+
+
+def output_relpath(plan: Path, roots: Sequence[Path]) -> Path:
+    """Where a plan's documents go inside the output folder, mirroring its place under ``plans/``."""
+    resolved = plan.resolve()
+    for parent in resolved.parents:
+        if parent.name == "plans":
+            return _strip_yaml(resolved.relative_to(parent))
+    for root in roots:
+        r = root.resolve()
+        if r.is_dir() and r in resolved.parents:
+            return _strip_yaml(resolved.relative_to(r))
+    return _strip_yaml(Path(resolved.name))
+
+
+def _strip_yaml(rel: Path) -> Path:
+    """``odesa/2021-q2.report.yaml`` → ``odesa/2021-q2.report`` (later ``.pdf`` etc. is appended)."""
+    return rel.with_suffix("") if rel.suffix in (".yaml", ".yml") else rel
+
+
+def output_file(rel: Path, fmt: str) -> Path:
+    return rel.parent / f"{rel.name}.{fmt}"
+
+
+def project_root(path: Path) -> Path:
+    """The folder that holds ``plans/`` (or the git checkout) above ``path``; templates must stay inside."""
+    resolved = path.resolve()
+    for parent in resolved.parents:
+        if parent.name == "plans" or (parent / ".git").exists():
+            return parent.parent if parent.name == "plans" else parent
+    return resolved.parent
+
+
+def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool,
+                     source: Path | None = None) -> dict[str, bytes]:
+    """All requested formats of one document (a plan, or a report of ``lp``), in memory."""
+    org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
+                                          project_root(lp.organisation_path))
+    return render_view(view, template_dirs(org_templates), formats, pdf_a, [source or lp.path])
+
+
+def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pdf_a: bool = False,
+                sources: Sequence[Path] = ()) -> dict[str, bytes]:
+    """Render one document view into the requested formats (``sources`` are attached to PDF/A)."""
+    attached = list(sources) if pdf_a else None
+    out: dict[str, bytes] = {}
+    if "html" in formats:
+        from plandocs.render.html import render_html
+        out["html"] = render_html(view, dirs).encode("utf-8")
+    if "pdf" in formats:
+        from plandocs.render.html import render_html
+        from plandocs.render.pdf import render_pdf
+        paged = render_html(view, dirs, paged=True)
+        # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
+        out["pdf"] = render_pdf(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a)
+    if "docx" in formats:
+        from plandocs.render.docx import render_docx
+        out["docx"] = render_docx(view, find_template(dirs, f"{view.kind}.docx"))
+    return out
+
+
+def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, *, pdf_a: bool = False,
+           progress: Callable[[int, int, RenderedPlan], None] | None = None) -> RenderResult:
+    """Validate ``paths`` and render every valid plan into ``out_dir``."""
+    result = RenderResult(validate(list(paths)))
+    jobs: list[tuple[Path, LoadedPlan, Report | None]] = [(lp.path, lp, None) for lp in result.validation.plans]
+    jobs += [(lr.path, lr.plan, lr.report) for lr in result.validation.reports]
+    for i, (source, lp, report) in enumerate(jobs, start=1):
+        started = time.perf_counter()
+        rel = output_relpath(source, paths)
+        try:
+            for fmt in formats:
+                safe_target(out_dir, output_file(rel, fmt))
+            view = build_view(lp.plan, lp.organisation) if report is None \
+                else build_report_view(report, lp.plan, lp.organisation)
+            docs = render_documents(lp, view, formats, pdf_a, source)
+            written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in formats}, out_dir)
+        except PlandocsError as exc:
+            result.failed.append((display_path(source), exc.format_message()))
+            continue
+        done = RenderedPlan(source, written, time.perf_counter() - started)
+        result.rendered.append(done)
+        if progress is not None:
+            progress(i, len(jobs), done)
+    return result

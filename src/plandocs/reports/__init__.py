@@ -1,0 +1,1 @@
+"""Beside the pipeline: roll-ups of reports (annual, regional) and report skeletons."""

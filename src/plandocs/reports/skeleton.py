@@ -1,0 +1,76 @@
+"""``plandocs report new``: the skeleton of a facts file for one period of an approved plan.
+
+Every measure due in the period is listed in plan order with what was promised shown beside it as a
+comment, so the person filling it in sees the plan while typing the facts.  Existing files are never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from plandocs.errors import UsageError
+from plandocs.files.write import write_outputs
+from plandocs.model.outcomes import is_due, planned_for, row_key
+from plandocs.model.records import Plan, all_measures, effective_rows
+from plandocs.model.values import Period, parse_period
+
+
+def _comment(text: str, limit: int = 90) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def skeleton(plan: Plan, plan_file: str, period: Period) -> str:
+    """The YAML text of an empty report for ``period``."""
+    out = [
+        "# yaml-language-server: $schema=../../schemas/report.schema.json",
+        f"# Facts for {period}: write what was done after each id (a number, text, or \"4/4\"), and a note",
+        "# wherever the plan was missed: {fact: 2, note: Перенесено на III квартал}. A measure that was not due",
+        "# or was cancelled: {status: not-due, note: …}. Planned values come from the plan, never from here.",
+        f"plan: {plan_file}",
+        f"period: {_q(period.text)}",
+        "facts:",
+    ]
+    for _, _, m in all_measures(plan):
+        ers = effective_rows(m)
+        due = [(er, planned_for(er, plan, period)) for er in ers]
+        due = [(er, v) for er, v in due if is_due(v)]
+        if not due:
+            continue
+        title = _comment(f"{m.id} {m.title or ''}")
+        if len(ers) == 1:
+            er, v = due[0]
+            out.append(f"  # {title}")
+            out.append(f"  {_q(m.id)}:  # план: {v.text if v else ''}; {_comment(er.indicator or '', 60)}")
+            continue
+        out.append(f"  # {title}")
+        out.append(f"  {_q(m.id)}:")
+        out.append("    rows:")
+        for er, v in due:
+            term = f"{er.term.text}; " if er.term else ""
+            out.append(f"      {_q(row_key(er))}:  # {term}план: {v.text if v else ''}")
+    return "\n".join(out) + "\n"
+
+
+def new_report(plan_path: Path, plan: Plan, period_text: str, output: Path | None) -> Path:
+    """Write the skeleton next to the plan (``2021-q2.report.yaml``) or to ``output``; never overwrite."""
+    try:
+        period = parse_period(period_text)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+    if period.text != plan.period.text and not (plan.period.start <= period.start <= plan.period.end):
+        raise UsageError(f"--period: {period} is not within the plan's period {plan.period}")
+    target = output or plan_path.parent / f"{period.text.lower()}.report.yaml"
+    if target.exists():
+        raise UsageError(f"{target} already exists; plandocs report new never overwrites a report")
+    rel = Path(os.path.relpath(plan_path.resolve(), target.resolve().parent)).as_posix()
+    text = skeleton(plan, rel, period)
+    write_outputs({Path(target.name): text.encode("utf-8")}, target.parent)
+    return target

@@ -1,0 +1,5 @@
+"""Stage 3, view: a checked plan (or report, or roll-up) → the :class:`DocumentView` every renderer reads."""
+
+from plandocs.view.plan import DocumentView, build_view
+
+__all__ = ["DocumentView", "build_view"]
