@@ -13,6 +13,7 @@ from conftest import headlines, run_cli
 from plandocs.check.validate import validate
 from plandocs.errors import Diagnostics
 from plandocs.model.outcomes import Outcome, outcomes
+from plandocs.model.values import parse_period
 from plandocs.render.html import render_html
 from plandocs.render.templating import template_dirs
 from plandocs.reports.rollup import annual_rollup, region_rollup
@@ -273,7 +274,7 @@ def test_annual_rollup_of_a_complete_year() -> None:
 
 def test_region_rollup_quarter_lists_missing_organisation() -> None:
     diags = Diagnostics()
-    rollup = region_rollup(REGION / "synthetic.region.yaml", "2021-Q3", diags)
+    rollup = region_rollup(REGION / "synthetic.region.yaml", parse_period("2021-Q3"), diags)
     assert rollup is not None and not diags.errors
     assert [m.name for m in rollup.missing] == ["Західний МЦ"]
     lines = {ln.measure_id: ln for ln in rollup.lines}
@@ -292,7 +293,7 @@ def test_region_rollup_quarter_lists_missing_organisation() -> None:
 
 
 def test_region_rollup_for_a_year_uses_annual_rollups_and_lists_incomplete_years() -> None:
-    rollup = region_rollup(REGION / "synthetic.region.yaml", "2021", Diagnostics())
+    rollup = region_rollup(REGION / "synthetic.region.yaml", parse_period("2021"), Diagnostics())
     assert rollup is not None
     assert [m.name for m in rollup.missing] == ["Західний МЦ"]  # its Q3 report is missing
     lines = {ln.measure_id: ln for ln in rollup.lines}
@@ -306,7 +307,7 @@ def test_region_with_a_missing_organisation_folder(tmp_path: Path) -> None:
     region = tmp_path / "r" / "synthetic.region.yaml"
     region.write_text("name: Синтетична область\norganisations: [north, east]\n", encoding="utf-8")
     diags = Diagnostics()
-    rollup = region_rollup(region, "2021-Q1", diags)
+    rollup = region_rollup(region, parse_period("2021-Q1"), diags)
     assert rollup is not None
     assert [m.name for m in rollup.missing] == ["east"]
     assert [d.rule for d in diags.errors] == ["organisation-missing"]

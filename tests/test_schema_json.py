@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import PLANS, REPO, assert_clean_exit, run_cli
-from plandocs.check.validate import ORGANISATION_FILE, REPORT_SUFFIX
+from plandocs.files.kinds import ORGANISATION_FILE, REPORT_SUFFIX
 
 SCHEMAS = REPO / "schemas"
 ORG_FILES = sorted(PLANS.rglob(ORGANISATION_FILE))

@@ -161,4 +161,4 @@ def read_lines(path: str | Path) -> list[str]:
         data = Path(path).read_bytes()
     except OSError:
         return []
-    return data.decode("utf-8-sig", errors="replace").splitlines()
+    return data.decode("utf-8-sig", errors="replace").splitlines()  # as files.decode.decode_lenient

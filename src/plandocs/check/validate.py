@@ -5,21 +5,17 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from plandocs.check.report_rules import check_report
 from plandocs.check.rules import check_organisation, check_plan
 from plandocs.check.schema import to_record
-from plandocs.errors import Diagnostics, Loc, UsageError
+from plandocs.errors import Diagnostics, Loc
+from plandocs.files.discovery import discover, display_path
+from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
 from plandocs.load.source import Source, load_source
 from plandocs.model.records import Organisation, Plan, Report
-
-ORGANISATION_FILE = "organisation.yaml"
-REPORT_SUFFIX = ".report.yaml"
-REGION_SUFFIX = ".region.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -61,43 +57,6 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return not self.diagnostics.errors
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working directory when it is inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
-def discover(paths: list[Path]) -> list[Path]:
-    """Plan and organisation files named by ``paths`` (files, or folders searched recursively)."""
-    found: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES))
-        elif p.exists():
-            found.append(p)
-        else:
-            raise UsageError(f"no such file or folder: {p}")
-    if not found:
-        raise UsageError(f"no .yaml files found in {', '.join(map(str, paths))}")
-    seen: set[Path] = set()
-    out = []
-    for f in found:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def is_organisation_file(path: Path) -> bool:
-    return path.name == ORGANISATION_FILE
 
 
 class _Validator:
@@ -184,14 +143,15 @@ def validate(paths: list[Path]) -> ValidationResult:
     v = _Validator()
     files = discover(paths)
     for f in files:  # plans first, so that reports find them checked
-        if is_organisation_file(f):
+        kind = kind_of(f)
+        if kind is FileKind.ORGANISATION:
             v.organisation(f)
-        elif not f.name.endswith(REPORT_SUFFIX) and not f.name.endswith(REGION_SUFFIX):
+        elif kind is FileKind.PLAN:
             loaded = v.plan(f)
             if loaded is not None:
                 v.result.plans.append(loaded)
     for f in files:
-        if f.name.endswith(REPORT_SUFFIX):
+        if kind_of(f) is FileKind.REPORT:
             v.report(f)
     return v.result
 

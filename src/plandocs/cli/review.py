@@ -13,21 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from plandocs.errors import EXIT_INVALID, EXIT_USAGE, Diagnostic
+from plandocs.cli.options import PERIOD, targets
+from plandocs.cli.output import print_diagnostic_list
+from plandocs.errors import EXIT_INVALID, EXIT_USAGE
+from plandocs.files.decode import decode_lenient
+from plandocs.files.kinds import FileKind, kind_of
+from plandocs.model.values import Period
 
 if TYPE_CHECKING:
     from plandocs.review.diff.compare import DiffResult
 
-DEFAULT_PLANS = Path("plans")
 PATHS_KEY = "plandocs.paths"
-
-
-def _print_diagnostics(diags: list[Diagnostic], lines: dict[str, list[str]], err: bool = True) -> None:
-    from plandocs.cli import format_diagnostic
-
-    color = sys.stderr.isatty() if err else sys.stdout.isatty()
-    for d in sorted(diags, key=lambda d: (d.loc.file, d.loc.line, d.loc.col, d.rule)):
-        click.echo(format_diagnostic(d, lines.get(d.loc.file, []), color), err=err)
 
 
 # --------------------------------------------------------------------------- fmt
@@ -48,8 +44,8 @@ def fmt_cmd(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
     from plandocs.review.fmt import format_files
 
     dry = check or show_diff
-    result = format_files(list(paths) or [DEFAULT_PLANS], check=dry, want_diff=show_diff)
-    _print_diagnostics(result.diagnostics.errors, result.lines)
+    result = format_files(targets(paths), check=dry, want_diff=show_diff)
+    print_diagnostic_list(result.diagnostics.errors, result.lines)
     for name in result.changed:
         if show_diff:
             click.echo(result.diffs[name], nl=False)
@@ -126,7 +122,7 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) ->
         sys.exit(EXIT_USAGE)
     _report_diff(result, fmt, _use_color(color))
     if result.diagnostics.errors:
-        _print_diagnostics(result.diagnostics.errors, result.lines)
+        print_diagnostic_list(result.diagnostics.errors, result.lines)
         click.echo("some files could not be compared as plans (see above)", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if result.changed else 0)
@@ -137,11 +133,11 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) ->
 
 @click.command("new")
 @click.argument("plan", type=click.Path(path_type=Path))
-@click.option("--period", required=True, help="Period of the new plan: 2020-Q3, 2024 or 2011-2013.")
+@click.option("--period", type=PERIOD, required=True, help="Period of the new plan: 2020-Q3, 2024 or 2011-2013.")
 @click.option("--carry-values", is_flag=True, help="Keep the planned values and funding instead of clearing them.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: next to PLAN, named after the period). Never overwritten.")
-def new_cmd(plan: Path, period: str, carry_values: bool, output: Path | None) -> None:
+def new_cmd(plan: Path, period: Period, carry_values: bool, output: Path | None) -> None:
     """Start the plan of the next period from PLAN.
 
     Same priorities, tasks, measures, executors and indicators; the period, the title and the terms move
@@ -152,7 +148,7 @@ def new_cmd(plan: Path, period: str, carry_values: bool, output: Path | None) ->
 
     result = new_plan(plan, period, carry_values, output)
     if result.path is None:
-        _print_diagnostics(result.diagnostics.items, result.lines)
+        print_diagnostic_list(result.diagnostics.items, result.lines)
         n = len(result.diagnostics.errors)
         click.echo(f"{result.source}: nothing written ({n} error(s))", err=True)
         sys.exit(EXIT_INVALID)
@@ -161,16 +157,10 @@ def new_cmd(plan: Path, period: str, carry_values: bool, output: Path | None) ->
         click.echo(f"  {note}")
     if result.diagnostics.items:
         click.echo("check these warnings in the new plan:", err=True)
-        _print_diagnostics(result.diagnostics.items, result.lines)
+        print_diagnostic_list(result.diagnostics.items, result.lines)
 
 
 # --------------------------------------------------------------------------- git drivers
-
-
-def _kind_of(name: str) -> str:
-    from plandocs.check.validate import ORGANISATION_FILE
-
-    return "organisation" if Path(name).name.endswith(ORGANISATION_FILE) else "plan"
 
 
 @click.command("textconv")
@@ -183,8 +173,8 @@ def textconv_cmd(file: Path) -> None:
     """
     from plandocs.review.textconv import plan_lines
 
-    text = file.read_bytes().decode("utf-8-sig", errors="replace")
-    click.echo(plan_lines(str(file), text, _kind_of(file.name) == "organisation"), nl=False)
+    text = decode_lenient(file.read_bytes())
+    click.echo(plan_lines(str(file), text, kind_of(file) is FileKind.ORGANISATION), nl=False)
 
 
 def _read_side(path: str, label: str) -> Any:
@@ -192,7 +182,7 @@ def _read_side(path: str, label: str) -> Any:
 
     if path == os.devnull:
         return Side(os.devnull, None)
-    return Side(label, Path(path).read_bytes().decode("utf-8-sig", errors="replace"))
+    return Side(label, decode_lenient(Path(path).read_bytes()))
 
 
 @click.command("git-diff", context_settings={"ignore_unknown_options": True})
@@ -234,10 +224,4 @@ def git_diff_cmd(args: tuple[str, ...]) -> None:
     _report_diff(DiffResult(files=[fd]), "text", color)
 
 
-def register(main: click.Group) -> None:
-    """Add the review commands to the ``plandocs`` command group."""
-    for cmd in (fmt_cmd, diff_cmd, new_cmd, textconv_cmd, git_diff_cmd):
-        main.add_command(cmd)
-
-
-__all__ = ["register"]
+COMMANDS = [fmt_cmd, diff_cmd, new_cmd, textconv_cmd, git_diff_cmd]

@@ -18,6 +18,8 @@ from pathlib import Path
 import yaml
 
 from plandocs.errors import Diagnostics, Loc
+from plandocs.files.decode import decode_text
+from plandocs.files.kinds import FileKind, kind_of
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; real plans need about 12."""
@@ -68,30 +70,6 @@ class Source:
     path: str
     root: Node | None
     lines: list[str]
-
-
-def _decode(path: str, data: bytes, diags: Diagnostics) -> str | None:
-    if b"\x00" in data[:8192] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        diags.add(
-            "encoding",
-            "this is not a text file (it contains NUL bytes or is UTF-16); save the plan as UTF-8 text",
-            Loc(path),
-        )
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        hint = "save the file as UTF-8"
-        try:
-            data.decode("cp1251")
-            hint = "the file looks like Windows-1251 (cp1251); re-save it as UTF-8"
-        except UnicodeDecodeError:
-            pass
-        diags.add("encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; {hint}", Loc(path, line, col))
-        return None
 
 
 def _loc(path: str, mark: typing.Any) -> Loc:
@@ -322,12 +300,12 @@ def load_source(path: str | Path, diags: Diagnostics) -> Source:
     except OSError as exc:
         diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
         return Source(name, None, [])
-    text = _decode(name, data, diags)
+    text = decode_text(name, data, diags)
     if text is None:
         return Source(name, None, [])
     lines = text.splitlines()
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
-        what = "an organisation needs at least 'name'" if Path(name).name == "organisation.yaml" else \
+        what = "an organisation needs at least 'name'" if kind_of(name) is FileKind.ORGANISATION else \
             "a plan needs at least 'kind', 'period', 'title' and 'priorities'"
         diags.add("empty-file", f"the file is empty; {what}", Loc(name))
         return Source(name, None, lines)

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from plandocs.errors import Loc
+from plandocs.files.kinds import FileKind
 from plandocs.model.values import Period, Term, Value
 
 _NO_LOC = Loc("")
@@ -530,3 +531,9 @@ class Region(Record):
     name: str = doc("Name of the region as printed, e.g. «Житомирська область».")
     organisations: list[str] = doc("Folders of the organisations (relative to this file), in print order.")
     title: Lines | None = doc("Title lines of the summary; a default names the region and period.", None)
+
+
+RECORD_CLASSES: dict[FileKind, type[Record]] = {
+    FileKind.PLAN: Plan, FileKind.ORGANISATION: Organisation, FileKind.REPORT: Report, FileKind.REGION: Region,
+}
+"""The record each kind of file holds."""

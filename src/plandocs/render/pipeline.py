@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plandocs.check.validate import LoadedPlan, ValidationResult, display_path, validate
+from plandocs.check.validate import LoadedPlan, ValidationResult, validate
 from plandocs.errors import PlandocsError
+from plandocs.files.discovery import display_path
 from plandocs.files.write import safe_target, write_outputs
 from plandocs.model.records import Report
 from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
+from plandocs.reports.rollup import AnnualRollup, RegionRollup
 from plandocs.view.plan import DocumentView, build_view
 from plandocs.view.report import build_report_view
 
@@ -126,3 +128,25 @@ def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMAT
         if progress is not None:
             progress(i, len(jobs), done)
     return result
+
+
+def write_view(view: DocumentView, rel: Path, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Render a view with the package's templates and write its formats as ``out_dir/rel.<format>``."""
+    docs = render_view(view, template_dirs(None), formats)
+    return write_outputs({output_file(rel, f): docs[f] for f in formats}, out_dir)
+
+
+def write_annual_report(rollup: AnnualRollup, plan: Path, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """The annual report of ``plan`` as ``out_dir/ORG/PLAN.annual-report.<format>``."""
+    from plandocs.view.rollup import build_annual_view
+
+    rel = Path(plan.resolve().parent.name) / f"{plan.stem}.annual-report"
+    return write_view(build_annual_view(rollup), rel, out_dir, formats)
+
+
+def write_region_report(rollup: RegionRollup, region: Path, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """The region summary as ``out_dir/REGION-FOLDER/PERIOD.region.<format>``."""
+    from plandocs.view.rollup import build_region_view
+
+    rel = Path(region.parent.name) / f"{rollup.period.text.lower()}.region"
+    return write_view(build_region_view(rollup), rel, out_dir, formats)

@@ -13,12 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from plandocs.check.schema import to_record
-from plandocs.check.validate import LoadedPlan, LoadedReport, ValidationResult, display_path, validate
+from plandocs.check.validate import LoadedPlan, LoadedReport, ValidationResult, validate
 from plandocs.errors import Diagnostics, Loc
+from plandocs.files.discovery import display_path
 from plandocs.load.source import load_source
 from plandocs.model.outcomes import Outcome, RowOutcome, fact_number, outcomes, row_key
 from plandocs.model.records import Fact, FactRow, Lines, Organisation, Region, Report, all_measures, effective_rows
-from plandocs.model.values import Period, PeriodKind, Value, ValueKind, parse_period, roman
+from plandocs.model.values import Period, PeriodKind, Value, ValueKind, roman
 
 QUARTER_NAMES = {1: "I квартал", 2: "II квартал", 3: "III квартал", 4: "IV квартал"}
 
@@ -197,15 +198,10 @@ def _member(folder: Path, period: Period, diags: Diagnostics) -> MemberResult:
     return MemberResult(name, lr.plan.organisation, lr.plan, lr.report, outcomes(lr.report, lr.plan.plan))
 
 
-def region_rollup(path: Path, period_text: str, diags: Diagnostics) -> RegionRollup | None:
-    """The region's plan and facts for ``period_text``, as a whole and by organisation."""
+def region_rollup(path: Path, period: Period, diags: Diagnostics) -> RegionRollup | None:
+    """The region's plan and facts for ``period``, as a whole and by organisation."""
     region = load_region(path, diags)
     if region is None:
-        return None
-    try:
-        period = parse_period(period_text)
-    except ValueError as exc:
-        diags.add("invalid-value", str(exc), Loc("--period"))
         return None
     members = [_member(path.parent / folder, period, diags) for folder in region.organisations]
     order: list[str] = []

@@ -15,7 +15,7 @@ from plandocs.errors import UsageError
 from plandocs.files.write import write_outputs
 from plandocs.model.outcomes import is_due, planned_for, row_key
 from plandocs.model.records import Plan, all_measures, effective_rows
-from plandocs.model.values import Period, parse_period
+from plandocs.model.values import Period
 
 
 def _comment(text: str, limit: int = 90) -> str:
@@ -59,12 +59,8 @@ def skeleton(plan: Plan, plan_file: str, period: Period) -> str:
     return "\n".join(out) + "\n"
 
 
-def new_report(plan_path: Path, plan: Plan, period_text: str, output: Path | None) -> Path:
+def new_report(plan_path: Path, plan: Plan, period: Period, output: Path | None) -> Path:
     """Write the skeleton next to the plan (``2021-q2.report.yaml``) or to ``output``; never overwrite."""
-    try:
-        period = parse_period(period_text)
-    except ValueError as exc:
-        raise UsageError(f"--period: {exc}") from None
     if period.text != plan.period.text and not (plan.period.start <= period.start <= plan.period.end):
         raise UsageError(f"--period: {period} is not within the plan's period {plan.period}")
     target = output or plan_path.parent / f"{period.text.lower()}.report.yaml"

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from plandocs.check.schema import to_record
-from plandocs.check.validate import REGION_SUFFIX, REPORT_SUFFIX, discover, display_path, is_organisation_file
 from plandocs.errors import Diagnostics, PlandocsError
+from plandocs.files.discovery import discover, display_path
+from plandocs.files.kinds import kind_of
 from plandocs.load.source import load_source, parse_text
-from plandocs.model.records import Organisation, Plan, Record, Region, Report
+from plandocs.model.records import RECORD_CLASSES, Record
 from plandocs.review.emit import collect_trivia, emit
 
 
@@ -50,13 +51,7 @@ class FormatError(PlandocsError):
 
 def record_class(path: Path) -> type[Record]:
     """What a file under plans/ holds, by its name."""
-    if is_organisation_file(path):
-        return Organisation
-    if path.name.endswith(REPORT_SUFFIX):
-        return Report
-    if path.name.endswith(REGION_SUFFIX):
-        return Region
-    return Plan
+    return RECORD_CLASSES[kind_of(path)]
 
 
 def canonical_text(name: str, text: str, cls: type[Record], diags: Diagnostics) -> str | None:

@@ -30,11 +30,12 @@ from pathlib import Path
 
 from plandocs.check.rules import check_plan
 from plandocs.check.schema import to_record
-from plandocs.check.validate import display_path, validate
+from plandocs.check.validate import validate
 from plandocs.errors import Diagnostics, Loc, UsageError
+from plandocs.files.discovery import display_path
 from plandocs.load.source import Map, Node, Scalar, Seq, parse_text
 from plandocs.model.records import Breakdown, Plan, plan_breakdown
-from plandocs.model.values import MONTHS_GENITIVE, MONTHS_NOMINATIVE, Period, PeriodKind, parse_period, roman
+from plandocs.model.values import MONTHS_GENITIVE, MONTHS_NOMINATIVE, Period, PeriodKind, roman
 from plandocs.review.emit import emit
 
 
@@ -364,7 +365,8 @@ def _write_new(path: Path, text: str) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def new_plan(source: Path, period: str, carry_values: bool = False, output: Path | None = None) -> NewPlanResult:
+def new_plan(source: Path, new_period: Period, carry_values: bool = False,
+             output: Path | None = None) -> NewPlanResult:
     """Write the plan for ``period`` based on ``source``; see the module documentation."""
     result = NewPlanResult(display_path(source))
     if not source.is_file():
@@ -376,10 +378,6 @@ def new_plan(source: Path, period: str, carry_values: bool = False, output: Path
         result.lines = checked.lines
         return result
     plan = loaded.plan
-    try:
-        new_period = parse_period(period)
-    except ValueError as exc:
-        raise UsageError(f"--period: {exc}") from None
     old_period = plan.period
     if new_period.kind is not old_period.kind or len(new_period.years) != len(old_period.years):
         what = {PeriodKind.QUARTER: "a quarter", PeriodKind.YEAR: "a year"}.get(

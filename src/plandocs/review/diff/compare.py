@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from plandocs.check.schema import record_fields, to_record
-from plandocs.check.validate import YAML_SUFFIXES, discover, display_path
 from plandocs.errors import Diagnostics, Loc, UsageError
+from plandocs.files.decode import decode_text
+from plandocs.files.discovery import discover, display_path
+from plandocs.files.kinds import is_yaml
 from plandocs.load.source import parse_text
 from plandocs.model.records import (
     EffectiveRow,
@@ -777,27 +779,12 @@ def compare_texts(path: str, old: Side, new: Side, diags: Diagnostics) -> FileDi
     return result
 
 
-def _decode(name: str, data: bytes, diags: Diagnostics) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        diags.add("encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
-                  Loc(name, line, 0))
-        return None
-
-
-def _is_plan_file(path: str) -> bool:
-    """Plan, organisation, report and region files: the YAML files of a plans folder."""
-    return path.endswith(YAML_SUFFIXES)
-
-
 def _pairs_from_paths(old: Path, new: Path) -> list[tuple[str, Path | None, Path | None]]:
     if old.is_file() and new.is_file():
         return [(display_path(new), old, new)]
     if old.is_dir() and new.is_dir():
-        olds = {f.relative_to(old).as_posix(): f for f in discover([old]) if _is_plan_file(f.name)}
-        news = {f.relative_to(new).as_posix(): f for f in discover([new]) if _is_plan_file(f.name)}
+        olds = {f.relative_to(old).as_posix(): f for f in discover([old]) if is_yaml(f.name)}
+        news = {f.relative_to(new).as_posix(): f for f in discover([new]) if is_yaml(f.name)}
         out: list[tuple[str, Path | None, Path | None]] = []
         for rel in sorted(set(olds) | set(news)):
             shown = news.get(rel) or olds[rel]
@@ -815,7 +802,7 @@ def _side_from_file(path: Path | None, diags: Diagnostics) -> Side:
     except OSError as exc:
         diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
         return Side(name, None)
-    return Side(name, _decode(name, data, diags))
+    return Side(name, decode_text(name, data, diags))
 
 
 def _compare_pairs(pairs: list[tuple[str, Side, Side]], diags: Diagnostics, result: DiffResult) -> None:
@@ -864,13 +851,13 @@ def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None
     rel_paths = [_repo_relative(p, cwd, root) for p in wanted]
     old_rev = revs[0]
     new_rev = revs[1] if len(revs) == 2 else None
-    old_files = [f for f in list_files(old_rev, rel_paths, root) if _is_plan_file(f)]
+    old_files = [f for f in list_files(old_rev, rel_paths, root) if is_yaml(f)]
     if new_rev is not None:
-        new_files = [f for f in list_files(new_rev, rel_paths, root) if _is_plan_file(f)]
+        new_files = [f for f in list_files(new_rev, rel_paths, root) if is_yaml(f)]
     else:
         existing = [root / p for p in rel_paths if (root / p).exists()]
         new_files = [f.resolve().relative_to(root.resolve()).as_posix() for f in discover(existing)
-                     if _is_plan_file(f.name)] if existing else []
+                     if is_yaml(f.name)] if existing else []
     sides = []
     for rel in sorted(set(old_files) | set(new_files)):
         old_side = _git_side(old_rev, rel, root, diags) if rel in old_files else Side("/dev/null", None)
@@ -898,7 +885,7 @@ def _repo_relative(path: str, cwd: Path, root: Path) -> str:
 
 def _git_side(rev: str, rel: str, root: Path, diags: Diagnostics) -> Side:
     name = f"{rev}:{rel}"
-    return Side(name, _decode(name, read_blob(rev, rel, root), diags))
+    return Side(name, decode_text(name, read_blob(rev, rel, root), diags))
 
 
 __all__ = ["Change", "DiffResult", "FileDiff", "PeriodChange", "Side", "Word", "compare_texts", "plan_diff"]

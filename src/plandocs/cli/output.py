@@ -1,0 +1,59 @@
+"""The one place that prints diagnostics: text with source excerpts for people, JSON for machines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+
+import click
+
+from plandocs.check.validate import ValidationResult
+from plandocs.errors import Diagnostic, Severity, source_excerpt
+
+
+def _style(text: str, severity: Severity) -> str:
+    return click.style(text, fg="red" if severity is Severity.ERROR else "yellow", bold=True)
+
+
+def format_diagnostic(d: Diagnostic, lines: list[str], color: bool = False) -> str:
+    """``FILE:LINE:COL: error[RULE]: MESSAGE`` and the offending line with a caret."""
+    head = d.headline()
+    if color:
+        head = head.replace(f"{d.severity.value}[{d.rule}]", _style(f"{d.severity.value}[{d.rule}]", d.severity))
+    excerpt = source_excerpt(lines, d.loc)
+    return f"{head}\n{excerpt}" if excerpt else head
+
+
+def passes(result: ValidationResult, strict: bool) -> bool:
+    """Valid, and with ``--strict`` also free of warnings."""
+    return result.ok and not (strict and result.diagnostics.warnings)
+
+
+def print_diagnostics(result: ValidationResult, fmt: str, strict: bool) -> None:
+    """A validation result with its summary line (``text``) or as one JSON document (``json``)."""
+    diags = result.diagnostics.sorted()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "files": result.files,
+            "valid": passes(result, strict),
+            "errors": len(result.diagnostics.errors),
+            "warnings": len(result.diagnostics.warnings),
+            "diagnostics": [d.to_json() for d in diags],
+        }, ensure_ascii=False, indent=2))
+        return
+    color = sys.stdout.isatty()
+    for d in diags:
+        click.echo(format_diagnostic(d, result.lines.get(d.loc.file, []), color))
+    n_err, n_warn = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    summary = f"{len(result.files)} file(s) checked: {n_err} error(s), {n_warn} warning(s)"
+    if strict and n_warn:
+        summary += " (--strict: warnings fail)"
+    click.echo(summary, err=bool(diags))
+
+
+def print_diagnostic_list(diags: Iterable[Diagnostic], lines: dict[str, list[str]], err: bool = True) -> None:
+    """Diagnostics without a summary line (fmt, diff, new), sorted by place."""
+    color = sys.stderr.isatty() if err else sys.stdout.isatty()
+    for d in sorted(diags, key=lambda d: (d.loc.file, d.loc.line, d.loc.col, d.rule)):
+        click.echo(format_diagnostic(d, lines.get(d.loc.file, []), color), err=err)

@@ -1,0 +1,51 @@
+"""``plandocs render``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from plandocs.cli.options import formats_option, output_folder, targets
+from plandocs.cli.output import print_diagnostics
+from plandocs.errors import EXIT_INVALID
+from plandocs.files.discovery import display_path
+
+if TYPE_CHECKING:
+    from plandocs.render.pipeline import RenderedPlan
+
+
+@click.command("render")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@output_folder("Folder for the documents (mirrors plans/).")
+@formats_option
+@click.option("--pdf-a", is_flag=True, help="Make PDF/A-3b with the source YAML attached.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not show progress.")
+def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], pdf_a: bool, quiet: bool) -> None:
+    """Render plans (default: plans/) into DOCX, HTML and PDF under the output folder.
+
+    Invalid plans are not rendered: their errors are shown and the exit status is 1; the other plans
+    still render. Files are written atomically, so a failed render leaves no partial document.
+    """
+    from plandocs.render.pipeline import render
+
+    def progress(i: int, n: int, done: RenderedPlan) -> None:
+        if not quiet:
+            outs = ", ".join(display_path(p) for p in done.outputs)
+            click.echo(f"[{i}/{n}] {display_path(done.source)} → {outs} ({done.seconds:.1f} s)", err=True)
+
+    result = render(targets(paths), out_dir, formats, pdf_a=pdf_a, progress=progress)
+    if result.validation.diagnostics.items:
+        print_diagnostics(result.validation, "text", strict=False)
+    for source, message in result.failed:
+        click.echo(f"{source}: error: {message}", err=True)
+    n_bad = len(result.validation.invalid) + len(result.failed)
+    click.echo(f"rendered {len(result.rendered)} plan(s) into {display_path(out_dir)}"
+               + (f"; {n_bad} plan(s) not rendered" if n_bad else ""), err=True)
+    if not result.ok:
+        sys.exit(EXIT_INVALID)
+
+
+COMMANDS = [render_cmd]

@@ -1,0 +1,92 @@
+"""``plandocs report new|annual|region``: execution reports and their roll-ups."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from plandocs.check.validate import LoadedPlan, ValidationResult, validate
+from plandocs.cli.options import PERIOD, formats_option, output_folder
+from plandocs.cli.output import print_diagnostics
+from plandocs.errors import EXIT_INVALID, Diagnostics, UsageError
+from plandocs.files.discovery import display_path
+from plandocs.model.values import Period
+
+
+@click.group("report")
+def report_group() -> None:
+    """Execution reports: start a facts file, roll quarters up into a year, summarise a region."""
+
+
+def _load_plan(path: Path) -> LoadedPlan:
+    result = validate([path])
+    loaded = next((lp for lp in result.plans if lp.path.resolve() == path.resolve()), None)
+    if loaded is None:
+        print_diagnostics(result, "text", strict=False)
+        raise UsageError(f"{path} is not a valid plan; fix the errors above first")
+    return loaded
+
+
+@report_group.command("new")
+@click.argument("plan", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--period", type=PERIOD, required=True,
+              help="Reported period, e.g. 2021-Q2 (a quarter of the plan's year).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write (default: beside the plan, e.g. 2021-q2.report.yaml).")
+def report_new_cmd(plan: Path, period: Period, output: Path | None) -> None:
+    """Write the skeleton of a facts file: every measure due in PERIOD, with the plan shown as comments."""
+    from plandocs.reports.skeleton import new_report
+
+    loaded = _load_plan(plan)
+    target = new_report(plan, loaded.plan, period, output)
+    click.echo(f"wrote {display_path(target)}; fill in the facts, then run plandocs validate", err=True)
+
+
+@report_group.command("annual")
+@click.argument("plan", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@output_folder()
+@formats_option
+def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """The annual report of PLAN from its quarterly reports: cumulative facts against the annual targets."""
+    from plandocs.render.pipeline import write_annual_report
+    from plandocs.reports.rollup import annual_rollup, quarter_name
+
+    diags = Diagnostics()
+    rollup = annual_rollup(plan, diags)
+    if rollup is None or diags.errors:
+        print_diagnostics(ValidationResult(diagnostics=diags), "text", strict=False)
+        sys.exit(EXIT_INVALID)
+    if rollup.missing:
+        click.echo("missing quarterly reports: " + ", ".join(quarter_name(q) for q in rollup.missing), err=True)
+    written = write_annual_report(rollup, plan, out_dir, formats)
+    click.echo("wrote " + ", ".join(display_path(p) for p in written), err=True)
+
+
+@report_group.command("region")
+@click.argument("region", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--period", type=PERIOD, required=True,
+              help="Period of the reports: 2021-Q2, or 2021 for annual roll-ups.")
+@output_folder()
+@formats_option
+def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """Summary of REGION's organisations for PERIOD: the region as a whole and each organisation."""
+    from plandocs.render.pipeline import write_region_report
+    from plandocs.reports.rollup import region_rollup
+
+    diags = Diagnostics()
+    rollup = region_rollup(region, period, diags)
+    if diags.items:
+        print_diagnostics(ValidationResult(diagnostics=diags), "text", strict=False)
+    if rollup is None:
+        sys.exit(EXIT_INVALID)
+    if rollup.missing:
+        click.echo("no report for the period: " + ", ".join(m.name for m in rollup.missing), err=True)
+    written = write_region_report(rollup, region, out_dir, formats)
+    click.echo("wrote " + ", ".join(display_path(p) for p in written), err=True)
+    if diags.errors:
+        sys.exit(EXIT_INVALID)
+
+
+COMMANDS = [report_group]
