@@ -15,8 +15,10 @@ import pytest
 import yaml
 
 from plandocs.errors import Diagnostics
-from plandocs.review.diff.compare import Side, compare_texts, word_diff
+from plandocs.review.diff.changes import Side
+from plandocs.review.diff.compare import compare_texts
 from plandocs.review.diff.output import render_diff
+from plandocs.review.diff.words import word_diff
 from review_support import PLANS, REVIEW, cli, edit
 
 ANNUAL = (REVIEW / "annual.yaml").read_text(encoding="utf-8")
@@ -181,7 +183,7 @@ def test_funding_per_year_and_source() -> None:
 
 
 def render_diff_lines(fd: object) -> list[str]:
-    from plandocs.review.diff.compare import DiffResult, FileDiff
+    from plandocs.review.diff.changes import DiffResult, FileDiff
 
     assert isinstance(fd, FileDiff)
     return render_diff(DiffResult(files=[fd])).splitlines()

@@ -21,7 +21,7 @@ from plandocs.files.kinds import FileKind, kind_of
 from plandocs.model.values import Period
 
 if TYPE_CHECKING:
-    from plandocs.review.diff.compare import DiffResult
+    from plandocs.review.diff.changes import DiffResult
 
 PATHS_KEY = "plandocs.paths"
 
@@ -113,7 +113,7 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) ->
     Exit status, as diff(1): 0 no changes, 1 changes, 2 trouble (bad input, unknown revision).
     """
     from plandocs.errors import PlandocsError
-    from plandocs.review.diff.compare import plan_diff
+    from plandocs.review.diff.sources import plan_diff
 
     try:
         result = plan_diff(list(what), list(ctx.meta.get(PATHS_KEY, [])))
@@ -178,7 +178,7 @@ def textconv_cmd(file: Path) -> None:
 
 
 def _read_side(path: str, label: str) -> Any:
-    from plandocs.review.diff.compare import Side
+    from plandocs.review.diff.changes import Side
 
     if path == os.devnull:
         return Side(os.devnull, None)
@@ -196,7 +196,8 @@ def git_diff_cmd(args: tuple[str, ...]) -> None:
     import difflib
 
     from plandocs.errors import Diagnostics
-    from plandocs.review.diff.compare import DiffResult, compare_texts
+    from plandocs.review.diff.changes import DiffResult
+    from plandocs.review.diff.compare import compare_texts
 
     if len(args) < 7:
         click.echo(f"{args[0] if args else '?'}: unmerged; resolve the conflict first")

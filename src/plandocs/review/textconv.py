@@ -23,7 +23,8 @@ from plandocs.check.schema import record_fields, to_record
 from plandocs.errors import Diagnostics
 from plandocs.load.source import parse_text
 from plandocs.model.records import Measure, Organisation, Plan, Priority, Record, Task
-from plandocs.review.diff.compare import PERIOD_LABELS, text_of
+from plandocs.review.diff.changes import PERIOD_LABELS
+from plandocs.review.diff.compare import text_of
 
 
 def _flat(value: Any, path: str) -> list[str]:

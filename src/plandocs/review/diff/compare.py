@@ -1,6 +1,7 @@
 """Stage diff: what changed between two versions of plans, in plan terms.
 
-:func:`plan_diff` is the entry point of ``plandocs diff``: it finds the pairs of files to compare (two
+This module compares two records;
+:func:`plan_diff` (:mod:`.sources`) is the entry point of ``plandocs diff``: it finds the pairs of files to compare (two
 files, two folders, or two git revisions / a revision and the working tree) and compares each pair with
 :func:`compare_texts`, which the git diff driver calls directly.  Nothing here prints; the renderers are in
 :mod:`plandocs.review.diff.output`.
@@ -16,17 +17,13 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from plandocs.check.schema import record_fields, to_record
-from plandocs.errors import Diagnostics, Loc, UsageError
-from plandocs.files.decode import decode_text
-from plandocs.files.discovery import discover, display_path
-from plandocs.files.kinds import is_yaml
+from plandocs.errors import Diagnostics
 from plandocs.load.source import parse_text
 from plandocs.model.records import (
     EffectiveRow,
@@ -43,240 +40,9 @@ from plandocs.model.records import (
     effective_rows,
 )
 from plandocs.model.values import Period, Term, Value
-from plandocs.review.git import is_revision, list_files, read_blob, toplevel
-
-SIMILAR = 0.9
-"""Title similarity (difflib ratio) from which a new id is taken for a renumbered old one."""
-
-DEFAULT_PATHS = ["plans"]
-"""What ``plandocs diff REV`` compares when no paths are given (relative to the repository root)."""
-
-REWRITTEN = 0.3
-"""A text keeping less than this share of its letters is shown as replaced as a whole, not word by word."""
-
-PERIOD_LABELS = {"I": "Q1", "II": "Q2", "III": "Q3", "IV": "Q4"}
-"""How value columns are named in diffs; other keys (months, years, ``total``) are shown as written."""
-
-TEXT_FIELDS = {"title", "result", "indicator", "name", "nominative", "genitive", "preamble", "position",
-               "paragraphs", "paragraphs_after", "items", "header", "headers"}
-"""Fields whose changes are shown word by word."""
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Word:
-    """A piece of a word-by-word text diff."""
-
-    op: str
-    """``equal``, ``delete`` or ``insert``."""
-    text: str
-
-
-@dataclass(frozen=True)
-class PeriodChange:
-    """A planned value changed in one column."""
-
-    period: str
-    """``value`` (one cell for the period), ``Q1``..``Q4``, a month ``01``..``12``, a year, ``total``, or
-    ``YEAR SOURCE`` for funding."""
-    old: str | None
-    new: str | None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change, in plan terms."""
-
-    kind: str
-    """``added``, ``removed``, ``changed``, ``renumbered``, ``moved`` or ``reordered``."""
-    target: str
-    """``file``, ``document``, ``priority``, ``task``, ``measure``, ``row``, ``executor``, ``person``."""
-    id: str | None = None
-    """Id of the priority, task, measure, executor or person (the new id when renumbered)."""
-    old_id: str | None = None
-    """The former id of a renumbered item."""
-    priority: str | None = None
-    """The priority the change belongs to (for grouping); ``None`` for the document."""
-    parent: str | None = None
-    """The task or priority a measure or task is under (the new one for moves)."""
-    old_parent: str | None = None
-    """The former parent of a moved item."""
-    row: str | None = None
-    """The executor row of a measure (its executor ids joined with ", ")."""
-    field: str | None = None
-    """The changed field: ``title``, ``executor``, ``term``, ``values``, ``approval[0].date``, …"""
-    old: str | None = None
-    new: str | None = None
-    words: tuple[Word, ...] = ()
-    """Word-by-word diff of a text field."""
-    periods: tuple[PeriodChange, ...] = ()
-    """Per-column changes of planned values or funding."""
-    title: str | None = None
-    """Title of an added, removed, renumbered or moved item, for context."""
-
-
-@dataclass
-class FileDiff:
-    """The changes of one file."""
-
-    path: str
-    """The file as displayed (the new path, or the old one when removed)."""
-    old_path: str | None
-    new_path: str | None
-    status: str
-    """``added``, ``removed``, ``modified`` or ``unchanged`` (the text differs but not the data)."""
-    type: str
-    """``plan`` or ``organisation``."""
-    changes: list[Change] = field(default_factory=list)
-    priority_titles: dict[str, str] = field(default_factory=dict)
-    """Title of each priority named by the changes, for headings."""
-
-
-@dataclass
-class DiffResult:
-    files: list[FileDiff] = field(default_factory=list)
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    lines: dict[str, list[str]] = field(default_factory=dict)
-    """Source lines of files with diagnostics, for excerpts."""
-
-    @property
-    def changed(self) -> bool:
-        return any(f.changes for f in self.files)
-
-
-@dataclass(frozen=True)
-class Side:
-    """One version of one file."""
-
-    name: str
-    """How diagnostics name it: ``plans/a.yaml`` or ``main:plans/a.yaml``."""
-    text: str | None
-    """``None`` when the file does not exist on this side."""
-
-
-# --------------------------------------------------------------------------- words
-
-
-_TOKEN_RE = re.compile(r"\s+|[^\W_]+(?:['’ʼ-][^\W_]+)*|.", re.UNICODE)
-
-
-def word_diff(old: str, new: str) -> tuple[Word, ...]:
-    """``old`` → ``new`` as equal, deleted and inserted runs of words."""
-    a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    common = sum(len("".join(a[i1:i2]).replace(" ", "")) for tag, i1, i2, _, _ in ops if tag == "equal")
-    if old and new and common < REWRITTEN * max(len(old.replace(" ", "")), len(new.replace(" ", ""))):
-        return (Word("delete", old), Word("insert", new))  # rewritten: a few shared words would only confuse
-    # a run of spaces between two changes is part of the change: "[-a b-]{+c d+}", not "[-a-]{+c+} [-b-]{+d+}"
-    merged: list[list[Any]] = []
-    for op in ops:
-        tag, i1, i2, j1, j2 = op
-        if merged and tag != "equal" and merged[-1][0] != "equal":
-            merged[-1] = ["replace", merged[-1][1], i2, merged[-1][3], j2]
-            continue
-        if (tag == "equal" and merged and merged[-1][0] != "equal" and all(not t.strip() for t in a[i1:i2])
-                and op is not ops[-1]):
-            merged[-1] = ["replace", merged[-1][1], i2, merged[-1][3], j2]
-            continue
-        merged.append(list(op))
-    out: list[Word] = []
-
-    def add(op: str, text: str) -> None:
-        if not text:
-            return
-        if out and out[-1].op == op:
-            out[-1] = Word(op, out[-1].text + text)
-        else:
-            out.append(Word(op, text))
-
-    for tag, i1, i2, j1, j2 in merged:
-        if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
-            continue
-        old_part, new_part = "".join(a[i1:i2]), "".join(b[j1:j2])
-        if old_part and new_part:  # spaces common to both ends stay outside the change
-            lead = _common_spaces(old_part, new_part)
-            trail = _common_spaces(old_part[lead:][::-1], new_part[lead:][::-1])
-            add("equal", old_part[:lead])
-            add("delete", old_part[lead:len(old_part) - trail])
-            add("insert", new_part[lead:len(new_part) - trail])
-            add("equal", old_part[len(old_part) - trail:])
-        else:
-            add("delete", old_part)
-            add("insert", new_part)
-    return tuple(out)
-
-
-def _common_spaces(a: str, b: str) -> int:
-    """Length of the whitespace both strings start with, character for character."""
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n] and a[n].isspace():
-        n += 1
-    return n
-
-
-def similarity(a: str | None, b: str | None) -> float:
-    if a is None or b is None:
-        return 0.0
-    if a == b:
-        return 1.0
-    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if m.real_quick_ratio() < SIMILAR or m.quick_ratio() < SIMILAR:
-        return 0.0
-    return m.ratio()
-
-
-# --------------------------------------------------------------------------- matching by id
-
-T = TypeVar("T")
-
-
-@dataclass
-class _Match:
-    pairs: list[tuple[str, str]]
-    """(old id, new id) in the new document order."""
-    removed: list[str]
-    added: list[str]
-
-    def new_of(self, old_id: str) -> str | None:
-        for o, n in self.pairs:
-            if o == old_id:
-                return n
-        return None
-
-
-def _match(old: dict[str, T], new: dict[str, T], title: Callable[[T], str | None]) -> _Match:
-    pairs: dict[str, str] = {}
-    for ident in old:
-        if ident in new:
-            t_old, t_new = title(old[ident]), title(new[ident])
-            if t_old is None or t_new is None or similarity(t_old, t_new) >= SIMILAR:
-                pairs[ident] = ident
-    rest_old = [i for i in old if i not in pairs]
-    taken = set(pairs.values())
-    rest_new = [i for i in new if i not in taken]
-    candidates = []
-    for o in rest_old:
-        for n in rest_new:
-            s = similarity(title(old[o]), title(new[n]))
-            if s >= SIMILAR:
-                candidates.append((-s, list(new).index(n), o, n))
-    for _, _, o, n in sorted(candidates):
-        if o not in pairs and n not in taken:
-            pairs[o] = n
-            taken.add(n)
-    for ident in old:  # same id, very different title: still the same item, retitled
-        if ident not in pairs and ident in new and ident not in taken:
-            pairs[ident] = ident
-            taken.add(ident)
-    order = {n: i for i, n in enumerate(new)}
-    ordered = sorted(pairs.items(), key=lambda p: order[p[1]])
-    return _Match(ordered, [i for i in old if i not in pairs], [i for i in new if i not in taken])
-
-
-# --------------------------------------------------------------------------- text of values
+from plandocs.review.diff.changes import PERIOD_LABELS, TEXT_FIELDS, Change, FileDiff, PeriodChange, Side
+from plandocs.review.diff.match import Match, match_by_id
+from plandocs.review.diff.words import word_diff
 
 
 def text_of(value: Any) -> str | None:
@@ -578,7 +344,7 @@ def compare_plans(old: Plan, new: Plan) -> tuple[list[Change], dict[str, str]]:
         doc.extend(record_changes(getattr(old, name), getattr(new, name), name, "document"))
 
     eo, en = _entries(old), _entries(new)
-    matches = {level: _match(eo[level], en[level], _title) for level in ("priority", "task", "measure")}
+    matches = {level: match_by_id(eo[level], en[level], _title) for level in ("priority", "task", "measure")}
     parent_map: dict[tuple[str, str], tuple[str, str]] = {}
     for level in ("priority", "task"):
         for o, n in matches[level].pairs:
@@ -649,7 +415,7 @@ def _removed_priority(e: _Entry, parent_map: dict[tuple[str, str], tuple[str, st
 
 
 def _old_position(e: _Entry, eo: dict[str, dict[str, _Entry]], en: dict[str, dict[str, _Entry]],
-                  matches: dict[str, _Match]) -> float:
+                  matches: dict[str, Match]) -> float:
     """Where a removed item is reported: just after the last preceding old item that is still there."""
     best = -1.0
     flat = sorted((x for level in eo.values() for x in level.values()), key=lambda x: x.index)
@@ -662,7 +428,7 @@ def _old_position(e: _Entry, eo: dict[str, dict[str, _Entry]], en: dict[str, dic
     return best + 0.5
 
 
-def _reordered(old: Plan, new: Plan, matches: dict[str, _Match]) -> list[Change]:
+def _reordered(old: Plan, new: Plan, matches: dict[str, Match]) -> list[Change]:
     """Items that kept their parent but not their order: priorities, tasks in a priority, measures in a task."""
     out: list[Change] = []
     old_tasks = [t.id for p in old.priorities for t in p.tasks]
@@ -777,115 +543,3 @@ def compare_texts(path: str, old: Side, new: Side, diags: Diagnostics) -> FileDi
     if not result.changes:
         result.status = "unchanged"
     return result
-
-
-def _pairs_from_paths(old: Path, new: Path) -> list[tuple[str, Path | None, Path | None]]:
-    if old.is_file() and new.is_file():
-        return [(display_path(new), old, new)]
-    if old.is_dir() and new.is_dir():
-        olds = {f.relative_to(old).as_posix(): f for f in discover([old]) if is_yaml(f.name)}
-        news = {f.relative_to(new).as_posix(): f for f in discover([new]) if is_yaml(f.name)}
-        out: list[tuple[str, Path | None, Path | None]] = []
-        for rel in sorted(set(olds) | set(news)):
-            shown = news.get(rel) or olds[rel]
-            out.append((display_path(shown), olds.get(rel), news.get(rel)))
-        return out
-    raise UsageError(f"cannot compare a file with a folder: '{old}' and '{new}'; give two files or two folders")
-
-
-def _side_from_file(path: Path | None, diags: Diagnostics) -> Side:
-    if path is None:
-        return Side("/dev/null", None)
-    name = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
-        return Side(name, None)
-    return Side(name, decode_text(name, data, diags))
-
-
-def _compare_pairs(pairs: list[tuple[str, Side, Side]], diags: Diagnostics, result: DiffResult) -> None:
-    for shown, old, new in pairs:
-        if old.text == new.text:
-            continue
-        before = len(diags)
-        fd = compare_texts(shown, old, new, diags)
-        for d in diags.items[before:]:
-            text = old.text if d.loc.file == old.name else new.text
-            result.lines[d.loc.file] = (text or "").splitlines()
-        if fd is not None and fd.changes:
-            result.files.append(fd)
-
-
-def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None) -> DiffResult:
-    """Compare two files, two folders, or git revisions (``REV`` alone: against the working tree).
-
-    ``paths`` (files or folders, relative to the repository root) limit a comparison of revisions.
-    """
-    cwd = cwd or Path.cwd()
-    result = DiffResult()
-    diags = result.diagnostics
-    if not args:
-        raise UsageError("name what to compare: two files, two folders, or a git revision (e.g. 'HEAD~1')")
-    if not paths and len(args) == 2 and all((cwd / a).exists() for a in args):
-        pairs = _pairs_from_paths(Path(args[0]), Path(args[1]))
-        sides = [(shown, _side_from_file(o, diags), _side_from_file(n, diags)) for shown, o, n in pairs]
-        _compare_pairs(sides, diags, result)
-        return result
-    root = toplevel(cwd)
-    revs: list[str] = []
-    rest = list(args)
-    while rest and len(revs) < 2 and is_revision(rest[0], root):
-        revs.append(rest.pop(0))
-    if not revs:
-        what = args[0]
-        if (cwd / what).exists():
-            raise UsageError(f"'{what}' is a file or folder: give two files or two folders to compare, or a git "
-                             "revision first (plandocs diff HEAD~1 -- PATH)")
-        raise UsageError(f"'{what}' is neither a file, a folder nor a git revision")
-    for extra in rest:
-        if not (cwd / extra).exists():
-            raise UsageError(f"'{extra}' is neither a git revision nor a file or folder")
-    wanted = [*paths, *rest] or DEFAULT_PATHS
-    rel_paths = [_repo_relative(p, cwd, root) for p in wanted]
-    old_rev = revs[0]
-    new_rev = revs[1] if len(revs) == 2 else None
-    old_files = [f for f in list_files(old_rev, rel_paths, root) if is_yaml(f)]
-    if new_rev is not None:
-        new_files = [f for f in list_files(new_rev, rel_paths, root) if is_yaml(f)]
-    else:
-        existing = [root / p for p in rel_paths if (root / p).exists()]
-        new_files = [f.resolve().relative_to(root.resolve()).as_posix() for f in discover(existing)
-                     if is_yaml(f.name)] if existing else []
-    sides = []
-    for rel in sorted(set(old_files) | set(new_files)):
-        old_side = _git_side(old_rev, rel, root, diags) if rel in old_files else Side("/dev/null", None)
-        if new_rev is not None:
-            new_side = _git_side(new_rev, rel, root, diags) if rel in new_files else Side("/dev/null", None)
-        else:
-            new_side = _side_from_file(root / rel, diags) if rel in new_files else Side("/dev/null", None)
-            if new_side.text is not None:
-                new_side = Side(rel, new_side.text)
-        sides.append((rel, old_side, new_side))
-    _compare_pairs(sides, diags, result)
-    return result
-
-
-def _repo_relative(path: str, cwd: Path, root: Path) -> str:
-    """Paths for revisions are relative to the repository root; ``.`` means the whole repository."""
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            return p.resolve().relative_to(root.resolve()).as_posix() or "."
-        except ValueError:
-            raise UsageError(f"'{path}' is outside the git repository {root}") from None
-    return p.as_posix()
-
-
-def _git_side(rev: str, rel: str, root: Path, diags: Diagnostics) -> Side:
-    name = f"{rev}:{rel}"
-    return Side(name, decode_text(name, read_blob(rev, rel, root), diags))
-
-
-__all__ = ["Change", "DiffResult", "FileDiff", "PeriodChange", "Side", "Word", "compare_texts", "plan_diff"]

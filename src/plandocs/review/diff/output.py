@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from plandocs.review.diff.compare import Change, DiffResult, FileDiff, PeriodChange, Word
+from plandocs.review.diff.changes import Change, DiffResult, FileDiff, PeriodChange, Word
 
 JSON_VERSION = 1
 NONE = "(none)"

@@ -1,0 +1,126 @@
+"""Which files to compare: two files, two folders, or two git revisions (or one and the working tree)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from plandocs.errors import Diagnostics, Loc, UsageError
+from plandocs.files.decode import decode_text
+from plandocs.files.discovery import discover, display_path
+from plandocs.files.kinds import is_yaml
+from plandocs.review.diff.changes import DEFAULT_PATHS, DiffResult, Side
+from plandocs.review.diff.compare import compare_texts
+from plandocs.review.git import is_revision, list_files, read_blob, toplevel
+
+
+def _pairs_from_paths(old: Path, new: Path) -> list[tuple[str, Path | None, Path | None]]:
+    if old.is_file() and new.is_file():
+        return [(display_path(new), old, new)]
+    if old.is_dir() and new.is_dir():
+        olds = {f.relative_to(old).as_posix(): f for f in discover([old]) if is_yaml(f.name)}
+        news = {f.relative_to(new).as_posix(): f for f in discover([new]) if is_yaml(f.name)}
+        out: list[tuple[str, Path | None, Path | None]] = []
+        for rel in sorted(set(olds) | set(news)):
+            shown = news.get(rel) or olds[rel]
+            out.append((display_path(shown), olds.get(rel), news.get(rel)))
+        return out
+    raise UsageError(f"cannot compare a file with a folder: '{old}' and '{new}'; give two files or two folders")
+
+
+def _side_from_file(path: Path | None, diags: Diagnostics) -> Side:
+    if path is None:
+        return Side("/dev/null", None)
+    name = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
+        return Side(name, None)
+    return Side(name, decode_text(name, data, diags))
+
+
+def _compare_pairs(pairs: list[tuple[str, Side, Side]], diags: Diagnostics, result: DiffResult) -> None:
+    for shown, old, new in pairs:
+        if old.text == new.text:
+            continue
+        before = len(diags)
+        fd = compare_texts(shown, old, new, diags)
+        for d in diags.items[before:]:
+            text = old.text if d.loc.file == old.name else new.text
+            result.lines[d.loc.file] = (text or "").splitlines()
+        if fd is not None and fd.changes:
+            result.files.append(fd)
+
+
+def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None) -> DiffResult:
+    """Compare two files, two folders, or git revisions (``REV`` alone: against the working tree).
+
+    ``paths`` (files or folders, relative to the repository root) limit a comparison of revisions.
+    """
+    cwd = cwd or Path.cwd()
+    result = DiffResult()
+    diags = result.diagnostics
+    if not args:
+        raise UsageError("name what to compare: two files, two folders, or a git revision (e.g. 'HEAD~1')")
+    if not paths and len(args) == 2 and all((cwd / a).exists() for a in args):
+        pairs = _pairs_from_paths(Path(args[0]), Path(args[1]))
+        sides = [(shown, _side_from_file(o, diags), _side_from_file(n, diags)) for shown, o, n in pairs]
+        _compare_pairs(sides, diags, result)
+        return result
+    root = toplevel(cwd)
+    revs: list[str] = []
+    rest = list(args)
+    while rest and len(revs) < 2 and is_revision(rest[0], root):
+        revs.append(rest.pop(0))
+    if not revs:
+        what = args[0]
+        if (cwd / what).exists():
+            raise UsageError(f"'{what}' is a file or folder: give two files or two folders to compare, or a git "
+                             "revision first (plandocs diff HEAD~1 -- PATH)")
+        raise UsageError(f"'{what}' is neither a file, a folder nor a git revision")
+    for extra in rest:
+        if not (cwd / extra).exists():
+            raise UsageError(f"'{extra}' is neither a git revision nor a file or folder")
+    wanted = [*paths, *rest] or DEFAULT_PATHS
+    rel_paths = [_repo_relative(p, cwd, root) for p in wanted]
+    old_rev = revs[0]
+    new_rev = revs[1] if len(revs) == 2 else None
+    old_files = [f for f in list_files(old_rev, rel_paths, root) if is_yaml(f)]
+    if new_rev is not None:
+        new_files = [f for f in list_files(new_rev, rel_paths, root) if is_yaml(f)]
+    else:
+        existing = [root / p for p in rel_paths if (root / p).exists()]
+        new_files = [f.resolve().relative_to(root.resolve()).as_posix() for f in discover(existing)
+                     if is_yaml(f.name)] if existing else []
+    sides = []
+    for rel in sorted(set(old_files) | set(new_files)):
+        old_side = _git_side(old_rev, rel, root, diags) if rel in old_files else Side("/dev/null", None)
+        if new_rev is not None:
+            new_side = _git_side(new_rev, rel, root, diags) if rel in new_files else Side("/dev/null", None)
+        else:
+            new_side = _side_from_file(root / rel, diags) if rel in new_files else Side("/dev/null", None)
+            if new_side.text is not None:
+                new_side = Side(rel, new_side.text)
+        sides.append((rel, old_side, new_side))
+    _compare_pairs(sides, diags, result)
+    return result
+
+
+def _repo_relative(path: str, cwd: Path, root: Path) -> str:
+    """Paths for revisions are relative to the repository root; ``.`` means the whole repository."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix() or "."
+        except ValueError:
+            raise UsageError(f"'{path}' is outside the git repository {root}") from None
+    return p.as_posix()
+
+
+def _git_side(rev: str, rel: str, root: Path, diags: Diagnostics) -> Side:
+    name = f"{rev}:{rel}"
+    return Side(name, decode_text(name, read_blob(rev, rel, root), diags))
+
+
+
