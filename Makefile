@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps render validate test lint bench clean lock test-latest fresh-clone-check
+.PHONY: setup system-deps render render-only validate test lint bench clean lock test-latest fresh-clone-check
 
 # Everything is installed from requirements.lock (exact versions with hashes), so a fresh clone today and
 # in a year gets the environment the tests passed in; plandocs itself goes in without build isolation,
@@ -24,13 +24,19 @@ system-deps: ## Debian packages the renderers and the visual checks need (LibreO
 validate: setup
 	$(BIN)/plandocs validate plans
 
+OUT ?= output
+PLANDOCS ?= $(BIN)/plandocs
+
 render: setup system-deps ## validate and render every plan and report under plans/ (and the examples) into output/
-	$(BIN)/plandocs validate plans examples
-	$(BIN)/plandocs render plans -o output
-	$(BIN)/plandocs render examples -o output/examples
-	$(BIN)/plandocs report annual examples/synthetic-region/west/2021.yaml -o output/examples
-	$(BIN)/plandocs report region examples/synthetic-region/synthetic.region.yaml --period 2021-Q3 -o output/examples
-	$(BIN)/plandocs report region examples/synthetic-region/synthetic.region.yaml --period 2021 -o output/examples
+	$(MAKE) --no-print-directory render-only
+
+render-only:  # the render commands alone; scripts/render-digest runs them for two revisions
+	$(PLANDOCS) validate plans examples
+	$(PLANDOCS) render plans -o $(OUT)
+	$(PLANDOCS) render examples -o $(OUT)/examples
+	$(PLANDOCS) report annual examples/synthetic-region/west/2021.yaml -o $(OUT)/examples
+	$(PLANDOCS) report region examples/synthetic-region/synthetic.region.yaml --period 2021-Q3 -o $(OUT)/examples
+	$(PLANDOCS) report region examples/synthetic-region/synthetic.region.yaml --period 2021 -o $(OUT)/examples
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

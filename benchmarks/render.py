@@ -59,7 +59,7 @@ from _textout import table  # sibling module: the scripts run as benchmarks/<nam
 
 if TYPE_CHECKING:
     from plandocs.check.validate import LoadedPlan
-    from plandocs.view.plan import DocumentView
+    from plandocs.view.types import DocumentView
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = ROOT / ".venv"

@@ -474,20 +474,20 @@ _SUMMARY_COLUMNS = (
 def summary(w: _Writer) -> None:
     """Notes, then the outcome summary per priority (or organisation) with the total row, as summary.html
     prints them (its plan-vs-fact chart is not reproduced)."""
-    w.tag('{%p for note in doc.extra.get("notes", ()) %}')
+    w.tag('{%p for note in doc.summary.notes %}')
     w.para("{{ note }}", "Plan Body")
     w.tag("{%p endfor %}")
-    w.para('{{ doc.extra.get("summary_heading", "Підсумки виконання плану") }}', "Plan Contents Heading")
+    w.para('{{ doc.summary.heading }}', "Plan Contents Heading")
     table = w.layout_table([34] + [11] * 6, rows=5, borders=True)
     head, loop, line, end, total = table.rows
-    loop.cells[0].paragraphs[0].add_run("{%tr for s in doc.extra.summary %}")
+    loop.cells[0].paragraphs[0].add_run("{%tr for s in doc.summary.lines %}")
     end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
     for i, (title, attr) in enumerate(_SUMMARY_COLUMNS):
         align = "left" if i == 0 else "center"
         _cell_para(head.cells[i].paragraphs[0], title, "Plan Signature", "center").runs[0].bold = True
         head.cells[i]._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {W} w:val="center"/>'))
         _cell_para(line.cells[i].paragraphs[0], f"{{{{ s.{attr} }}}}", "Plan Signature", align)
-        cell = _cell_para(total.cells[i].paragraphs[0], f"{{{{ doc.extra.summary_total.{attr} }}}}", "Plan Signature",
+        cell = _cell_para(total.cells[i].paragraphs[0], f"{{{{ doc.summary.total.{attr} }}}}", "Plan Signature",
                           align)
         cell.runs[0].bold = True
     head._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {W}/>"))

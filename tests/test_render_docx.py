@@ -26,8 +26,9 @@ from conftest import PLANS, REPO
 from plandocs.check.validate import validate
 from plandocs.errors import PlandocsError
 from plandocs.render.docx import render_docx
-from plandocs.view.plan import Cell, DocumentView, Row, SectionView, StampView, build_view
-from plandocs.view.report import SummaryLine, build_report_view
+from plandocs.view.plan import build_view
+from plandocs.view.report import build_report_view
+from plandocs.view.types import Cell, DocumentView, Row, SectionView, StampView, SummaryLine
 
 TEMPLATES = REPO / "src" / "plandocs" / "templates"
 NAMES = ("kalush", "kherson", "odesa", "pokrovsk", "zhytomyr")
@@ -271,8 +272,8 @@ def test_execution_report_has_the_outcome_summary() -> None:
     doc = open_docx(render_docx(view, TEMPLATES / "report.docx"))
     assert "Підсумки виконання плану" in [p.text for p in doc.paragraphs]
     summary = next(t for t in doc.tables if t.cell(0, 0).text == "Пріоритет")
-    total = view.extra["summary_total"]
-    lines = view.extra["summary"]
+    assert view.summary is not None
+    total, lines = view.summary.total, view.summary.lines
     assert isinstance(total, SummaryLine) and isinstance(lines, tuple)
     assert len(summary.rows) == 1 + len(lines) + 1
     assert [c.text for c in summary.rows[-1].cells] == [

@@ -219,7 +219,7 @@ def test_odesa_report_outcomes_and_document() -> None:
                           "безоплатної вторинної правової допомоги на 2021 рік у II кварталі")
     head = [c.text for row in view.table.head for c in row.cells]
     assert head[-3:] == ["План", "Факт", "Примітка у разі невиконання плану"]
-    total = view.extra["summary_total"]
+    total = view.summary.total
     assert (total.due, total.done, total.exceeded, total.missed, total.not_due) == (40, 21, 15, 4, 32)  # type: ignore[attr-defined]
     html = render_html(view, template_dirs(None))
     for text in ("В I кварталі підготовлено на 1 статтю більше", "відсутній кейс", "9973", "<svg", "Усього"):
@@ -258,7 +258,7 @@ def test_annual_rollup_sums_quarters_and_names_the_missing_one() -> None:
     # 1.1.2: 8+8+7 = 23 of 32, the Q4 note kept with its quarter
     assert (rows["1.1.2"].fact.number, rows["1.1.2"].note) == (Decimal(23), "IV кв.: Скорочено наклад")  # type: ignore[union-attr]
     view = build_annual_view(rollup)
-    assert view.extra["notes"] == ("Відсутні звіти за: III квартал",)
+    assert view.summary.notes == ("Відсутні звіти за: III квартал",)
     assert view.title == ("Звіт про виконання плану діяльності Західного місцевого центру з надання безоплатної "
                           "правничої допомоги за 2021 рік",)
 
@@ -283,12 +283,12 @@ def test_region_rollup_quarter_lists_missing_organisation() -> None:
     assert (lines["1.1.1"].total_planned, lines["1.1.1"].total_fact) == (Decimal(3), Decimal(5))
     assert (lines["1.1.2"].total_planned, lines["1.1.2"].total_fact) == (Decimal(15), Decimal(14))
     view = build_region_view(rollup)
-    assert view.extra["notes"] == ("Не подали звіт за період: Західний МЦ",)
+    assert view.summary.notes == ("Не подали звіт за період: Західний МЦ",)
     assert [c.text for c in view.table.head[0].cells] == [
         "№ з/п", "Найменування заходу", "Північний МЦ", "Південний МЦ", "Регіон у цілому"]
     first = [c.text for c in view.table.body[0].cells]
     assert first == ["1", "1.1.1 Правопросвітницькі заходи для населення", "2", "3", "1", "2", "3", "5", "166,7 %"]
-    by_org = {s.label: (s.due, s.done + s.exceeded, s.missed) for s in view.extra["summary"]}  # type: ignore[attr-defined]
+    by_org = {s.label: (s.due, s.done + s.exceeded, s.missed) for s in view.summary.lines}
     assert by_org == {"Північний МЦ": (4, 3, 1), "Південний МЦ": (4, 4, 0)}
 
 

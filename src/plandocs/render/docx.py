@@ -33,7 +33,7 @@ from docx.table import Table
 from docxtpl import DocxTemplate
 
 from plandocs.errors import PlandocsError
-from plandocs.view.plan import A4, Cell, DocumentView, PageView, Row
+from plandocs.view.types import A4, Cell, DocumentView, PageView, Row
 
 __all__ = ["render_docx"]
 

@@ -8,7 +8,7 @@ from jinja2 import TemplateError
 
 from plandocs.errors import PlandocsError
 from plandocs.render.templating import jinja_env
-from plandocs.view.plan import DocumentView
+from plandocs.view.types import DocumentView
 
 
 class TemplateFailure(PlandocsError):

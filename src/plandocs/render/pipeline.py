@@ -20,8 +20,9 @@ from plandocs.files.write import safe_target, write_outputs
 from plandocs.model.records import Report
 from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
 from plandocs.reports.rollup import AnnualRollup, RegionRollup
-from plandocs.view.plan import DocumentView, build_view
+from plandocs.view.plan import build_view
 from plandocs.view.report import build_report_view
+from plandocs.view.types import DocumentView
 
 FORMATS = ("docx", "html", "pdf")
 

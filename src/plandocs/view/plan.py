@@ -1,15 +1,13 @@
-"""Stage 3, build the document view: everything a template prints, already formatted and merged.
+"""Stage 3, the plan's document view: :class:`ViewBuilder` turns a checked plan and its organisation into
+the :class:`~plandocs.view.types.DocumentView` every renderer reads; :func:`build_view` is the public function.
 
-The view is the single input of both renderers (DOCX and HTML/PDF), so merged ranges, numbering, labels,
-dates and names are computed once, here, and the templates stay simple.  :func:`build_view` is the public
-function.
+Reports and roll-ups extend the builder through its named hooks (:meth:`ViewBuilder.value_labels`,
+:meth:`~ViewBuilder.value_weights`, :meth:`~ViewBuilder.value_cells`) rather than by editing the view after.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from plandocs.model.records import (
@@ -34,6 +32,18 @@ from plandocs.model.records import (
 )
 from plandocs.model.values import ValueKind, roman
 from plandocs.view import uaformat as ua
+from plandocs.view.types import (
+    Cell,
+    DocumentView,
+    GoalView,
+    OrderView,
+    PageView,
+    Row,
+    SectionView,
+    SignatureView,
+    StampView,
+    TableView,
+)
 
 KIND_TITLES = {
     PlanKind.QUARTERLY_PLAN: "Квартальний план заходів",
@@ -61,191 +71,6 @@ _WEIGHTS: dict[Column, float] = {
 }
 _SINGLE_VALUE_WEIGHT = 13.0
 
-A4 = (210, 297)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One table cell; cells covered by another cell's span are not listed (HTML convention)."""
-
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-    role: str = "text"
-    """CSS class and DOCX style hint: text, number, value, priority, task, head, colnum."""
-    header: bool = False
-    scope: str = ""
-    """``col`` or ``colgroup`` for header cells, ``row`` for a priority heading."""
-    bold: bool = False
-    align: str = "left"
-    cont: str = ""
-    """In flattened tables: ``first``, ``middle`` or ``last`` piece of a vertically merged cell."""
-
-
-@dataclass(frozen=True)
-class Row:
-    cells: tuple[Cell, ...]
-    kind: str = "body"
-    """head, colnums, priority, task, body."""
-
-
-@dataclass(frozen=True)
-class TableView:
-    columns: int
-    """Number of grid columns."""
-    widths: tuple[float, ...]
-    """Width of each grid column in millimetres (they add up to the text width)."""
-    head: tuple[Row, ...]
-    """Header rows, repeated on every page (with the column-number row where the form has one)."""
-    body: tuple[Row, ...]
-
-    def grid(self, rows: Sequence[Row]) -> list[list[tuple[int, Cell]]]:
-        """Each row's cells with their starting grid column (accounting for rowspans from above)."""
-        taken: dict[tuple[int, int], bool] = {}
-        out: list[list[tuple[int, Cell]]] = []
-        for r, row in enumerate(rows):
-            col = 0
-            placed = []
-            for cell in row.cells:
-                while taken.get((r, col)):
-                    col += 1
-                placed.append((col, cell))
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        taken[(r + dr, col + dc)] = True
-                col += cell.colspan
-            out.append(placed)
-        return out
-
-
-    def flat_body(self) -> tuple[Row, ...]:
-        """The body with every rowspan replaced by one cell per row (text in the first piece).
-
-        Used for print: WeasyPrint cannot split a row-spanning cell across pages, so paged output
-        draws vertical merges with borders instead, and every row stands on its own.
-        """
-        grid = self.grid(self.body)
-        pending: dict[int, tuple[Cell, int]] = {}  # grid column -> (cell, rows left after this one)
-        out: list[Row] = []
-        for row, placed in zip(self.body, grid, strict=True):
-            starts = {col: cell for col, cell in placed}
-            cells: list[Cell] = []
-            col = 0
-            while col < self.columns:
-                if col in pending:
-                    cell, left = pending.pop(col)
-                    cells.append(replace(cell, text="", rowspan=1, cont="last" if left == 1 else "middle"))
-                    if left > 1:
-                        pending[col] = (cell, left - 1)
-                    col += cell.colspan
-                elif col in starts:
-                    cell = starts[col]
-                    if cell.rowspan > 1:
-                        pending[col] = (cell, cell.rowspan - 1)
-                        cells.append(replace(cell, rowspan=1, cont="first"))
-                    else:
-                        cells.append(cell)
-                    col += cell.colspan
-                else:  # pragma: no cover - rows always cover the grid
-                    col += 1
-            out.append(Row(tuple(cells), row.kind))
-        return tuple(out)
-
-
-@dataclass(frozen=True)
-class StampView:
-    """An approval or agreement stamp (top right) or an acknowledgement."""
-
-    label: str
-    lines: tuple[str, ...]
-    """Position and act lines."""
-    signature: str
-    """What stands in the signature place ("" when nothing is printed)."""
-    name: str
-    date: str
-
-
-@dataclass(frozen=True)
-class SignatureView:
-    position: tuple[str, ...]
-    signature: str
-    name: str
-    date: str
-
-
-@dataclass(frozen=True)
-class GoalView:
-    label: str
-    title: str
-    children: tuple[GoalView, ...] = ()
-
-
-@dataclass(frozen=True)
-class SectionView:
-    number: int
-    title: str
-    anchor: str
-    paragraphs: tuple[str, ...]
-    insert: str
-    """``goals``, ``table`` or ``""``."""
-    paragraphs_after: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class OrderView:
-    header: tuple[str, ...]
-    kind: str
-    date: str
-    number: str
-    place: str
-    title: tuple[str, ...]
-    preamble: str
-    items: tuple[str, ...]
-    signature: SignatureView | None
-
-
-@dataclass(frozen=True)
-class PageView:
-    orientation: str
-    """``landscape`` or ``portrait`` for the table pages."""
-    prose_orientation: str
-    """Orientation of order and prose pages (portrait where the form has them)."""
-    margins: tuple[int, int, int, int]
-    """top, right, bottom, left in mm."""
-    font_size: int
-
-    @property
-    def text_width(self) -> float:
-        width = A4[1] if self.orientation == "landscape" else A4[0]
-        return float(width - self.margins[1] - self.margins[3])
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    """Everything a template prints."""
-
-    kind: str
-    title: tuple[str, ...]
-    meta_title: str
-    author: str
-    subject: str
-    date: _dt.date
-    """Document date for metadata (the approval date, else the period start)."""
-    page: PageView
-    approval: tuple[StampView, ...]
-    order: OrderView | None
-    contents: bool
-    sections: tuple[SectionView, ...]
-    goals: tuple[GoalView, ...]
-    table: TableView
-    signatures: tuple[SignatureView, ...]
-    agreements: tuple[StampView, ...]
-    acknowledgements: tuple[StampView, ...]
-    table_section: int = -1
-    """Index of the section that holds the table; -1 when the table follows the title."""
-    extra: dict[str, object] = field(default_factory=dict)
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -262,7 +87,9 @@ def _join(label: str, title: str | None) -> str:
     return label or title
 
 
-class _Builder:
+class ViewBuilder:
+    """Builds the view of one plan; subclasses override the value-column hooks (reports: План/Факт/Примітка)."""
+
     def __init__(self, plan: Plan, org: Organisation) -> None:
         self.plan, self.org = plan, org
         self.columns = plan_columns(plan)
@@ -576,6 +403,10 @@ class _Builder:
             out.append(GoalView(f"Стратегічна ціль {p.id}.", ua.quotes(p.title or ""), children))
         return out
 
+    def build(self) -> DocumentView:
+        """The document view of this builder's plan."""
+        return _build(self)
+
 
 def _key_label(k: str) -> str:
     return "Разом" if k == TOTAL else k
@@ -587,11 +418,10 @@ def _has_row_data(node: Priority | Task) -> bool:
 
 def build_view(plan: Plan, org: Organisation) -> DocumentView:
     """Turn a validated plan and its organisation into what the templates print."""
-    return assemble(_Builder(plan, org))
+    return ViewBuilder(plan, org).build()
 
 
-def assemble(b: _Builder) -> DocumentView:
-    """The document view of a builder (plans use :class:`_Builder`, reports a subclass)."""
+def _build(b: ViewBuilder) -> DocumentView:
     plan, org = b.plan, b.org
     head = b.head()
     body = b.body()

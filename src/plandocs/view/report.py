@@ -8,38 +8,18 @@ summary of outcomes (overall and per priority) and, for HTML/PDF, a plan-vs-fact
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import replace
 
 from markupsafe import Markup, escape
 
-from plandocs.model.outcomes import OUTCOME_LABELS, Outcome, RowOutcome, outcomes
+from plandocs.model.outcomes import Outcome, RowOutcome, outcomes
 from plandocs.model.records import Column, EffectiveRow, Organisation, Plan, Report
 from plandocs.model.values import PeriodKind, roman
 from plandocs.view import uaformat as ua
-from plandocs.view.plan import Cell, DocumentView, _Builder, assemble
+from plandocs.view.plan import ViewBuilder
+from plandocs.view.types import Cell, DocumentView, SummaryLine, SummaryView
 
 REPORT_LABELS = ("План", "Факт", "Примітка у разі невиконання плану")
-
-
-@dataclass(frozen=True)
-class SummaryLine:
-    """Outcome counts of one priority (or of the whole report)."""
-
-    label: str
-    due: int
-    done: int
-    exceeded: int
-    missed: int
-    not_due: int
-
-    @property
-    def completion(self) -> str:
-        """Share of due measures that were done or exceeded, as printed («85,7 %»)."""
-        if not self.due:
-            return "—"
-        pct = (Decimal(self.done + self.exceeded) * 100 / self.due).quantize(Decimal("0.1"))
-        return f"{ua.number(pct.normalize())} %"
 
 
 def summarise(rows: list[RowOutcome], label: str) -> SummaryLine:
@@ -48,7 +28,9 @@ def summarise(rows: list[RowOutcome], label: str) -> SummaryLine:
     return SummaryLine(label, due, c[Outcome.DONE], c[Outcome.EXCEEDED], c[Outcome.MISSED], c[Outcome.NOT_DUE])
 
 
-class _ReportBuilder(_Builder):
+class ReportViewBuilder(ViewBuilder):
+    """The plan's builder with the value columns replaced by План / Факт / Примітка."""
+
     def __init__(self, plan: Plan, org: Organisation, report: Report, rows: list[RowOutcome]) -> None:
         super().__init__(plan, org)
         self.report = report
@@ -123,8 +105,8 @@ def chart_svg(lines: list[SummaryLine]) -> Markup:
 def build_report_view(report: Report, plan: Plan, org: Organisation) -> DocumentView:
     """The report document: plan columns + План/Факт/Примітка, summary and chart."""
     rows = outcomes(report, plan)
-    b = _ReportBuilder(plan, org, report, rows)
-    view = assemble(b)
+    b = ReportViewBuilder(plan, org, report, rows)
+    view = b.build()
     per_priority = []
     for i, p in enumerate(plan.priorities, start=1):
         label = p.title or p.id
@@ -146,10 +128,5 @@ def build_report_view(report: Report, plan: Plan, org: Organisation) -> Document
         signatures=tuple(b.signature(s) for s in report.signatures),
         agreements=(),
         acknowledgements=tuple(b.stamp(s, "Ознайомлений") for s in report.acknowledgements),
-        extra={
-            "summary": tuple(per_priority),
-            "summary_total": total,
-            "outcome_labels": {k.value: v for k, v in OUTCOME_LABELS.items()},
-            "chart_svg": chart_svg(per_priority),
-        },
+        summary=SummaryView(tuple(per_priority), total, chart_svg(per_priority)),
     )

@@ -9,8 +9,8 @@ from plandocs.model.records import Margins
 from plandocs.model.values import PeriodKind, roman
 from plandocs.reports.rollup import AnnualRollup, RegionRollup, quarter_name
 from plandocs.view import uaformat as ua
-from plandocs.view.plan import Cell, DocumentView, PageView, Row, TableView
-from plandocs.view.report import SummaryLine, build_report_view, chart_svg, summarise
+from plandocs.view.report import build_report_view, chart_svg, summarise
+from plandocs.view.types import Cell, DocumentView, PageView, Row, SummaryLine, SummaryView, TableView
 
 MISSING_QUARTERS = "Відсутні звіти за: "
 MISSING_ORGANISATIONS = "Не подали звіт за період: "
@@ -23,7 +23,7 @@ def build_annual_view(rollup: AnnualRollup) -> DocumentView:
     if rollup.missing:
         notes.append(MISSING_QUARTERS + ", ".join(quarter_name(q) for q in rollup.missing))
     return replace(view, kind="report", subject=f"Річний звіт про виконання плану, {rollup.plan.plan.period}",
-                   extra={**view.extra, "notes": tuple(notes)})
+                   summary=replace(view.summary, notes=tuple(notes)) if view.summary else None)
 
 
 def _pct(fact: Decimal, planned: Decimal) -> str:
@@ -100,7 +100,6 @@ def build_region_view(rollup: RegionRollup) -> DocumentView:
         signatures=(),
         agreements=(),
         acknowledgements=(),
-        extra={"summary": tuple(summary), "summary_total": summarise(all_rows, "Регіон у цілому"),
-               "chart_svg": chart_svg(summary), "notes": tuple(notes),
-               "summary_heading": "Виконання планів за організаціями"},
+        summary=SummaryView(tuple(summary), summarise(all_rows, "Регіон у цілому"), chart_svg(summary),
+                            heading="Виконання планів за організаціями", notes=tuple(notes)),
     )

@@ -1,0 +1,244 @@
+"""The document view: everything a template prints, already formatted and merged.
+
+The view is the single input of every renderer (DOCX, HTML, PDF), so merged ranges, numbering, labels,
+dates and names are computed once, by the builders of :mod:`.plan`, :mod:`.report` and :mod:`.rollup`, and
+the templates stay simple. These records are immutable: a builder makes them, renderers only read them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from plandocs.view import uaformat as ua
+
+A4 = (210, 297)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell; cells covered by another cell's span are not listed (HTML convention)."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    role: str = "text"
+    """CSS class and DOCX style hint: text, number, value, priority, task, head, colnum."""
+    header: bool = False
+    scope: str = ""
+    """``col`` or ``colgroup`` for header cells, ``row`` for a priority heading."""
+    bold: bool = False
+    align: str = "left"
+    cont: str = ""
+    """In flattened tables: ``first``, ``middle`` or ``last`` piece of a vertically merged cell."""
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    kind: str = "body"
+    """head, colnums, priority, task, body."""
+
+
+@dataclass(frozen=True)
+class TableView:
+    columns: int
+    """Number of grid columns."""
+    widths: tuple[float, ...]
+    """Width of each grid column in millimetres (they add up to the text width)."""
+    head: tuple[Row, ...]
+    """Header rows, repeated on every page (with the column-number row where the form has one)."""
+    body: tuple[Row, ...]
+
+    def grid(self, rows: Sequence[Row]) -> list[list[tuple[int, Cell]]]:
+        """Each row's cells with their starting grid column (accounting for rowspans from above)."""
+        taken: dict[tuple[int, int], bool] = {}
+        out: list[list[tuple[int, Cell]]] = []
+        for r, row in enumerate(rows):
+            col = 0
+            placed = []
+            for cell in row.cells:
+                while taken.get((r, col)):
+                    col += 1
+                placed.append((col, cell))
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken[(r + dr, col + dc)] = True
+                col += cell.colspan
+            out.append(placed)
+        return out
+
+
+    def flat_body(self) -> tuple[Row, ...]:
+        """The body with every rowspan replaced by one cell per row (text in the first piece).
+
+        Used for print: WeasyPrint cannot split a row-spanning cell across pages, so paged output
+        draws vertical merges with borders instead, and every row stands on its own.
+        """
+        grid = self.grid(self.body)
+        pending: dict[int, tuple[Cell, int]] = {}  # grid column -> (cell, rows left after this one)
+        out: list[Row] = []
+        for row, placed in zip(self.body, grid, strict=True):
+            starts = {col: cell for col, cell in placed}
+            cells: list[Cell] = []
+            col = 0
+            while col < self.columns:
+                if col in pending:
+                    cell, left = pending.pop(col)
+                    cells.append(replace(cell, text="", rowspan=1, cont="last" if left == 1 else "middle"))
+                    if left > 1:
+                        pending[col] = (cell, left - 1)
+                    col += cell.colspan
+                elif col in starts:
+                    cell = starts[col]
+                    if cell.rowspan > 1:
+                        pending[col] = (cell, cell.rowspan - 1)
+                        cells.append(replace(cell, rowspan=1, cont="first"))
+                    else:
+                        cells.append(cell)
+                    col += cell.colspan
+                else:  # pragma: no cover - rows always cover the grid
+                    col += 1
+            out.append(Row(tuple(cells), row.kind))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class StampView:
+    """An approval or agreement stamp (top right) or an acknowledgement."""
+
+    label: str
+    lines: tuple[str, ...]
+    """Position and act lines."""
+    signature: str
+    """What stands in the signature place ("" when nothing is printed)."""
+    name: str
+    date: str
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    position: tuple[str, ...]
+    signature: str
+    name: str
+    date: str
+
+
+@dataclass(frozen=True)
+class GoalView:
+    label: str
+    title: str
+    children: tuple[GoalView, ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionView:
+    number: int
+    title: str
+    anchor: str
+    paragraphs: tuple[str, ...]
+    insert: str
+    """``goals``, ``table`` or ``""``."""
+    paragraphs_after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OrderView:
+    header: tuple[str, ...]
+    kind: str
+    date: str
+    number: str
+    place: str
+    title: tuple[str, ...]
+    preamble: str
+    items: tuple[str, ...]
+    signature: SignatureView | None
+
+
+@dataclass(frozen=True)
+class PageView:
+    orientation: str
+    """``landscape`` or ``portrait`` for the table pages."""
+    prose_orientation: str
+    """Orientation of order and prose pages (portrait where the form has them)."""
+    margins: tuple[int, int, int, int]
+    """top, right, bottom, left in mm."""
+    font_size: int
+
+    @property
+    def text_width(self) -> float:
+        width = A4[1] if self.orientation == "landscape" else A4[0]
+        return float(width - self.margins[1] - self.margins[3])
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """Everything a template prints."""
+
+    kind: str
+    title: tuple[str, ...]
+    meta_title: str
+    author: str
+    subject: str
+    date: _dt.date
+    """Document date for metadata (the approval date, else the period start)."""
+    page: PageView
+    approval: tuple[StampView, ...]
+    order: OrderView | None
+    contents: bool
+    sections: tuple[SectionView, ...]
+    goals: tuple[GoalView, ...]
+    table: TableView
+    signatures: tuple[SignatureView, ...]
+    agreements: tuple[StampView, ...]
+    acknowledgements: tuple[StampView, ...]
+    table_section: int = -1
+    """Index of the section that holds the table; -1 when the table follows the title."""
+    summary: SummaryView | None = None
+    """The outcome summary of a report or roll-up; ``None`` for plans."""
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """Outcome counts of one priority or organisation (or of the whole report), as the summary prints them."""
+
+    label: str
+    """Row heading: the priority with its label, the organisation, or «Усього»."""
+    due: int
+    """Measures planned for the period («Заплановано на період»)."""
+    done: int
+    """Done as planned («Виконано»)."""
+    exceeded: int
+    """Done beyond the plan («Перевиконано»)."""
+    missed: int
+    """Not done («Не виконано»)."""
+    not_due: int
+    """Not planned for the period («Не заплановано на період»)."""
+
+    @property
+    def completion(self) -> str:
+        """Share of due measures that were done or exceeded, as printed («85,7 %»)."""
+        if not self.due:
+            return "—"
+        pct = (Decimal(self.done + self.exceeded) * 100 / self.due).quantize(Decimal("0.1"))
+        return f"{ua.number(pct.normalize())} %"
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """The summary after a report's table: notes, a line per priority or organisation, the total, a chart."""
+
+    lines: tuple[SummaryLine, ...]
+    """One line per priority (reports) or organisation (regional summaries)."""
+    total: SummaryLine
+    """The line of the whole document."""
+    chart_svg: Markup
+    """Plan-vs-fact bars per line, for HTML and PDF (DOCX does not reproduce it)."""
+    heading: str = "Підсумки виконання плану"
+    """Heading above the summary table."""
+    notes: tuple[str, ...] = ()
+    """Lines printed before the heading (missing quarterly reports, organisations that did not report)."""
