@@ -20,7 +20,6 @@ restyled without touching the tags.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Sequence
 from copy import deepcopy
 from pathlib import Path
@@ -37,6 +36,8 @@ from docx.section import Section
 from docx.shared import Mm, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+
+from plandocs.render.docx import repack_package
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "plandocs" / "templates"
@@ -545,20 +546,7 @@ def build(layout: str) -> bytes:
 
 def repack(data: bytes) -> bytes:
     """The same package with fixed entry times, order and compression (byte-identical output)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        blobs = {name: src.read(name) for name in src.namelist()}
-    blobs["docProps/core.xml"] = CORE_XML
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    names = [n for n in first if n in blobs] + sorted(n for n in blobs if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, blobs[name], compresslevel=6)
-    return out.getvalue()
+    return repack_package(data, ZIP_TIME, {"docProps/core.xml": CORE_XML})
 
 
 def main() -> None:

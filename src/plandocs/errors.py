@@ -143,16 +143,26 @@ class PlandocsError(click.ClickException):
     exit_code = EXIT_INVALID
 
 
-class InvalidInput(PlandocsError):
-    """The input files have errors (already reported as diagnostics)."""
-
-    exit_code = EXIT_INVALID
-
-
 class UsageError(PlandocsError):
     """The command line names something that does not exist or cannot be used."""
 
     exit_code = EXIT_USAGE
+
+
+class GitError(UsageError):
+    """git is missing, the folder is not a repository, or a revision does not exist."""
+
+
+class TemplateFailure(PlandocsError):
+    """A template (HTML or DOCX) is missing or could not be rendered; the message names the template and line."""
+
+
+class FormatError(PlandocsError):
+    """Formatting would have changed a file's data; the file is left as it was."""
+
+
+class OutputError(PlandocsError):
+    """A document or file could not be written (permissions, a full disk, a folder in the way)."""
 
 
 def read_lines(path: str | Path) -> list[str]:

@@ -1,9 +1,10 @@
-"""Stage 5, write: put rendered documents into the output folder, all or nothing per document set.
+"""Stage 5, write — the one home of atomic writes: documents into the output folder (all or nothing per
+document set), a reformatted file in place, a new file that must not exist yet.
 
-Files are written to a hidden temporary name beside their target and moved into place with
-``os.replace`` (atomic on POSIX), so a failed or killed render never leaves a half-written document under
-its real name; leftovers of a killed run are removed by the next one.  Paths that would leave the output
-folder are refused before anything is written.
+Data goes to a hidden temporary name beside its target, is flushed to disk (``fsync``), and is moved into
+place with ``os.replace`` (atomic on POSIX) or linked (refusing an existing file), so a failed or killed
+run never leaves a half-written file under its real name; leftovers of a killed run are removed by the
+next one.  Paths that would leave the output folder are refused before anything is written.
 """
 
 from __future__ import annotations
@@ -35,6 +36,39 @@ def clean_stale(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _temp_beside(target: Path, data: bytes) -> Path:
+    """A hidden temporary file in ``target``'s folder holding ``data``, flushed to disk."""
+    tmp = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace an existing file's content atomically, keeping its permissions (``plandocs fmt``)."""
+    tmp = _temp_beside(path, data)
+    try:
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def create_file(path: Path, data: bytes) -> None:
+    """Write a new file atomically; :class:`FileExistsError` if it exists, even if it appeared just now."""
+    tmp = _temp_beside(path, data)
+    try:
+        os.link(tmp, path)  # unlike os.replace, link never overwrites
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_outputs(files: Mapping[Path, bytes], out_root: Path) -> list[Path]:
     """Write every ``relative path → bytes`` under ``out_root``; return the written paths."""
     targets = {safe_target(out_root, rel): data for rel, data in files.items()}
@@ -44,12 +78,7 @@ def write_outputs(files: Mapping[Path, bytes], out_root: Path) -> list[Path]:
     try:
         for target, data in targets.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            temps.append((tmp, target))
+            temps.append((_temp_beside(target, data), target))
         for tmp, target in temps:
             os.replace(tmp, target)
     finally:

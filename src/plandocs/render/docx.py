@@ -32,7 +32,7 @@ from docx.shared import Mm, Pt, Twips
 from docx.table import Table
 from docxtpl import DocxTemplate
 
-from plandocs.errors import PlandocsError
+from plandocs.errors import TemplateFailure
 from plandocs.view.types import A4, Cell, DocumentView, PageView, Row
 
 __all__ = ["render_docx"]
@@ -55,13 +55,13 @@ def render_docx(view: DocumentView, template: Path, *, extra_context: dict[str, 
     :class:`~plandocs.errors.PlandocsError` naming it.
     """
     if not template.is_file():
-        raise PlandocsError(f"{template}: DOCX template not found")
+        raise TemplateFailure(f"{template}: DOCX template not found")
     tpl = DocxTemplate(str(template))
     context = _context(view, _measures_subdoc(tpl, view), extra_context or {})
     try:
         tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
     except jinja2.TemplateError as exc:
-        raise PlandocsError(_template_error(template, exc)) from exc
+        raise TemplateFailure(_template_error(template, exc)) from exc
     doc: DocxDocument = tpl.docx
     _apply_page(doc, view.page)
     _apply_styles(doc, view.page)
@@ -69,7 +69,7 @@ def render_docx(view: DocumentView, template: Path, *, extra_context: dict[str, 
     _ = doc.core_properties  # creates the core properties part if the template has none; replaced below
     buf = io.BytesIO()
     doc.save(buf)
-    return _repack(buf.getvalue(), _zip_time(view.date), {_CORE: _core_xml(view)})
+    return repack_package(buf.getvalue(), _zip_time(view.date), {_CORE: _core_xml(view)})
 
 
 # --------------------------------------------------------------------------- context
@@ -91,7 +91,7 @@ def _context(view: DocumentView, table: object, extra: dict[str, Any]) -> dict[s
     }
     clash = sorted(set(own) & set(extra))
     if clash:
-        raise PlandocsError(f"extra_context may not replace {', '.join(clash)}")
+        raise TemplateFailure(f"extra_context may not replace {', '.join(clash)}")
     return {**extra, **own}
 
 
@@ -370,7 +370,7 @@ def _entries(data: bytes) -> Iterator[tuple[str, bytes]]:
             yield name, src.read(name)
 
 
-def _repack(data: bytes, when: tuple[int, int, int, int, int, int], replace: dict[str, bytes]) -> bytes:
+def repack_package(data: bytes, when: tuple[int, int, int, int, int, int], replace: dict[str, bytes]) -> bytes:
     """The package rewritten with fixed entry times, order, attributes and compression; members named in
     ``replace`` get that content."""
     out = io.BytesIO()

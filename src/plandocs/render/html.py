@@ -6,13 +6,9 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from plandocs.errors import PlandocsError
+from plandocs.errors import TemplateFailure
 from plandocs.render.templating import jinja_env
 from plandocs.view.types import DocumentView
-
-
-class TemplateFailure(PlandocsError):
-    """A template could not be rendered; the message names the template and line."""
 
 
 def render_html(view: DocumentView, dirs: list[Path], *, paged: bool = False) -> str:

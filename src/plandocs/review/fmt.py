@@ -4,22 +4,21 @@
 schema errors (YAML syntax, unknown keys, wrong types: those are returned as diagnostics and the file is
 left alone), and only after the canonical text has been read back and compared: the typed plan must be
 equal and every comment must still be there, so formatting can never change what a plan says.  Files are
-written atomically (a temporary file in the same folder, then :func:`os.replace`).
+written atomically (:func:`plandocs.files.write.replace_file`).
 """
 
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plandocs.check.schema import to_record
-from plandocs.errors import Diagnostics, PlandocsError
+from plandocs.errors import Diagnostics, FormatError
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import kind_of
+from plandocs.files.write import replace_file
 from plandocs.load.source import load_source, parse_text
 from plandocs.model.records import RECORD_CLASSES, Record
 from plandocs.review.emit import collect_trivia, emit
@@ -43,10 +42,6 @@ class FormatResult:
     @property
     def ok(self) -> bool:
         return not self.diagnostics.errors
-
-
-class FormatError(PlandocsError):
-    """Formatting would have changed a file's data; the file is left as it was."""
 
 
 def record_class(path: Path) -> type[Record]:
@@ -80,19 +75,6 @@ def _check_same(name: str, text: str, root: Any, record: Record, new_text: str, 
                           "left unchanged (please report this with the file)")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        mode = path.stat().st_mode & 0o777
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def format_files(paths: list[Path], check: bool = False, want_diff: bool = False) -> FormatResult:
     """Bring every plan and organisation file under ``paths`` into canonical form.
 
@@ -122,7 +104,7 @@ def format_files(paths: list[Path], check: bool = False, want_diff: bool = False
                 text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                 fromfile=f"a/{name}", tofile=f"b/{name}"))
         if not check:
-            _write_atomically(path, new_text)
+            replace_file(path, new_text.encode("utf-8"))
     return result
 
 

@@ -6,11 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from plandocs.errors import UsageError
-
-
-class GitError(UsageError):
-    """git is missing, the folder is not a repository, or a revision does not exist."""
+from plandocs.errors import GitError
 
 
 def _git(args: list[str], cwd: Path) -> bytes:

@@ -23,7 +23,6 @@ import copy
 import datetime as _dt
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from plandocs.check.schema import to_record
 from plandocs.check.validate import validate
 from plandocs.errors import Diagnostics, Loc, UsageError
 from plandocs.files.discovery import display_path
+from plandocs.files.write import create_file
 from plandocs.load.source import Map, Node, Scalar, Seq, parse_text
 from plandocs.model.records import Breakdown, Plan, plan_breakdown
 from plandocs.model.values import MONTHS_GENITIVE, MONTHS_NOMINATIVE, Period, PeriodKind, roman
@@ -355,16 +355,6 @@ def _output_path(source: Path, old: Period, new: Period) -> Path:
     return source.with_name(f"{new.text.lower()}.yaml")
 
 
-def _write_new(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.link(tmp, path)  # fails if the file appeared in the meantime: never overwrite
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def new_plan(source: Path, new_period: Period, carry_values: bool = False,
              output: Path | None = None) -> NewPlanResult:
     """Write the plan for ``period`` based on ``source``; see the module documentation."""
@@ -429,7 +419,7 @@ def new_plan(source: Path, new_period: Period, carry_values: bool = False,
         check_plan(new_plan_rec, loaded.organisation, lines, diags)
     if diags.errors:
         return result
-    _write_new(target, emitted.text)
+    create_file(target, emitted.text.encode("utf-8"))
     result.path = name
     return result
 
