@@ -39,7 +39,7 @@ render-only:  # the render commands alone; scripts/render-digest runs them for t
 	$(PLANDOCS) report region examples/synthetic-region/synthetic.region.yaml --period 2021 -o $(OUT)/examples
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 test: setup system-deps lint ## lint, type-check and run the test suite

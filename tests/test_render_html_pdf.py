@@ -16,9 +16,9 @@ from jinja2.exceptions import SecurityError
 
 from plandocs.check.validate import validate
 from plandocs.cli import main
-from plandocs.errors import UsageError
+from plandocs.errors import TemplateFailure, UsageError
 from plandocs.files.write import safe_target, write_outputs
-from plandocs.render.html import TemplateFailure, render_html
+from plandocs.render.html import render_html
 from plandocs.render.pdf import render_pdf
 from plandocs.render.pipeline import output_relpath
 from plandocs.render.templating import resolve_org_templates, template_dirs
