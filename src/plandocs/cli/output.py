@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 
@@ -34,6 +33,8 @@ def print_diagnostics(result: ValidationResult, fmt: str, strict: bool) -> None:
     """A validation result with its summary line (``text``) or as one JSON document (``json``)."""
     diags = result.diagnostics.sorted()
     if fmt == "json":
+        import json  # only machines ask for it; validate's start-up stays small
+
         click.echo(json.dumps({
             "files": result.files,
             "valid": passes(result, strict),

@@ -80,11 +80,10 @@ class _ViewSandbox(ImmutableSandboxedEnvironment):
 
 @functools.cache
 def _view_types() -> frozenset[type]:
-    from plandocs.view import plan as view
-    from plandocs.view import report as report_view
+    from plandocs.view import types
 
-    return frozenset(t for mod in (view, report_view) for t in vars(mod).values()
-                     if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == mod.__name__)
+    return frozenset(t for t in vars(types).values()
+                     if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == types.__name__)
 
 
 def jinja_env(dirs: list[Path]) -> ImmutableSandboxedEnvironment:
