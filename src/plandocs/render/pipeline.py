@@ -16,6 +16,7 @@ from pathlib import Path
 from plandocs.check.validate import LoadedPlan, ValidationResult, validate
 from plandocs.errors import PlandocsError
 from plandocs.files.discovery import display_path
+from plandocs.files.kinds import DEFAULT_PLANS
 from plandocs.files.write import safe_target, write_outputs
 from plandocs.model.records import Report
 from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
@@ -50,7 +51,7 @@ def output_relpath(plan: Path, roots: Sequence[Path]) -> Path:
     """Where a plan's documents go inside the output folder, mirroring its place under ``plans/``."""
     resolved = plan.resolve()
     for parent in resolved.parents:
-        if parent.name == "plans":
+        if parent.name == DEFAULT_PLANS.name:
             return _strip_yaml(resolved.relative_to(parent))
     for root in roots:
         r = root.resolve()
@@ -72,8 +73,8 @@ def project_root(path: Path) -> Path:
     """The folder that holds ``plans/`` (or the git checkout) above ``path``; templates must stay inside."""
     resolved = path.resolve()
     for parent in resolved.parents:
-        if parent.name == "plans" or (parent / ".git").exists():
-            return parent.parent if parent.name == "plans" else parent
+        if parent.name == DEFAULT_PLANS.name or (parent / ".git").exists():
+            return parent.parent if parent.name == DEFAULT_PLANS.name else parent
     return resolved.parent
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from plandocs.errors import Diagnostics, Loc, UsageError
 from plandocs.files.decode import decode_text
 from plandocs.files.discovery import discover, display_path
-from plandocs.files.kinds import is_yaml
-from plandocs.review.diff.changes import DEFAULT_PATHS, DiffResult, Side
+from plandocs.files.kinds import DEFAULT_PLANS, is_yaml
+from plandocs.review.diff.changes import DiffResult, Side
 from plandocs.review.diff.compare import compare_texts
 from plandocs.review.git import is_revision, list_files, read_blob, toplevel
 
@@ -82,7 +82,7 @@ def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None
     for extra in rest:
         if not (cwd / extra).exists():
             raise UsageError(f"'{extra}' is neither a git revision nor a file or folder")
-    wanted = [*paths, *rest] or DEFAULT_PATHS
+    wanted = [*paths, *rest] or [DEFAULT_PLANS.as_posix()]
     rel_paths = [_repo_relative(p, cwd, root) for p in wanted]
     old_rev = revs[0]
     new_rev = revs[1] if len(revs) == 2 else None
