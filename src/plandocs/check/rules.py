@@ -15,7 +15,9 @@ from typing import Any
 from plandocs.errors import Diagnostics, Loc, Severity, did_you_mean
 from plandocs.model.records import (
     TOTAL,
+    Bodies,
     Breakdown,
+    Column,
     Funding,
     Measure,
     NameStyle,
@@ -26,9 +28,16 @@ from plandocs.model.records import (
     Record,
     RowData,
     Signatory,
+    TableColumn,
     Task,
+    column_entries,
     effective_rows,
+    fold_name,
+    kind_of_column,
+    leaf_columns,
     plan_breakdown,
+    plan_funding_totals,
+    resolve_executor,
     value_keys,
 )
 from plandocs.model.values import PeriodKind, Term, Value, ValueKind
@@ -48,12 +57,24 @@ _LAT_TO_CYR = str.maketrans(
 )
 
 
+# Cyrillic letters that look like the Latin letters of Roman numerals (І, Х, С, М, and the Cyrillic Д/Л never).
+_CYR_TO_ROMAN = str.maketrans("ІХСМ", "IXCM")
+_ROMAN_RE = re.compile(r"^M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def roman_numeral(word: str) -> str | None:
+    """The all-Latin form of a Roman numeral written with Cyrillic look-alikes (``VІІІ`` → ``VIII``)."""
+    latin = word.translate(_CYR_TO_ROMAN)
+    return latin if latin and _ROMAN_RE.match(latin) else None
+
+
 def mixed_script_words(text: str) -> Iterator[tuple[int, str, str]]:
-    """``(offset, word, suggestion)`` for each word that mixes Latin and Cyrillic letters."""
+    """``(offset, word, suggestion)`` for each word that mixes Latin and Cyrillic letters; a Roman numeral
+    (``ХVI``) is suggested in Latin letters, any other word in Cyrillic ones."""
     for m in _WORD_RE.finditer(text):
         word = m.group(0)
         if _CYR_RE.search(word) and _LAT_RE.search(word):
-            yield m.start(), word, word.translate(_LAT_TO_CYR)
+            yield m.start(), word, roman_numeral(word) or word.translate(_LAT_TO_CYR)
 
 
 def _word_loc(lines: Sequence[str], loc: Loc, word: str) -> Loc:
@@ -101,7 +122,9 @@ def check_mixed_script(root: Record, lines: Sequence[str], diags: Diagnostics) -
     for text, path, loc in _texts(root):
         if _LAT_RE.search(text) and _CYR_RE.search(text):
             for _, word, fixed in mixed_script_words(text):
-                if _LAT_RE.search(fixed):
+                if roman_numeral(word):
+                    fix = f"a Roman numeral is written in Latin letters: did you mean '{fixed}'?"
+                elif _LAT_RE.search(fixed):
                     latin = "".join(sorted(set(_LAT_RE.findall(fixed))))
                     fix = f"retype the Latin letters ({latin}) in Cyrillic"
                 else:
@@ -128,6 +151,21 @@ def check_organisation(org: Organisation, lines: Sequence[str], diags: Diagnosti
                 diags.add("name-style", f"name_style is given-name-surname (ДСТУ 4163:2020), so person "
                           f"'{p.id}' needs 'given_name'", p.loc, p.path)
     check_mixed_script(org, lines, diags)
+
+
+def check_bodies(reg: Bodies, lines: Sequence[str], diags: Diagnostics) -> None:
+    """Unique ids, and no name or variant that two bodies share (it could not be resolved to one id)."""
+    seen: dict[str, Loc] = {}
+    names: dict[str, str] = {}
+    for b in reg.bodies:
+        _unique(b.id, b.loc_of("id"), b.path_of("id"), seen, diags, "body")
+        for key, name in (("name", b.name), *((f"variants[{i}]", v) for i, v in enumerate(b.variants))):
+            folded = fold_name(name)
+            if folded in names and names[folded] != b.id:
+                diags.add("duplicate-id", f"'{name}' also names body '{names[folded]}'; a name or variant must "
+                          "name one body", b.loc_of(key), b.path_of(key))
+            names.setdefault(folded, b.id)
+    check_mixed_script(reg, lines, diags)
 
 
 def _unique(ident: str, loc: Loc, path: str, seen: dict[str, Loc], diags: Diagnostics, what: str) -> None:
@@ -184,7 +222,55 @@ class _PlanChecker:
                 self.report("approval-after-start",
                             f"approved on {s.date:%d.%m.%Y}, after the period {plan.period} began on "
                             f"{plan.period.start:%d.%m.%Y}; check the date", s, "date", W)
+        self.table()
+        self.funding_totals()
         check_mixed_script(plan, self.lines, self.diags)
+
+    def table(self) -> None:
+        """The table declaration: one form of it, each kind once, a source column only with funding."""
+        plan, table = self.plan, self.plan.table
+        if table is None:
+            return
+        old = [k for k in ("columns", "headers", "column_numbers") if k in plan.locs]
+        for k in old:
+            self.report("table-keys", f"'{k}' and 'table' both declare the table; move '{k}' into 'table' "
+                        "(docs/forms.md)", plan, k)
+        seen: dict[Column, str] = {}
+        for i, entry in enumerate(leaf_columns(column_entries(plan))):
+            kind = kind_of_column(entry)
+            if kind in seen:
+                self.report("unknown-column", f"column '{kind.value}' is declared twice (columns {seen[kind]} and "
+                            f"{i + 1}); each kind prints once", table, "columns")
+            seen.setdefault(kind, str(i + 1))
+        if Column.SOURCE in seen and (plan.funding is None or Column.FUNDING not in seen):
+            self.report("unknown-column", "a 'source' column prints one sub-row per funding source; it needs a "
+                        "'funding' column and a top-level 'funding' with the sources", table, "columns")
+        for entry in _groups(table.columns or []):
+            if entry.kind is not None and entry.group is not None:
+                self.report("unknown-column", f"a column entry has either 'kind' or 'group', not both "
+                            f"('{entry.kind.value}', '{entry.group}')", entry)
+            elif entry.kind is None and (entry.group is None or not entry.columns):
+                self.report("unknown-column", "a column entry needs 'kind' (a column) or 'group' with "
+                            "'columns' under it", entry)
+
+    def funding_totals(self) -> None:
+        """Written totals equal the sum of the measures' amounts (when the plan has any)."""
+        spec = self.plan.funding
+        if spec is None or spec.totals is None:
+            return
+        self.funding(spec.totals, spec.totals.amounts, "amounts")
+        sums = plan_funding_totals(self.plan)
+        if not sums:
+            return
+        for year, amounts in spec.totals.amounts.items():
+            for src, written in amounts.items():
+                if written.kind is not ValueKind.NUMBER or written.number is None:
+                    continue
+                total = sums.get((year, src), Decimal(0))
+                if total != written.number:
+                    self.report("funding-total-mismatch", f"the total for {src} in {year} is {written.text} but "
+                                f"the measures' amounts add up to {_num(total)}", spec.totals,
+                                f"amounts.{year}.{src}")
 
     def node_common(self, node: Priority | Task, what: str) -> None:
         if not node.title:
@@ -215,6 +301,8 @@ class _PlanChecker:
             rec = er.record
             if er.executor is not None:
                 self.executor_ids(rec if rec.executor is not None else m, er.executor)
+            if er.co_executors is not None:
+                self.executor_ids(rec if rec.co_executors is not None else m, er.co_executors, "co_executors")
             if rec is not m and rec.term is not None:
                 self.term(rec, rec.term)
             if er.indicator is None:
@@ -263,12 +351,19 @@ class _PlanChecker:
             self.report("total-mismatch", f"total is {written.text} but {shown} add up to {_num(total)}",
                         rec, f"values.{TOTAL}")
 
-    def executor_ids(self, rec: Record, ids: Sequence[str]) -> None:
+    def executor_ids(self, rec: Record, ids: Sequence[str], field_name: str = "executor") -> None:
         for i, ident in enumerate(ids):
-            if ident not in self.executors and self.org is not None:
-                key = "executor" if len(ids) == 1 or f"executor[{i}]" not in rec.locs else f"executor[{i}]"
-                hint = did_you_mean(ident, self.executors) or \
-                    "; add it to the organisation's executors"
+            if ident not in self.executors and self.org is not None \
+                    and resolve_executor(self.org, ident) is None:
+                key = field_name if len(ids) == 1 or f"{field_name}[{i}]" not in rec.locs else f"{field_name}[{i}]"
+                names = {fold_name(n): e for e in self.org.executors for n in (e.name, *e.variants)}
+                near = did_you_mean(fold_name(ident), names)
+                if near:
+                    body = names[near.split("'")[1]]
+                    hint = f"; did you mean '{body.name}' ({body.id})?"
+                else:
+                    hint = did_you_mean(ident, self.executors) or "; add it to the organisation's executors" + \
+                        (" or to its bodies register" if self.org.bodies else "")
                 self.report("unknown-executor", f"executor '{ident}' is not in the organisation file{hint}",
                             rec, key)
 
@@ -301,7 +396,7 @@ class _PlanChecker:
             self.report("term-outside-period", f"term '{term.text}' is not inside the plan's period {period} "
                         f"({period.start:%d.%m.%Y} – {period.end:%d.%m.%Y})", rec, "term")
 
-    def funding(self, rec: Record, funding: Funding) -> None:
+    def funding(self, rec: Record, funding: Funding, key: str = "funding") -> None:
         spec = self.plan.funding
         if spec is None:
             self.report("unknown-column", "this plan declares no funding columns; add a top-level 'funding' "
@@ -312,13 +407,13 @@ class _PlanChecker:
         for year, amounts in funding.items():
             if year not in years:
                 self.report("unknown-column", f"funding year '{year}' is not one of {', '.join(years)}",
-                            rec, f"funding.{year}")
+                            rec, f"{key}.{year}")
                 continue
             for src in amounts:
                 if src not in sources:
                     hint = did_you_mean(src, sources)
                     self.report("unknown-column", f"unknown funding source '{src}'; expected one of "
-                                f"{', '.join(sources)}{hint}", rec, f"funding.{year}.{src}")
+                                f"{', '.join(sources)}{hint}", rec, f"{key}.{year}.{src}")
 
     def signatory(self, s: Signatory) -> None:
         if isinstance(s.person, str) and self.org is not None and s.person not in self.people:
@@ -345,6 +440,14 @@ def _column_hint(key: str, keys: Sequence[str]) -> str:
 
 def _num(d: Decimal) -> str:
     return format(d.normalize(), "f").replace(".", ",")
+
+
+def _groups(entries: Sequence[Column | TableColumn]) -> Iterator[TableColumn]:
+    """Every mapping entry of a column declaration, groups and their children included."""
+    for e in entries:
+        if isinstance(e, TableColumn):
+            yield e
+            yield from _groups(e.columns)
 
 
 def check_plan(plan: Plan, org: Organisation | None, lines: Sequence[str], diags: Diagnostics) -> None:

@@ -23,6 +23,7 @@ from plandocs.model.values import (
     Term,
     Value,
     parse_date,
+    parse_decimal,
     parse_period,
     parse_term_text,
     parse_value,
@@ -61,6 +62,8 @@ def _describe(tp: Any) -> str:
         return "true or false"
     if tp is int:
         return "a whole number"
+    if tp is float:
+        return "a number"
     if tp is _dt.date:
         return "a date (YYYY-MM-DD)"
     if tp in (Lines, IdList):
@@ -145,7 +148,7 @@ class _Converter:
             try:
                 return term_from_dates(rng["from"], rng["to"])
             except ValueError as exc:
-                return self.fail("invalid-date", str(exc), node, path)
+                return self.fail("term-order", str(exc), node, path)
         if not isinstance(node, Scalar):
             return self.wrong_kind(node, tp, path)
         return self.scalar(node, tp, path)
@@ -169,6 +172,11 @@ class _Converter:
                 if text.isdigit():
                     return int(text)
                 raise ValueError(f"expected a whole number, got '{text}'")
+            if tp is float:
+                number = parse_decimal(text)
+                if number is None or number <= 0:
+                    raise ValueError(f"expected a positive number such as 12 or 7,5, got '{text}'")
+                return float(number)
             if isinstance(tp, type) and issubclass(tp, Enum):
                 try:
                     return tp(text)
@@ -184,7 +192,12 @@ class _Converter:
             if tp is Value:
                 return parse_value(text)
             if tp is Term:
-                return parse_term_text(text)
+                try:
+                    return parse_term_text(text)
+                except ValueError as exc:
+                    if "before it starts" not in str(exc):
+                        raise
+                    return self.fail("term-order", str(exc), node, path)
             if tp is Period:
                 return parse_period(text)
         except ValueError as exc:
@@ -215,11 +228,13 @@ class _Converter:
         # A record with bad optional keys is still built (without them) so that the rules check the
         # rest; one whose required keys are missing or invalid is dropped.
         ok = True
+        values = cls.derive(values)
         for name, f in flds.items():
             if name not in values and f.default is MISSING and f.default_factory is MISSING:
                 ok = False
                 if name not in locs and name not in misspelt:
-                    self.diags.add("missing-key", f"missing required key '{name}' ({f.metadata['doc']})",
+                    derived = " — or terms to derive it from" if name in cls.DERIVED else ""
+                    self.diags.add("missing-key", f"missing required key '{name}' ({f.metadata['doc']}){derived}",
                                    node.loc, path)
         if not ok:
             return _INVALID
@@ -285,6 +300,8 @@ def _json_type(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
+    if tp is float:
+        return {"type": ["number", "string"]}
     if tp is _dt.date:
         return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     if tp is Period:
@@ -313,7 +330,7 @@ def _json_record(cls: type, defs: dict[str, Any]) -> None:
         if name == "id":
             prop = {"type": ["string", "number"], "description": f.metadata.get("doc", "")}
         props[name] = prop
-        if f.default is MISSING and f.default_factory is MISSING:
+        if f.default is MISSING and f.default_factory is MISSING and name not in getattr(cls, "DERIVED", ()):
             required.append(name)
     schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):

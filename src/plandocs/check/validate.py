@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plandocs.check.report_rules import check_report
-from plandocs.check.rules import check_organisation, check_plan
+from plandocs.check.rules import check_bodies, check_organisation, check_plan
 from plandocs.check.schema import to_record
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
 from plandocs.load.source import Source, load_source
-from plandocs.model.records import Organisation, Plan, Report
+from plandocs.model.records import Bodies, Organisation, Plan, Report
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class _Validator:
         self.result = ValidationResult()
         self.orgs: dict[Path, Organisation | None] = {}
         self.plans: dict[Path, LoadedPlan | None] = {}
+        self.registers: dict[Path, Bodies | None] = {}
 
     def source(self, path: Path) -> Source:
         name = display_path(path)
@@ -83,10 +84,49 @@ class _Validator:
         org = to_record(src.root, Organisation, diags) if src.root is not None else None
         if org is not None:
             check_organisation(org, src.lines, diags)
+            self.add_bodies(org, path)
         if len(diags.errors) > before:
             org = None
         self.orgs[key] = org
         return org
+
+    def bodies(self, path: Path) -> Bodies | None:
+        """A bodies register, loaded once however many organisations name it."""
+        key = path.resolve()
+        if key in self.registers:
+            return self.registers[key]
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        reg = to_record(src.root, Bodies, diags) if src.root is not None else None
+        if reg is not None:
+            check_bodies(reg, src.lines, diags)
+        self.registers[key] = reg if len(diags.errors) == before else None
+        return self.registers[key]
+
+    def add_bodies(self, org: Organisation, org_path: Path) -> None:
+        """The organisation's executors extended with the bodies of the registers it names."""
+        diags = self.result.diagnostics
+        own = {e.id for e in org.executors}
+        for i, name in enumerate(org.bodies):
+            key = f"bodies[{i}]" if len(org.bodies) > 1 else "bodies"
+            path = org_path.parent / name
+            if not path.is_file() or kind_of(path) is not FileKind.BODIES:
+                diags.add("bodies-missing", f"bodies register '{display_path(path)}' not found; 'bodies' names "
+                          "*.bodies.yaml files relative to the organisation file", org.loc_of(key), key)
+                continue
+            reg = self.bodies(path)
+            if reg is None:
+                diags.add("bodies-missing", f"the bodies register '{display_path(path)}' has errors",
+                          org.loc_of(key), key)
+                continue
+            for body in reg.bodies:
+                if body.id in own:
+                    diags.add("duplicate-id", f"executor id '{body.id}' is also a body of "
+                              f"'{display_path(path)}'; rename one of them", org.loc, "executors")
+                    continue
+                own.add(body.id)
+                org.executors.append(body)
 
     def plan(self, path: Path) -> LoadedPlan | None:
         key = path.resolve()
@@ -146,6 +186,8 @@ def validate(paths: list[Path]) -> ValidationResult:
         kind = kind_of(f)
         if kind is FileKind.ORGANISATION:
             v.organisation(f)
+        elif kind is FileKind.BODIES:
+            v.bodies(f)
         elif kind is FileKind.PLAN:
             loaded = v.plan(f)
             if loaded is not None:

@@ -213,6 +213,8 @@ class Term:
     """Start date, for terms written as a date range."""
     end: _dt.date | None = None
     """End date, for terms written as a date range."""
+    from_mapping: bool = False
+    """Written as ``{from: …, to: …}`` (printed in the column's date format) rather than as text."""
 
 
 def parse_term_text(text: str) -> Term:
@@ -227,21 +229,46 @@ def parse_term_text(text: str) -> Term:
             months.append(MONTHS_GENITIVE.index(word) + 1)
     years: list[int] = []
     rest = t
-    for m in _YEAR_RANGE_RE.finditer(t):
+    # Dates first (01-01-2019, 01.01.2019): «01-01-2019 – 31-12-2022» is two dates, not the range «2019 – 31».
+    dates = [_text_date(m) for m in _TEXT_DATE_RE.finditer(t)]
+    rest = _TEXT_DATE_RE.sub(" ", rest)
+    for d in dates:
+        years.append(d.year)
+    start = end = None
+    if len(dates) == 2 and _DATE_RANGE_RE.match(t):
+        start, end = dates
+        if end < start:
+            raise ValueError(f"the term '{t}' ends ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y}); "
+                             "write the earlier date first")
+        years.extend(range(start.year, end.year + 1))
+    for m in _YEAR_RANGE_RE.finditer(rest):
         y1 = int(m.group(1))
         y2s = m.group(2)
         y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
         if y2 < y1:
             raise ValueError(f"the year range '{m.group(0)}' ends before it starts")
         years.extend(range(y1, y2 + 1))
-        rest = rest.replace(m.group(0), " ")
+    rest = _YEAR_RANGE_RE.sub(" ", rest)
     years.extend(int(y) for y in _YEAR_RE.findall(rest))
-    return Term(t, tuple(months), tuple(sorted(set(years))))
+    return Term(t, tuple(months), tuple(sorted(set(years))), start, end)
+
+
+_TEXT_DATE_RE = re.compile(r"(?<![\d.-])(\d{1,2})([.-])(\d{1,2})\2(\d{4})(?![\d])")
+_DATE_RANGE_RE = re.compile(r"^\s*\d{1,2}([.-])\d{1,2}\1\d{4}\s*(?:-|–|—)\s*\d{1,2}([.-])\d{1,2}\2\d{4}\s*$")
+
+
+def _text_date(m: re.Match[str]) -> _dt.date:
+    day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{m.group(0)}' is not a real calendar date") from None
 
 
 def term_from_dates(start: _dt.date, end: _dt.date) -> Term:
     if end < start:
-        raise ValueError(f"the term ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        raise ValueError(f"the term ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
+                         "swap 'from' and 'to'")
     text = f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
     years = tuple(range(start.year, end.year + 1))
-    return Term(text, (), years, start, end)
+    return Term(text, (), years, start, end, from_mapping=True)
