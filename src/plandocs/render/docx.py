@@ -33,6 +33,7 @@ from docx.table import Table
 from docxtpl import DocxTemplate
 
 from plandocs.errors import TemplateFailure
+from plandocs.render.docx_forms import add_prose_styles, drop_empty_sections, has_blocks, rich_builder
 from plandocs.view.types import A4, Cell, DocumentView, PageView, Row
 
 __all__ = ["render_docx"]
@@ -57,12 +58,15 @@ def render_docx(view: DocumentView, template: Path, *, extra_context: dict[str, 
     if not template.is_file():
         raise TemplateFailure(f"{template}: DOCX template not found")
     tpl = DocxTemplate(str(template))
-    context = _context(view, _measures_subdoc(tpl, view), extra_context or {})
+    context = _context(view, _measures_subdoc(tpl, view), {"rich": rich_builder(tpl), **(extra_context or {})})
     try:
         tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise TemplateFailure(_template_error(template, exc)) from exc
     doc: DocxDocument = tpl.docx
+    drop_empty_sections(doc)
+    if has_blocks(view):
+        add_prose_styles(doc, view.page.font_size)
     _apply_page(doc, view.page)
     _apply_styles(doc, view.page)
     _apply_settings(doc)
@@ -124,6 +128,8 @@ def _measures_subdoc(tpl: DocxTemplate, view: DocumentView) -> object:
     """The measures table as a docxtpl subdocument: merged cells for spans, repeated header rows."""
     sub = tpl.new_subdoc()
     tv = view.table
+    if not tv.body:  # a plan without measures prints no table, not an empty header
+        return sub
     rows = (*tv.head, *tv.body)
     table: Table = sub.add_table(rows=len(rows), cols=tv.columns)
     tbl = table._tbl

@@ -26,6 +26,7 @@ from plandocs.model.records import (
     Plan,
     PlanKind,
     Priority,
+    ProseFormat,
     Signatory,
     TableColumn,
     Task,
@@ -41,6 +42,7 @@ from plandocs.model.records import (
 )
 from plandocs.model.values import Term, roman
 from plandocs.view import uaformat as ua
+from plandocs.view.prose import parse_block
 from plandocs.view.types import (
     Cell,
     DocumentView,
@@ -711,8 +713,8 @@ class ViewBuilder:
                             cells.extend(Cell(x.text, rowspan=n, role=x.role, align=x.align)
                                          for x in self.funding_cells(m.funding))
                     elif c in (Column.EXPECTED, Column.NOTE) and ri == 0:
-                        text = m.expected if c is Column.EXPECTED else m.note
-                        cells.append(Cell(ua.quotes(text or ""), rowspan=n))
+                        said = m.expected if c is Column.EXPECTED else m.note
+                        cells.append(Cell(ua.quotes(said or ""), rowspan=n))
                 first = False
                 out.append(Row(tuple(cells), "body"))
         return out
@@ -765,9 +767,12 @@ def _build(b: ViewBuilder) -> DocumentView:
     total_w = sum(widths) or 1.0
     table = TableView(len(widths), tuple(round(w * page.text_width / total_w, 2) for w in widths),
                       tuple(head), tuple(body))
+    markdown = plan.prose is ProseFormat.MARKDOWN
     sections = tuple(
-        SectionView(i, s.title, f"section-{i}", tuple(s.paragraphs), s.insert.value if s.insert else "",
-                    tuple(s.paragraphs_after))
+        SectionView(i, s.title, f"section-{i}", () if markdown else tuple(s.paragraphs),
+                    s.insert.value if s.insert else "", () if markdown else tuple(s.paragraphs_after),
+                    tuple(parse_block(ua.quotes(p)) for p in s.paragraphs) if markdown else (),
+                    tuple(parse_block(ua.quotes(p)) for p in s.paragraphs_after) if markdown else ())
         for i, s in enumerate(plan.sections, start=1)
     )
     table_section = next((i for i, s in enumerate(sections) if s.insert == "table"), -1)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from plandocs.view import uaformat as ua
+from plandocs.view.prose import Block
 
 A4 = (210, 297)
 
@@ -144,6 +145,10 @@ class SectionView:
     insert: str
     """``goals``, ``table`` or ``""``."""
     paragraphs_after: tuple[str, ...]
+    blocks: tuple[Block, ...] = ()
+    """The paragraphs parsed as the Markdown subset (``prose: markdown``; ``paragraphs`` is then empty)."""
+    blocks_after: tuple[Block, ...] = ()
+    """The same for ``paragraphs_after``."""
 
 
 @dataclass(frozen=True)
