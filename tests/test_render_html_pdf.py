@@ -269,7 +269,7 @@ def test_render_killed_midway_leaves_no_partial_file(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "plandocs", "render", str(PLANS), "-o", str(out), "-q",
                     "--format", "html,pdf"], cwd=REPO, check=True, capture_output=True)
     assert not [p for p in out.rglob(".*") if p.is_file()]
-    assert len(list(out.rglob("*.pdf"))) == 6  # five plans and the Odesa report
+    assert len(list(out.rglob("*.pdf"))) == 10  # five seed plans, the Odesa report, the Kharkiv form, three KMU plans
 
 
 

@@ -359,7 +359,7 @@ class _PlanChecker:
                 names = {fold_name(n): e for e in self.org.executors for n in (e.name, *e.variants)}
                 near = did_you_mean(fold_name(ident), names)
                 if near:
-                    body = names[near.split("'")[1]]
+                    body = names[near.removeprefix("; did you mean '").removesuffix("'?")]
                     hint = f"; did you mean '{body.name}' ({body.id})?"
                 else:
                     hint = did_you_mean(ident, self.executors) or "; add it to the organisation's executors" + \

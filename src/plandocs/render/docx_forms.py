@@ -14,9 +14,9 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.parts.numbering import NumberingPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.parts.numbering import NumberingPart
 from docxtpl import DocxTemplate, RichText
 
 from plandocs.view.prose import Block, BlockKind
@@ -35,13 +35,13 @@ def rich_builder(tpl: DocxTemplate) -> Callable[[Block], RichText]:
     def rich(block: Block) -> RichText:
         out = RichText()
         if block.kind is BlockKind.FOOTNOTE:
-            out.add(block.label, superscript=True)
+            out.add(f"[{block.label}]", superscript=True)
             out.add(" ")
         for i in block.inlines:
             if i.br:
                 out.add("\n")
             elif i.note:
-                out.add(i.text, superscript=True)
+                out.add(f"[{i.text}]", superscript=True)
             elif i.href:
                 out.add(i.text, bold=i.bold, italic=i.italic, underline=True, color="0000FF",
                         url_id=tpl.build_url_id(i.href))

@@ -36,7 +36,7 @@ class Inline:
     href: str = ""
     """Target of a link (``https://``, ``http://`` or ``mailto:`` only)."""
     note: bool = False
-    """A footnote mark (``text`` is its label, printed raised)."""
+    """A footnote mark (``text`` is its label, printed raised in brackets: ``[1]``, as the KMU drafts do)."""
     br: bool = False
     """A line break (``text`` is empty)."""
 
