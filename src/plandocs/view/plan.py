@@ -789,7 +789,7 @@ def _build(b: ViewBuilder) -> DocumentView:
         title=tuple(ua.quotes(t) for t in plan.title),
         meta_title=ua.quotes(title_text),
         author=org.name.nominative,
-        subject=f"{KIND_TITLES[plan.kind]}, {plan.period}",
+        subject=f"{KIND_TITLES[plan.kind]}{f' {plan.number}' if plan.number else ''}, {plan.period}",
         date=min(dates) if dates else plan.period.start,
         page=page,
         approval=tuple(b.stamp(s, "ЗАТВЕРДЖЕНО") for s in plan.approval),
