@@ -16,8 +16,8 @@ from plandocs.check.validate import LoadedPlan, validate
 from plandocs.model.records import Column, Plan, TableColumn, column_entries, kind_of_column, leaf_columns
 from plandocs.render.pipeline import render
 from plandocs.view.plan import build_view
-from plandocs.view.prose import BlockKind, Inline, parse_block
-from plandocs.view.types import DocumentView, Row
+from plandocs.view.prose import parse_block
+from plandocs.view.types import BlockKind, DocumentView, Inline, Row
 from test_seed_words import docx_text, html_text, pdf_words, words
 
 SAMPLES = Path(__file__).parent.parent.parent / "shared" / "samples" / "kmu"

@@ -19,8 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
 from docxtpl import DocxTemplate, RichText
 
-from plandocs.view.prose import Block, BlockKind
-from plandocs.view.types import DocumentView
+from plandocs.view.types import Block, BlockKind, DocumentView
 
 _W = nsdecls("w")
 _INDENT = 709

@@ -9,50 +9,8 @@ and the renderers escape every text, so a paragraph can never inject markup.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 
-
-class BlockKind(StrEnum):
-    BODY = "body"
-    """An ordinary paragraph."""
-    HEADING2 = "h2"
-    """``## 1.1. Проблема``: a sub-heading of the chapter (DOCX Heading 2)."""
-    HEADING3 = "h3"
-    """``### …``: a third level (DOCX Heading 3)."""
-    BULLET = "bullet"
-    """``- item``: a bullet list item (DOCX List Bullet)."""
-    FOOTNOTE = "footnote"
-    """``[^1]: text``: a note, printed where it is written, smaller, after its label."""
-
-
-@dataclass(frozen=True)
-class Inline:
-    """A run of text with one formatting."""
-
-    text: str
-    bold: bool = False
-    italic: bool = False
-    href: str = ""
-    """Target of a link (``https://``, ``http://`` or ``mailto:`` only)."""
-    note: bool = False
-    """A footnote mark (``text`` is its label, printed raised in brackets: ``[1]``, as the KMU drafts do)."""
-    br: bool = False
-    """A line break (``text`` is empty)."""
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: BlockKind
-    inlines: tuple[Inline, ...]
-    label: str = ""
-    """The label of a footnote block."""
-
-    @property
-    def text(self) -> str:
-        """The plain text (for word checks and metadata)."""
-        return "".join("\n" if i.br else i.text for i in self.inlines)
-
+from plandocs.view.types import Block, BlockKind, Inline
 
 _FOOTNOTE_RE = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$", re.S)
 _LINK_RE = re.compile(r"\[([^\]]+)\]\(((?:https?://|mailto:)[^)\s]+)\)")
