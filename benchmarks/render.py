@@ -103,8 +103,8 @@ class Subject:
 
 def prepare(plan: Path) -> Subject:
     from plandocs.check.validate import validate
+    from plandocs.files.paths import project_root
     from plandocs.render.html import render_html
-    from plandocs.render.pipeline import project_root
     from plandocs.render.templating import resolve_org_templates, template_dirs
     from plandocs.view.plan import build_view
 

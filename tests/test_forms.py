@@ -393,3 +393,13 @@ def test_plans_keep_their_columns_without_a_declaration(ws: Workspace) -> None:
     assert plan.table is None
     assert [c.text for c in view_of(ws.plan).table.head[0].cells][:2] == ["№ з/п", "Найменування завдання"]
     assert Column.VALUES in [e for e in column_entries(plan)]
+
+
+def test_a_bodies_register_outside_the_project_is_refused(fws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> None:
+    (fws.root / ".git").mkdir()  # the workspace is the project
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "x.bodies.yaml"
+    shutil.copy(fws.root / "test.bodies.yaml", elsewhere)
+    fws.edit_org(("bodies: test.bodies.yaml", f"bodies: {elsewhere}"))
+    result = fws.validate()
+    assert f"organisation.yaml:7:9: error[bodies-missing]: bodies: bodies register '{elsewhere}' is outside the " \
+        f"project ({fws.root.resolve()}); keep registers inside the repository" in result.stdout, result.stdout

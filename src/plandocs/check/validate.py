@@ -14,6 +14,7 @@ from plandocs.check.schema import to_record
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
+from plandocs.files.paths import inside, project_root
 from plandocs.load.source import Source, load_source
 from plandocs.model.records import Bodies, Organisation, Plan, Report
 
@@ -111,6 +112,10 @@ class _Validator:
         for i, name in enumerate(org.bodies):
             key = f"bodies[{i}]" if len(org.bodies) > 1 else "bodies"
             path = org_path.parent / name
+            if not inside(path, project_root(org_path)):
+                diags.add("bodies-missing", f"bodies register '{name}' is outside the project "
+                          f"({project_root(org_path)}); keep registers inside the repository", org.loc_of(key), key)
+                continue
             if not path.is_file() or kind_of(path) is not FileKind.BODIES:
                 diags.add("bodies-missing", f"bodies register '{display_path(path)}' not found; 'bodies' names "
                           "*.bodies.yaml files relative to the organisation file", org.loc_of(key), key)

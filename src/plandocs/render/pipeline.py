@@ -17,6 +17,7 @@ from plandocs.check.validate import LoadedPlan, ValidationResult, validate
 from plandocs.errors import PlandocsError
 from plandocs.files.discovery import display_path
 from plandocs.files.kinds import DEFAULT_PLANS
+from plandocs.files.paths import project_root
 from plandocs.files.write import safe_target, write_outputs
 from plandocs.model.records import Report
 from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
@@ -67,15 +68,6 @@ def _strip_yaml(rel: Path) -> Path:
 
 def output_file(rel: Path, fmt: str) -> Path:
     return rel.parent / f"{rel.name}.{fmt}"
-
-
-def project_root(path: Path) -> Path:
-    """The folder that holds ``plans/`` (or the git checkout) above ``path``; templates must stay inside."""
-    resolved = path.resolve()
-    for parent in resolved.parents:
-        if parent.name == DEFAULT_PLANS.name or (parent / ".git").exists():
-            return parent.parent if parent.name == DEFAULT_PLANS.name else parent
-    return resolved.parent
 
 
 def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool,
