@@ -395,7 +395,8 @@ def test_plans_keep_their_columns_without_a_declaration(ws: Workspace) -> None:
     assert Column.VALUES in [e for e in column_entries(plan)]
 
 
-def test_a_bodies_register_outside_the_project_is_refused(fws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_bodies_register_outside_the_project_is_refused(fws: Workspace,
+                                                          tmp_path_factory: pytest.TempPathFactory) -> None:
     (fws.root / ".git").mkdir()  # the workspace is the project
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "x.bodies.yaml"
     shutil.copy(fws.root / "test.bodies.yaml", elsewhere)
