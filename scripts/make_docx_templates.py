@@ -66,6 +66,7 @@ KINDS: dict[str, str] = {
     "quarterly-plan": "landscape",
     "annual-plan": "landscape",
     "city-programme": "landscape",
+    "programme": "landscape",
     "action-plan": "mixed",
     "report": "summary",
     "region": "summary",

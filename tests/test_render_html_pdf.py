@@ -244,8 +244,8 @@ def test_invalid_plan_is_reported_and_others_still_render(tmp_path: Path) -> Non
                    encoding="utf-8")
     result = CliRunner().invoke(main, ["render", str(plans), "-o", str(tmp_path / "out"), "--format", "html"])
     assert result.exit_code == 1
-    assert "error[invalid-value]: kind: expected one of quarterly-plan, annual-plan, action-plan, city-programme; " \
-           "got 'city-program'; did you mean 'city-programme'?" in result.output
+    assert "error[invalid-value]: kind: expected one of quarterly-plan, annual-plan, action-plan, city-programme, " \
+           "programme; got 'city-program'; did you mean 'city-programme'?" in result.output
     assert sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.*")) == \
         ["kalush/2020-q2.html"]
 

@@ -116,7 +116,7 @@ def test_type_list_where_a_scalar_value_is_expected(ws: Workspace, old: str, new
 def test_invalid_enum_value_suggests_the_closest(ws: Workspace) -> None:
     ws.edit_plan(("kind: quarterly-plan\n", "kind: quartely-plan\n"))
     ws.expect(("plan.yaml:1:7: error[invalid-value]: kind: expected one of quarterly-plan, annual-plan, "
-               "action-plan, city-programme; got 'quartely-plan'; did you mean 'quarterly-plan'?",
+               "action-plan, city-programme, programme; got 'quartely-plan'; did you mean 'quarterly-plan'?",
                "quartely-plan"))
 
 

@@ -112,6 +112,9 @@ class PlanKind(StrEnum):
     ACTION_PLAN = "action-plan"
     """План дій of a multi-year strategy: terms in years, indicators without values (seed 003)."""
     CITY_PROGRAMME = "city-programme"
+    PROGRAMME = "programme"
+    """Регіональна (обласна) програма: measures with funding per year and source, as an oblast council
+    approves them (the Kharkiv form); its table is usually declared with ``table:``."""
     """Міська програма with funding per year and source (seed 004)."""
 
 
@@ -542,6 +545,8 @@ DEFAULT_COLUMNS: dict[PlanKind, tuple[Column, ...]] = {
                            Column.INDICATOR, Column.VALUES),
     PlanKind.ACTION_PLAN: (Column.NUMBER, Column.MEASURE, Column.EXECUTOR, Column.TERM, Column.INDICATOR),
     PlanKind.CITY_PROGRAMME: (Column.NUMBER, Column.MEASURE, Column.TERM, Column.EXECUTOR, Column.FUNDING),
+    PlanKind.PROGRAMME: (Column.NUMBER, Column.PRIORITY, Column.MEASURE, Column.TERM, Column.EXECUTOR, Column.SOURCE,
+                         Column.FUNDING, Column.EXPECTED),
 }
 
 DEFAULT_BREAKDOWN: dict[PlanKind, Breakdown] = {
@@ -549,6 +554,7 @@ DEFAULT_BREAKDOWN: dict[PlanKind, Breakdown] = {
     PlanKind.ANNUAL_PLAN: Breakdown.QUARTERS,
     PlanKind.ACTION_PLAN: Breakdown.NONE,
     PlanKind.CITY_PROGRAMME: Breakdown.NONE,
+    PlanKind.PROGRAMME: Breakdown.NONE,
 }
 
 

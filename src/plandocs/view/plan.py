@@ -61,6 +61,7 @@ KIND_TITLES = {
     PlanKind.ANNUAL_PLAN: "Річний план діяльності",
     PlanKind.ACTION_PLAN: "План дій",
     PlanKind.CITY_PROGRAMME: "Міська програма",
+    PlanKind.PROGRAMME: "Регіональна програма",
 }
 
 DEFAULT_HEADERS: dict[Column, str] = {
