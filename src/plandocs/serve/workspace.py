@@ -1,0 +1,243 @@
+"""What the preview knows about the folder it serves: every file's kind and problems, every document's HTML.
+
+:class:`Workspace` is the only stateful part of ``plandocs serve``.  :meth:`Workspace.refresh` re-runs the
+project's own :func:`validate` over the whole folder and renders, with the project's own renderer, the HTML
+of every valid document whose inputs changed; the result is an immutable :class:`Snapshot` swapped in at
+once, so requests never see half an update.  A document that stops validating keeps its last good HTML.
+DOCX and PDF are rendered on request and kept in memory, keyed by a hash of their inputs.  Nothing is ever
+written to disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import Diagnostic, PlandocsError, Severity
+from ..model import Report
+from ..render import project_root, render_documents
+from ..report_view import build_report_view
+from ..templating import resolve_org_templates, template_dirs
+from ..validate import ORGANISATION_FILE, REGION_SUFFIX, REPORT_SUFFIX, LoadedPlan, discover, validate
+from ..view import build_view
+
+Kind = Literal["organisation", "plan", "report"]
+DOWNLOADS = ("docx", "pdf")
+CACHE_SIZE = 16
+"""DOCX/PDF renderings kept in memory (a PDF of a seed plan is ~100 kB)."""
+
+
+class OutsideRoot(PlandocsError):
+    """A request named a path outside the served folder (``..``, absolute, or a symlink that leaves it)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One diagnostic, placed in the served folder."""
+
+    diagnostic: Diagnostic
+    file: Path
+    """Absolute path of the file, for the editor link."""
+    rel: str
+    """The file relative to the served folder (``zhytomyr/2023.yaml``)."""
+    source_line: str
+    """The offending line ('' when the problem concerns the whole file)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the served folder."""
+
+    rel: str
+    """Path relative to the served folder, with ``/``."""
+    kind: Kind
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class Job:
+    """How to render one valid document: its plan (with organisation) and, for a report, the report."""
+
+    source: Path
+    loaded: LoadedPlan
+    report: Report | None
+    key: str
+    """Hash of every input of the rendering: the files themselves and the templates."""
+
+
+@dataclass(frozen=True)
+class Html:
+    """The HTML of one document, as ``plandocs render`` makes it."""
+
+    key: str
+    html: bytes
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of the served folder after one refresh."""
+
+    version: int
+    root: Path
+    entries: tuple[Entry, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    jobs: dict[str, Job] = field(default_factory=dict)
+    """Documents that validate now, by ``rel``."""
+    html: dict[str, Html] = field(default_factory=dict)
+    """The last good HTML of every document seen valid since start, by ``rel``."""
+    render_errors: dict[str, str] = field(default_factory=dict)
+    """Documents that validate but whose template failed, by ``rel``."""
+    error: str = ""
+    """Why the folder could not be checked at all (no YAML files, say)."""
+
+    def entry(self, rel: str) -> Entry | None:
+        return next((e for e in self.entries if e.rel == rel), None)
+
+    def problems_for(self, rel: str) -> list[Problem]:
+        """Problems of a document: its own, its organisation's and, for a report, its plan's."""
+        files = {rel, str(Path(rel).parent / ORGANISATION_FILE).removeprefix("./")}
+        job = self.jobs.get(rel)
+        if job is not None and job.report is not None:
+            files.add(self.relpath_of(job.loaded.path))
+        return [p for p in self.problems if p.rel in files]
+
+    def relpath_of(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root).as_posix()
+
+
+def kind_of(path: Path) -> Kind | None:
+    """Organisation, plan or report file; ``None`` for what the preview does not show (regions)."""
+    if path.name == ORGANISATION_FILE:
+        return "organisation"
+    if path.name.endswith(REPORT_SUFFIX):
+        return "report"
+    if path.name.endswith(REGION_SUFFIX):
+        return None
+    return "plan"
+
+
+class Workspace:
+    """The served folder: validation, HTML kept current, DOCX/PDF on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.snapshot = Snapshot(0, self.root)
+        self._refresh_lock = threading.Lock()
+        self._render_lock = threading.Lock()  # one DOCX/PDF at a time: they are CPU-bound
+        self._cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+
+    # ------------------------------------------------------------------ paths
+
+    def confine(self, rel: str) -> str:
+        """``rel`` normalised, refused when it leaves the served folder."""
+        if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel:
+            raise OutsideRoot(f"'{rel}' is not a path inside the served folder")
+        target = (self.root / rel).resolve()
+        if target != self.root and self.root not in target.parents:
+            raise OutsideRoot(f"'{rel}' is outside the served folder")
+        return target.relative_to(self.root).as_posix()
+
+    def rel(self, path: Path) -> str | None:
+        """``path`` relative to the served folder, ``None`` when it (or its link target) is outside."""
+        resolved = path.resolve()
+        if self.root not in resolved.parents:
+            return None
+        return resolved.relative_to(self.root).as_posix()
+
+    # ------------------------------------------------------------------ refresh
+
+    def refresh(self) -> Snapshot:
+        """Check the folder again and render what changed; returns (and publishes) the new snapshot."""
+        with self._refresh_lock:
+            old = self.snapshot
+            self.snapshot = self._check(old)
+            return self.snapshot
+
+    def _check(self, old: Snapshot) -> Snapshot:
+        version = old.version + 1
+        try:
+            files = [f for f in discover([self.root]) if self.rel(f) is not None and kind_of(f) is not None]
+            result = validate(files)
+        except PlandocsError as exc:  # no YAML left (all deleted), or a file vanished mid-scan
+            return Snapshot(version, self.root, html=old.html, error=exc.format_message())
+        problems = []
+        for d in result.diagnostics.sorted():
+            rel = self.rel(Path(d.loc.file))
+            if rel is None:
+                continue
+            lines = result.lines.get(d.loc.file, [])
+            line = lines[d.loc.line - 1] if 0 < d.loc.line <= len(lines) else ""
+            problems.append(Problem(d, (self.root / rel), rel, line))
+        entries = []
+        for f in files:
+            rel = self.rel(f)
+            kind = kind_of(f)
+            if rel is None or kind is None:
+                continue
+            mine = [p for p in problems if p.rel == rel]
+            entries.append(Entry(rel, kind, sum(p.diagnostic.severity is Severity.ERROR for p in mine),
+                                 sum(p.diagnostic.severity is Severity.WARNING for p in mine)))
+        jobs: dict[str, Job] = {}
+        html = dict(old.html)
+        render_errors: dict[str, str] = {}
+        candidates = [(lp.path, lp, None) for lp in result.plans] + \
+                     [(lr.path, lr.plan, lr.report) for lr in result.reports]
+        for source, lp, report in candidates:
+            rel = self.rel(source)
+            if rel is None:
+                continue
+            try:
+                job = Job(source, lp, report, self._key(source, lp))
+                jobs[rel] = job
+                if rel not in html or html[rel].key != job.key:
+                    html[rel] = Html(job.key, self._render(job, "html"))
+            except (PlandocsError, OSError) as exc:
+                render_errors[rel] = exc.format_message() if isinstance(exc, PlandocsError) else str(exc)
+                jobs.pop(rel, None)
+        return Snapshot(version, self.root, tuple(entries), tuple(problems), jobs, html, render_errors)
+
+    def _key(self, source: Path, lp: LoadedPlan) -> str:
+        """Hash of the bytes of everything the rendering reads: document, plan, organisation, templates."""
+        digest = hashlib.sha256()
+        inputs = sorted({source, lp.path, lp.organisation_path})
+        for d in self._template_dirs(lp):
+            inputs += sorted(p for p in d.iterdir() if p.is_file())
+        for p in inputs:
+            digest.update(str(p).encode() + b"\0" + p.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    @staticmethod
+    def _template_dirs(lp: LoadedPlan) -> list[Path]:
+        org = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
+                                    project_root(lp.organisation_path))
+        return template_dirs(org)
+
+    @staticmethod
+    def _render(job: Job, fmt: str) -> bytes:
+        """One format of one document through the project's renderer (what ``plandocs render`` writes)."""
+        lp = job.loaded
+        view = build_view(lp.plan, lp.organisation) if job.report is None \
+            else build_report_view(job.report, lp.plan, lp.organisation)
+        return render_documents(lp, view, [fmt], pdf_a=False, source=job.source)[fmt]
+
+    # ------------------------------------------------------------------ downloads
+
+    def download(self, rel: str, fmt: str) -> tuple[Job, bytes] | None:
+        """DOCX or PDF of the current version of ``rel``; ``None`` while it does not validate."""
+        job = self.snapshot.jobs.get(rel)
+        if job is None or fmt not in DOWNLOADS:
+            return None
+        with self._render_lock:
+            cached = self._cache.get((job.key, fmt))
+            if cached is None:
+                cached = self._render(job, fmt)
+                self._cache[(job.key, fmt)] = cached
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            self._cache.move_to_end((job.key, fmt))
+        return job, cached
