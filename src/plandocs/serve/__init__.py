@@ -25,9 +25,15 @@ def server(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> uv
     """A uvicorn server for the preview of ``root`` (not started)."""
     import uvicorn
 
-    config = uvicorn.Config(create_app(root), host=host, port=port, log_level="warning",
-                            timeout_graceful_shutdown=1, lifespan="on")
-    return uvicorn.Server(config)
+    app = create_app(root)
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            app.state.hub.close()  # end the event streams first, or uvicorn waits for them
+            await super().shutdown(sockets)
+
+    return Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
+                                 timeout_graceful_shutdown=5))
 
 
 def run(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, sock: socket.socket | None = None) -> None:

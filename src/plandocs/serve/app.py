@@ -48,8 +48,12 @@ class _Filter(DefaultFilter):
 class Hub:
     """Fan-out of new snapshot versions to every open event stream."""
 
+    CLOSED = -1
+    """Sent to every stream when the server stops, so that open pages do not hold up its shutdown."""
+
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[int]] = set()
+        self.closed = False
 
     @contextlib.contextmanager
     def subscribe(self) -> Any:
@@ -63,6 +67,10 @@ class Hub:
     def publish(self, version: int) -> None:
         for q in self._queues:
             q.put_nowait(version)
+
+    def close(self) -> None:
+        self.closed = True
+        self.publish(self.CLOSED)
 
 
 async def watch(ws: Workspace, hub: Hub, stop: asyncio.Event) -> None:
@@ -148,12 +156,14 @@ def create_app(root: Path) -> Starlette:
         async def stream() -> AsyncIterator[str]:
             with hub.subscribe() as queue:
                 yield f"retry: 1000\ndata: {ws.snapshot.version}\n\n"
-                while not await request.is_disconnected():
+                while not hub.closed and not await request.is_disconnected():
                     try:
                         version = await asyncio.wait_for(queue.get(), KEEPALIVE)
                     except TimeoutError:
                         yield ": keep-alive\n\n"
                         continue
+                    if version == Hub.CLOSED:
+                        break
                     yield f"data: {version}\n\n"
         return StreamingResponse(stream(), media_type="text/event-stream", headers=NO_STORE)
 
@@ -169,6 +179,7 @@ def create_app(root: Path) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.workspace = ws
+    app.state.hub = hub
     return app
 
 

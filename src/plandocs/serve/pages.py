@@ -163,7 +163,7 @@ def ansi_to_html(text: str) -> Markup:
             open_spans = 0
             continue
         classes = " ".join(_SGR_CLASS[c] for c in codes if c in _SGR_CLASS)
-        out.append(f'<span class="{classes}">')
+        out.append(f'<span class="{classes}">' if classes else "<span>")
         open_spans += 1
     out.append(str(escape(text[pos:].replace("\x1b", ""))))
     out.append("</span>" * open_spans)
