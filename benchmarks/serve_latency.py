@@ -114,9 +114,8 @@ def save_and_wait(driver: Any, plan: Path, text: str, kind: str, needle: str) ->
 
 def in_process_floor(root: Path, plan: Path, runs: int) -> tuple[float, float]:
     """Median seconds of ``validate`` over the folder and of the plan's HTML render, here in this process."""
-    from plandocs.render import render_documents
-    from plandocs.validate import validate
-    from plandocs.view import build_view
+    from plandocs.check import validate
+    from plandocs.render.pipeline import document_view, render_documents
 
     v_times, h_times = [], []
     for _ in range(runs):
@@ -125,7 +124,7 @@ def in_process_floor(root: Path, plan: Path, runs: int) -> tuple[float, float]:
         v_times.append(time.perf_counter() - t)
         lp = next(p for p in result.plans if p.path.resolve() == plan.resolve())
         t = time.perf_counter()
-        render_documents(lp, build_view(lp.plan, lp.organisation), ["html"], pdf_a=False)
+        render_documents(lp, document_view(lp), ["html"], pdf_a=False)
         h_times.append(time.perf_counter() - t)
     return statistics.median(v_times), statistics.median(h_times)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import threading
 import time
 import urllib.error
@@ -66,13 +65,12 @@ class Served:
 
 @contextmanager
 def running_server(root: Path) -> Iterator[Served]:
-    from plandocs.serve import server
+    from plandocs.serve import listen, server
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    sock = listen()
     port = sock.getsockname()[1]
-    srv = server(root, port=port)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    srv = server(root, sock)
+    thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

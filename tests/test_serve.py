@@ -209,3 +209,58 @@ def test_nothing_is_written_into_the_plans_folder(served: Served) -> None:
                  f"/diff/{PLAN}", "/view/org/organisation.yaml"):
         assert served.get(path)[0] == 200, path
     assert tree() == before
+
+
+def _listening_addresses(port: int) -> list[str]:
+    """Local addresses of the sockets listening on ``port``, from the kernel's table (state 0A = LISTEN)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            addr, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:
+                found.append(addr)
+    return found
+
+
+def test_cli_serves_on_localhost_and_stops_on_ctrl_c_with_a_page_open(tmp_path: Path) -> None:
+    import signal
+    import sys
+    import urllib.request
+
+    root = tmp_path / "plans"
+    shutil.copytree(VALID, root / "org")
+    proc = subprocess.Popen([sys.executable, "-m", "plandocs", "serve", str(root), "--port", "0"],
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+        assert first.startswith(f"serving {root} at http://127.0.0.1:") and first.endswith("/ (Ctrl+C stops)\n")
+        url = first.split(" at ")[1].split(" ")[0]
+        port = int(url.rsplit(":", 1)[1].rstrip("/"))
+        assert _listening_addresses(port) == ["0100007F"]  # 127.0.0.1 only
+        index = fetch(url)
+        assert b'href="/view/org/plan.yaml"' in index
+        with urllib.request.urlopen(url + "events", timeout=30) as events:  # an open page holds a stream
+            assert events.readline() == b"retry: 1000\n"
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=20) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_cli_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
+    import socket
+
+    from conftest import run_subprocess
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = run_subprocess(["serve", str(VALID), "--port", str(port)], tmp_path)
+    assert (proc.returncode, proc.stderr) == (
+        2, f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port\n")

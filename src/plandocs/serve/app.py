@@ -22,8 +22,9 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 from watchfiles import DefaultFilter, awatch
 
-from . import pages
-from .workspace import DOWNLOADS, OutsideRoot, Workspace
+from plandocs.errors import OutsideRoot
+from plandocs.serve import pages
+from plandocs.serve.workspace import DOWNLOADS, Workspace
 
 log = logging.getLogger("plandocs.serve")
 

@@ -14,9 +14,10 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from ..errors import PlandocsError
-from ..templating import jinja_env
-from .workspace import Entry, Problem, Snapshot
+from plandocs.errors import PlandocsError
+from plandocs.files.kinds import FileKind
+from plandocs.render.templating import jinja_env
+from plandocs.serve.workspace import Entry, Problem, Snapshot
 
 TEMPLATES = Path(__file__).parent / "templates"
 NO_DOCUMENT = (b"<!DOCTYPE html><html lang='en'><meta charset='utf-8'><body style='font-family:sans-serif'>"
@@ -58,9 +59,10 @@ def _row(e: Entry) -> _Row:
 
 
 def index_panel(snap: Snapshot) -> str:
-    by_folder = groupby(sorted(snap.entries, key=lambda e: (str(PurePosixPath(e.rel).parent), e.kind != "organisation",
-                                                             e.rel)),
-                        key=lambda e: str(PurePosixPath(e.rel).parent))
+    def order(e: Entry) -> tuple[str, bool, str]:  # by folder, the organisation first
+        return str(PurePosixPath(e.rel).parent), e.kind is not FileKind.ORGANISATION, e.rel
+
+    by_folder = groupby(sorted(snap.entries, key=order), key=lambda e: str(PurePosixPath(e.rel).parent))
     folders = [("" if folder == "." else folder, [_row(e) for e in entries]) for folder, entries in by_folder]
     return _render("index_panel.html", folders=folders, error=snap.error)
 
@@ -111,7 +113,7 @@ def _notes(snap: Snapshot, rel: str) -> list[str]:
                      "The file list has the current files.")
     if rel in snap.render_errors:
         notes.append(f"the document could not be rendered: {snap.render_errors[rel]}")
-    if rel not in snap.jobs and rel in snap.html and entry is not None and entry.kind != "organisation":
+    if rel not in snap.jobs and rel in snap.html and entry is not None and entry.kind is not FileKind.ORGANISATION:
         notes.append("below is the last version that validated; it updates when the problems are fixed")
     return notes
 
@@ -125,7 +127,7 @@ def document_panel(snap: Snapshot, rel: str) -> str:
         status, css = "not found", "bad"
     valid = rel in snap.jobs
     downloads = [(fmt, url(f"download/{fmt}", rel)) for fmt in ("docx", "pdf")] if valid else []
-    diff_url = url("diff", rel) if entry is not None and entry.kind != "report" else ""
+    diff_url = url("diff", rel) if entry is not None and entry.kind is not FileKind.REPORT else ""
     return _render("document_panel.html", status=status, css=css, downloads=downloads, diff_url=diff_url,
                    notes=_notes(snap, rel), problems=[_problem(p) for p in problems])
 
@@ -138,7 +140,7 @@ def document_key(snap: Snapshot, rel: str) -> str:
 
 def document_page(snap: Snapshot, rel: str) -> str:
     entry = snap.entry(rel)
-    framed = entry is None or entry.kind != "organisation"
+    framed = entry is None or entry.kind is not FileKind.ORGANISATION
     return _render("document.html", title=rel, rel=rel, rel_url=quote(rel), api=url("api/view", rel),
                    key=document_key(snap, rel), framed=framed, panel=Markup(document_panel(snap, rel)))
 
@@ -172,8 +174,8 @@ def ansi_to_html(text: str) -> Markup:
 
 def diff_page(snap: Snapshot, rel: str) -> str:
     """The plan-aware diff of ``rel`` against ``HEAD``, as ``plandocs diff HEAD -- FILE`` prints it."""
-    from ..diff import plan_diff
-    from ..diffout import render_diff
+    from plandocs.review.diff import plan_diff
+    from plandocs.review.diff.output import render_diff
 
     notes: list[str] = []
     text = Markup("")

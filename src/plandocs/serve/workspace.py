@@ -15,24 +15,20 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-from ..errors import Diagnostic, PlandocsError, Severity
-from ..model import Report
-from ..render import project_root, render_documents
-from ..report_view import build_report_view
-from ..templating import resolve_org_templates, template_dirs
-from ..validate import ORGANISATION_FILE, REGION_SUFFIX, REPORT_SUFFIX, LoadedPlan, discover, validate
-from ..view import build_view
+from plandocs.check.validate import LoadedPlan, validate
+from plandocs.errors import Diagnostic, OutsideRoot, PlandocsError, Severity
+from plandocs.files.discovery import discover
+from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
+from plandocs.model.records import Report
+from plandocs.render.pipeline import document_view, project_root, render_documents
+from plandocs.render.templating import resolve_org_templates, template_dirs
 
-Kind = Literal["organisation", "plan", "report"]
+SHOWN = (FileKind.ORGANISATION, FileKind.PLAN, FileKind.REPORT)
+"""The kinds the preview lists (regions are summaries of reports, made by ``plandocs report region``)."""
 DOWNLOADS = ("docx", "pdf")
 CACHE_SIZE = 16
 """DOCX/PDF renderings kept in memory (a PDF of a seed plan is ~100 kB)."""
-
-
-class OutsideRoot(PlandocsError):
-    """A request named a path outside the served folder (``..``, absolute, or a symlink that leaves it)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class Entry:
 
     rel: str
     """Path relative to the served folder, with ``/``."""
-    kind: Kind
+    kind: FileKind
     errors: int
     warnings: int
 
@@ -110,17 +106,6 @@ class Snapshot:
         return path.resolve().relative_to(self.root).as_posix()
 
 
-def kind_of(path: Path) -> Kind | None:
-    """Organisation, plan or report file; ``None`` for what the preview does not show (regions)."""
-    if path.name == ORGANISATION_FILE:
-        return "organisation"
-    if path.name.endswith(REPORT_SUFFIX):
-        return "report"
-    if path.name.endswith(REGION_SUFFIX):
-        return None
-    return "plan"
-
-
 class Workspace:
     """The served folder: validation, HTML kept current, DOCX/PDF on demand."""
 
@@ -161,7 +146,7 @@ class Workspace:
     def _check(self, old: Snapshot) -> Snapshot:
         version = old.version + 1
         try:
-            files = [f for f in discover([self.root]) if self.rel(f) is not None and kind_of(f) is not None]
+            files = [f for f in discover([self.root]) if self.rel(f) is not None and kind_of(f) in SHOWN]
             result = validate(files)
         except PlandocsError as exc:  # no YAML left (all deleted), or a file vanished mid-scan
             return Snapshot(version, self.root, html=old.html, error=exc.format_message())
@@ -177,7 +162,7 @@ class Workspace:
         for f in files:
             rel = self.rel(f)
             kind = kind_of(f)
-            if rel is None or kind is None:
+            if rel is None:
                 continue
             mine = [p for p in problems if p.rel == rel]
             entries.append(Entry(rel, kind, sum(p.diagnostic.severity is Severity.ERROR for p in mine),
@@ -220,10 +205,8 @@ class Workspace:
     @staticmethod
     def _render(job: Job, fmt: str) -> bytes:
         """One format of one document through the project's renderer (what ``plandocs render`` writes)."""
-        lp = job.loaded
-        view = build_view(lp.plan, lp.organisation) if job.report is None \
-            else build_report_view(job.report, lp.plan, lp.organisation)
-        return render_documents(lp, view, [fmt], pdf_a=False, source=job.source)[fmt]
+        view = document_view(job.loaded, job.report)
+        return render_documents(job.loaded, view, [fmt], pdf_a=False, source=job.source)[fmt]
 
     # ------------------------------------------------------------------ downloads
 
