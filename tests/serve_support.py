@@ -31,10 +31,12 @@ class Served:
     url: str
     root: Path
 
-    def get(self, path: str) -> tuple[int, bytes, dict[str, str]]:
+    def get(self, path: str, host: str = "") -> tuple[int, bytes, dict[str, str]]:
         """GET ``path`` as written (no normalisation of ``..``), with the status of errors too."""
         conn = http.client.HTTPConnection("127.0.0.1", int(self.url.rsplit(":", 1)[1]), timeout=120)
-        conn.putrequest("GET", path, skip_accept_encoding=True)  # http.client sends the path untouched
+        conn.putrequest("GET", path, skip_host=bool(host), skip_accept_encoding=True)  # the path goes as it is
+        if host:
+            conn.putheader("Host", host)
         conn.endheaders()
         resp = conn.getresponse()
         body = resp.read()

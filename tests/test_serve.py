@@ -121,11 +121,40 @@ def test_document_is_what_render_makes(served: Served, tmp_path: Path) -> None:
     assert fetch(f"{served.url}/download/docx/{PLAN}") == (out / "org" / "plan.docx").read_bytes()
 
 
-def test_downloads_refused_while_the_plan_has_errors(served: Served) -> None:
+def test_downloads_follow_the_content_and_are_refused_while_it_has_errors(served: Served) -> None:
+    plan = served.root / PLAN
+    original = plan.read_text(encoding="utf-8")
+    first = served.get(f"/download/docx/{PLAN}")[2]["etag"]
+    edit(served.root, "value: 500", "value: 700")
+    served.wait_state(PLAN, lambda s: s["version"] >= 2, "refreshed")
+    changed = served.get(f"/download/docx/{PLAN}")[2]["etag"]
+    plan.write_text(original, encoding="utf-8")  # back to the first content: the same document again
+    served.wait_state(PLAN, lambda s: s["version"] >= 3, "refreshed")
+    assert (first != changed, served.get(f"/download/docx/{PLAN}")[2]["etag"]) == (True, first)
+
     edit(served.root, "kind: quarterly-plan", "kind: quarterly-plann")
     served.wait_state(PLAN, lambda s: "error(s)" in s["panel"], "invalid")
     status, body, _ = served.get(f"/download/pdf/{PLAN}")
     assert (status, body.decode()) == (409, "'org/plan.yaml' has errors; fix them to download the PDF")
+
+
+def test_organisation_errors_show_on_the_plan_page(served: Served) -> None:
+    org = served.root / "org" / "organisation.yaml"
+    text = org.read_text(encoding="utf-8")
+    org.write_text(text.replace("    name: Відділ правопросвітництва", "    nmae: Відділ правопросвітництва"),
+                   encoding="utf-8")
+    state = served.wait_state(PLAN, lambda s: "error(s)" in s["panel"], "the organisation's error")
+    assert ('<a class="where" href="vscode://file' + str(org) + ':14:5" title="open in the editor">'
+            'org/organisation.yaml:14:5</a>:\n<span class="rule">error[unknown-key]</span> <code>executors[0]</code>: '
+            "unknown key &#39;nmae&#39;; did you mean &#39;name&#39;?") in state["panel"]
+    assert state["key"] != ""  # the last good document is still shown
+    assert served.get(f"/doc/{PLAN}")[0] == 200
+
+
+def test_foreign_host_names_are_refused(served: Served) -> None:
+    """A web page that rebinds its own name to 127.0.0.1 must not be able to read the preview."""
+    assert served.get("/", host="evil.example")[:2] == (400, b"Invalid host header")
+    assert served.get("/", host="localhost:8000")[0] == 200
 
 
 def test_paths_outside_the_folder_are_refused(served: Served, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ so importing this package costs the CLI nothing.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 """Only this machine can see the preview unless told otherwise."""
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+"""The ``Host`` names a preview on a loopback address answers to."""
 
 
 def listen(host: str = DEFAULT_HOST, port: int = 0) -> socket.socket:
@@ -49,8 +52,9 @@ def server(root: Path, sock: socket.socket | None = None) -> uvicorn.Server:
     except ImportError as exc:
         raise UsageError(f"plandocs serve needs the 'serve' extra ({exc.name} is missing): "
                          "pip install 'plandocs[serve]'") from None
-    app = create_app(root)
     bound = sock or listen()
+    host, port = bound.getsockname()[:2]
+    app = create_app(root, LOCAL_NAMES if ipaddress.ip_address(host).is_loopback else ("*",))
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
@@ -60,7 +64,6 @@ def server(root: Path, sock: socket.socket | None = None) -> uvicorn.Server:
         def run(self, sockets: list[socket.socket] | None = None) -> None:
             super().run(sockets or [bound])
 
-    host, port = bound.getsockname()[:2]
     return Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
                                  timeout_graceful_shutdown=5))
 

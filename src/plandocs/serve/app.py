@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -86,8 +88,11 @@ async def watch(ws: Workspace, hub: Hub, stop: asyncio.Event) -> None:
         hub.publish(snap.version)
 
 
-def create_app(root: Path) -> Starlette:
-    """The preview of ``root``; it is checked and rendered once before the first request is answered."""
+def create_app(root: Path, allowed_hosts: Sequence[str] = ("*",)) -> Starlette:
+    """The preview of ``root``; it is checked and rendered once before the first request is answered.
+
+    ``allowed_hosts`` are the names the browser may use for the server (the ``Host`` header): a preview on
+    127.0.0.1 answers only to local names, so a web page cannot reach it through DNS rebinding."""
     ws = Workspace(root)
     hub = Hub()
 
@@ -178,7 +183,8 @@ def create_app(root: Path) -> Starlette:
         Route("/diff/{rel:path}", document(diff)),
         *(Route(f"/download/{fmt}/{{rel:path}}", document(download(fmt))) for fmt in DOWNLOADS),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))])
     app.state.workspace = ws
     app.state.hub = hub
     return app

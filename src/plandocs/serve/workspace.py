@@ -14,7 +14,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from plandocs.check.validate import LoadedPlan, validate
 from plandocs.errors import Diagnostic, OutsideRoot, PlandocsError, Severity
@@ -96,14 +96,15 @@ class Snapshot:
 
     def problems_for(self, rel: str) -> list[Problem]:
         """Problems of a document: its own, its organisation's and, for a report, its plan's."""
-        files = {rel, str(Path(rel).parent / ORGANISATION_FILE).removeprefix("./")}
+        files = {rel, (PurePosixPath(rel).parent / ORGANISATION_FILE).as_posix()}
         job = self.jobs.get(rel)
-        if job is not None and job.report is not None:
-            files.add(self.relpath_of(job.loaded.path))
+        if job is not None:
+            files |= {self._rel(job.loaded.path), self._rel(job.loaded.organisation_path)}
         return [p for p in self.problems if p.rel in files]
 
-    def relpath_of(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root).as_posix()
+    def _rel(self, path: Path) -> str:
+        resolved = path.resolve()
+        return resolved.relative_to(self.root).as_posix() if self.root in resolved.parents else ""
 
 
 class Workspace:
