@@ -18,6 +18,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 REPO = Path(__file__).resolve().parent.parent
 PLAN = "kalush/2020-q2.yaml"
@@ -70,9 +74,9 @@ def main() -> None:
         shutil.rmtree(tmp)
 
 
-def wait(driver: object, script: str) -> None:
+def wait(driver: WebDriver, script: str) -> None:
     for _ in range(300):
-        if driver.execute_script(script):  # type: ignore[attr-defined]
+        if driver.execute_script(script):
             return
         time.sleep(0.05)
     raise SystemExit(f"the page never satisfied: {script}")
