@@ -1,7 +1,7 @@
 """Save-to-page latency of ``plandocs serve`` for the largest seed plan, seen in a real headless Chromium.
 
-A copy of ``plans/`` is served by a real server process (``plandocs.serve.run`` in the project's
-virtualenv, on a free port); Debian's chromium, driven through chromedriver by Selenium, shows the page of
+A copy of ``plans/`` is served by a real ``plandocs serve`` process (the project's virtualenv, on a free
+port); Debian's chromium, driven through chromedriver by Selenium, shows the page of
 the largest seed plan (most lines).  Each round saves the plan three times and measures, from just before
 the save to the moment the page shows it:
 
@@ -72,8 +72,8 @@ def free_port() -> int:
 
 
 def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
-    code = f"from pathlib import Path; from plandocs.serve import run; run(Path({str(root)!r}), port={port})"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "plandocs", "serve", str(root), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

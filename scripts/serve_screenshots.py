@@ -39,8 +39,7 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    code = f"from pathlib import Path; from plandocs.serve import run; run(Path({str(root)!r}), port={port})"
-    server = subprocess.Popen([sys.executable, "-c", code])
+    server = subprocess.Popen([sys.executable, "-m", "plandocs", "serve", str(root), "--port", str(port)])
     os.environ.setdefault("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
