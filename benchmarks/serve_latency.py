@@ -33,9 +33,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from _textout import table  # sibling module: the scripts run as benchmarks/<name>.py
+from harness import PLANS, child_env, percentile, table  # sibling module: run as benchmarks/<name>.py
 
-REPO = Path(__file__).resolve().parent.parent
 GOAL_S = 1.0
 TIMEOUT_MS = 15000
 _TITLE_RE = re.compile(r"^( +title: )([^\s\"'\[{>|#][^#\n]*?)$", re.MULTILINE)
@@ -73,7 +72,7 @@ def free_port() -> int:
 
 def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([sys.executable, "-m", "plandocs", "serve", str(root), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=child_env())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -130,7 +129,7 @@ def in_process_floor(root: Path, plan: Path, runs: int) -> tuple[float, float]:
 
 
 def p90(xs: list[float]) -> float:
-    return sorted(xs)[max(0, round(0.9 * len(xs)) - 1)]
+    return percentile(xs, 90)
 
 
 def main() -> int:
@@ -141,7 +140,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="plandocs-serve-bench-"))
     root = tmp / "plans"
-    shutil.copytree(REPO / "plans", root)
+    shutil.copytree(PLANS, root)
     plan = largest_plan(root)
     original = plan.read_text(encoding="utf-8")
     m = _TITLE_RE.search(original)

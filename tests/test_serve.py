@@ -293,3 +293,28 @@ def test_cli_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
         proc = run_subprocess(["serve", str(VALID), "--port", str(port)], tmp_path)
     assert (proc.returncode, proc.stderr) == (
         2, f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port\n")
+
+
+def test_a_save_rechecks_the_documents_of_other_folders_that_read_the_file(tmp_path: Path) -> None:
+    root = tmp_path / "plans"
+    shutil.copytree(VALID, root / "org")
+    (root / "other").mkdir()
+    text = (VALID / "plan.yaml").read_text(encoding="utf-8")
+    (root / "other" / "plan.yaml").write_text("organisation: ../org/organisation.yaml\n" + text, encoding="utf-8")
+    with running_server(root) as s:
+        assert "valid" in s.state("other/plan.yaml")["panel"]
+        org = root / "org" / "organisation.yaml"
+        org.write_text(org.read_text(encoding="utf-8").replace("    name: Відділ правопросвітництва",
+                                                               "    nmae: Відділ правопросвітництва"),
+                       encoding="utf-8")
+        state = s.wait_state("other/plan.yaml", lambda st: "error(s)" in st["panel"], "the shared organisation's error")
+        assert "org/organisation.yaml:14:5</a>:\n<span class=\"rule\">error[unknown-key]</span>" in state["panel"]
+
+
+def test_a_renamed_folder_is_followed(served: Served) -> None:
+    (served.root / "org").rename(served.root / "moved")
+    state = served.wait_state("", lambda st: "moved" in st["panel"], "the renamed folder in the list")
+    assert '<a href="/view/moved/plan.yaml">plan.yaml</a>' in state["panel"]
+    assert 'href="/view/org/plan.yaml"' not in state["panel"]
+    assert served.wait_state("moved/plan.yaml", lambda st: st["key"] != "", "rendered")["panel"].startswith(
+        '<p><span class="status ok" id="status">valid</span>')

@@ -42,10 +42,12 @@ MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 
 class _Filter(DefaultFilter):
-    """watchfiles' default ignores (.git, caches, editors' swap files), and only the files we render."""
+    """watchfiles' default ignores (.git, caches, editors' swap files), and only the files we render and
+    folders."""
 
     def __call__(self, change: Any, path: str) -> bool:
-        return path.endswith(WATCHED) and super().__call__(change, path)
+        # a folder renamed or removed comes as one event for the folder (no suffix), not for its files
+        return (path.endswith(WATCHED) or not Path(path).suffix) and super().__call__(change, path)
 
 
 class Hub:
@@ -78,10 +80,10 @@ class Hub:
 
 async def watch(ws: Workspace, hub: Hub, stop: asyncio.Event) -> None:
     """Refresh after every batch of changes under the folder, until ``stop`` is set."""
-    async for _changes in awatch(ws.root, watch_filter=_Filter(), stop_event=stop, debounce=400, step=30,
-                                 recursive=True):
+    async for changes in awatch(ws.root, watch_filter=_Filter(), stop_event=stop, debounce=400, step=30,
+                                recursive=True):
         try:
-            snap = await asyncio.to_thread(ws.refresh)
+            snap = await asyncio.to_thread(ws.refresh, [Path(path) for _, path in changes])
         except Exception:  # a bug must not stop the preview; the next save tries again
             log.exception("refreshing %s failed", ws.root)
             continue

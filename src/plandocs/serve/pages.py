@@ -123,9 +123,11 @@ def document_panel(snap: Snapshot, rel: str) -> str:
     entry = snap.entry(rel)
     errors = sum(p.diagnostic.severity.value == "error" for p in problems)
     status, css = _status(errors, len(problems) - errors)
+    valid = rel in snap.jobs
     if entry is None:
         status, css = "not found", "bad"
-    valid = rel in snap.jobs
+    elif not valid and not errors and entry.kind is not FileKind.ORGANISATION:
+        status, css = "not valid: a file it reads has errors", "bad"
     downloads = [(fmt, url(f"download/{fmt}", rel)) for fmt in ("docx", "pdf")] if valid else []
     diff_url = url("diff", rel) if entry is not None and entry.kind is not FileKind.REPORT else ""
     return _render("document_panel.html", status=status, css=css, downloads=downloads, diff_url=diff_url,

@@ -1,8 +1,9 @@
 """What the preview knows about the folder it serves: every file's kind and problems, every document's HTML.
 
 :class:`Workspace` is the only stateful part of ``plandocs serve``.  :meth:`Workspace.refresh` re-runs the
-project's own :func:`validate` over the whole folder and renders, with the project's own renderer, the HTML
-of every valid document whose inputs changed; the result is an immutable :class:`Snapshot` swapped in at
+project's own :func:`validate` over the folders a save may have changed (the folder of the file, and the
+folders whose documents read it) and renders, with the project's own renderer, the HTML of every valid
+document whose inputs changed; the result is an immutable :class:`Snapshot` swapped in at
 once, so requests never see half an update.  A document that stops validating keeps its last good HTML.
 DOCX and PDF are rendered on request and kept in memory, keyed by a hash of their inputs.  Nothing is ever
 written to disk.
@@ -13,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from plandocs.check.validate import LoadedPlan, validate
 from plandocs.errors import Diagnostic, OutsideRoot, PlandocsError, Severity
 from plandocs.files.discovery import discover
-from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
+from plandocs.files.kinds import ORGANISATION_FILE, FileKind, is_yaml, kind_of
 from plandocs.model.records import Report
 from plandocs.render.pipeline import document_view, project_root, render_documents
 from plandocs.render.templating import resolve_org_templates, template_dirs
@@ -90,21 +92,31 @@ class Snapshot:
     """Documents that validate but whose template failed, by ``rel``."""
     error: str = ""
     """Why the folder could not be checked at all (no YAML files, say)."""
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The other files each document reads (its organisation; a report's plan), as of when it last validated;
+    until then, the organisation file beside it."""
 
     def entry(self, rel: str) -> Entry | None:
         return next((e for e in self.entries if e.rel == rel), None)
 
     def problems_for(self, rel: str) -> list[Problem]:
         """Problems of a document: its own, its organisation's and, for a report, its plan's."""
-        files = {rel, (PurePosixPath(rel).parent / ORGANISATION_FILE).as_posix()}
-        job = self.jobs.get(rel)
-        if job is not None:
-            files |= {self._rel(job.loaded.path), self._rel(job.loaded.organisation_path)}
+        files = {rel, *self.reads.get(rel, ())}
         return [p for p in self.problems if p.rel in files]
 
-    def _rel(self, path: Path) -> str:
-        resolved = path.resolve()
-        return resolved.relative_to(self.root).as_posix() if self.root in resolved.parents else ""
+
+@dataclass(frozen=True)
+class _Unit:
+    """What validating one folder's files found; a folder is checked again only when a save may change it."""
+
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    valid: tuple[tuple[Path, LoadedPlan, Report | None], ...]
+    """Documents without errors: source, plan, and the report when the source is one."""
+    deps: frozenset[Path]
+    """Every file the validation read, resolved (an organisation or plan elsewhere included)."""
+    failed: bool
+    """It has errors, so it is checked after every save: a file it names may have just appeared."""
 
 
 class Workspace:
@@ -116,6 +128,7 @@ class Workspace:
         self._refresh_lock = threading.Lock()
         self._render_lock = threading.Lock()  # one DOCX/PDF at a time: they are CPU-bound
         self._cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._units: dict[Path, _Unit] = {}
 
     # ------------------------------------------------------------------ paths
 
@@ -137,20 +150,61 @@ class Workspace:
 
     # ------------------------------------------------------------------ refresh
 
-    def refresh(self) -> Snapshot:
-        """Check the folder again and render what changed; returns (and publishes) the new snapshot."""
+    def refresh(self, changed: Iterable[Path] | None = None) -> Snapshot:
+        """Check again what ``changed`` may affect (everything when ``None``) and render what changed;
+        returns (and publishes) the new snapshot."""
         with self._refresh_lock:
             old = self.snapshot
-            self.snapshot = self._check(old)
+            self.snapshot = self._check(old, None if changed is None else frozenset(p.resolve() for p in changed))
             return self.snapshot
 
-    def _check(self, old: Snapshot) -> Snapshot:
+    def _check(self, old: Snapshot, changed: frozenset[Path] | None) -> Snapshot:
         version = old.version + 1
         try:
             files = [f for f in discover([self.root]) if self.rel(f) is not None and kind_of(f) in SHOWN]
-            result = validate(files)
         except PlandocsError as exc:  # no YAML left (all deleted), or a file vanished mid-scan
-            return Snapshot(version, self.root, html=old.html, error=exc.format_message())
+            self._units = {}
+            return Snapshot(version, self.root, html=old.html, error=exc.format_message(), reads=old.reads)
+        by_folder: dict[Path, list[Path]] = {}
+        for f in files:
+            by_folder.setdefault(f.parent.resolve(), []).append(f)
+        if changed is None or not all(is_yaml(p) for p in changed):  # a template changed: it may touch any plan
+            stale = set(by_folder)
+        else:
+            stale = {p.parent for p in changed} | {folder for folder, u in self._units.items()
+                                                   if u.failed or u.deps & changed}
+        try:
+            self._units = {folder: self._validate(group) if folder in stale or folder not in self._units
+                           else self._units[folder] for folder, group in by_folder.items()}
+        except PlandocsError:  # a file went away since the scan; its deletion is the watcher's next batch
+            return old
+        units = sorted(self._units.values(), key=lambda u: u.entries[0].rel if u.entries else "")
+        entries = tuple(sorted((e for u in units for e in u.entries), key=lambda e: e.rel))
+        problems = tuple(dict.fromkeys(p for u in units for p in u.problems))
+        jobs: dict[str, Job] = {}
+        html = dict(old.html)
+        render_errors: dict[str, str] = {}
+        for source, lp, report in (c for u in units for c in u.valid):
+            rel = self.rel(source)
+            if rel is None:
+                continue
+            try:
+                job = Job(source, lp, report, self._key(source, lp))
+                if rel not in html or html[rel].key != job.key:
+                    html[rel] = Html(job.key, self._render(job, "html"))
+                jobs[rel] = job
+            except (PlandocsError, OSError) as exc:
+                render_errors[rel] = exc.format_message() if isinstance(exc, PlandocsError) else str(exc)
+        reads = {e.rel: old.reads.get(e.rel, frozenset({(PurePosixPath(e.rel).parent / ORGANISATION_FILE).as_posix()}))
+                 for e in entries}
+        for rel, job in jobs.items():
+            reads[rel] = frozenset(r for r in (self.rel(job.loaded.path), self.rel(job.loaded.organisation_path))
+                                   if r is not None and r != rel)
+        return Snapshot(version, self.root, entries, problems, jobs, html, render_errors, reads=reads)
+
+    def _validate(self, files: list[Path]) -> _Unit:
+        """One folder's files through the project's :func:`validate`."""
+        result = validate(files)
         problems = []
         for d in result.diagnostics.sorted():
             rel = self.rel(Path(d.loc.file))
@@ -158,34 +212,18 @@ class Workspace:
                 continue
             lines = result.lines.get(d.loc.file, [])
             line = lines[d.loc.line - 1] if 0 < d.loc.line <= len(lines) else ""
-            problems.append(Problem(d, (self.root / rel), rel, line))
+            problems.append(Problem(d, self.root / rel, rel, line))
         entries = []
         for f in files:
             rel = self.rel(f)
-            kind = kind_of(f)
             if rel is None:
                 continue
             mine = [p for p in problems if p.rel == rel]
-            entries.append(Entry(rel, kind, sum(p.diagnostic.severity is Severity.ERROR for p in mine),
+            entries.append(Entry(rel, kind_of(f), sum(p.diagnostic.severity is Severity.ERROR for p in mine),
                                  sum(p.diagnostic.severity is Severity.WARNING for p in mine)))
-        jobs: dict[str, Job] = {}
-        html = dict(old.html)
-        render_errors: dict[str, str] = {}
-        candidates = [(lp.path, lp, None) for lp in result.plans] + \
-                     [(lr.path, lr.plan, lr.report) for lr in result.reports]
-        for source, lp, report in candidates:
-            rel = self.rel(source)
-            if rel is None:
-                continue
-            try:
-                job = Job(source, lp, report, self._key(source, lp))
-                jobs[rel] = job
-                if rel not in html or html[rel].key != job.key:
-                    html[rel] = Html(job.key, self._render(job, "html"))
-            except (PlandocsError, OSError) as exc:
-                render_errors[rel] = exc.format_message() if isinstance(exc, PlandocsError) else str(exc)
-                jobs.pop(rel, None)
-        return Snapshot(version, self.root, tuple(entries), tuple(problems), jobs, html, render_errors)
+        valid = [(lp.path, lp, None) for lp in result.plans] + [(lr.path, lr.plan, lr.report) for lr in result.reports]
+        return _Unit(tuple(entries), tuple(problems), tuple(valid), frozenset(Path(f).resolve() for f in result.files),
+                     bool(result.diagnostics.errors))
 
     def _key(self, source: Path, lp: LoadedPlan) -> str:
         """Hash of the bytes of everything the rendering reads: document, plan, organisation, templates."""
