@@ -20,6 +20,7 @@ plan (``render_documents(..., ["html"])``).  Goal: median and p90 of *edit* and 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -107,7 +108,11 @@ def save_and_wait(driver: Any, plan: Path, text: str, kind: str, needle: str) ->
     plan.write_text(text, encoding="utf-8")
     seen_ms: int = driver.execute_async_script(_WAIT_JS, kind, needle, TIMEOUT_MS)
     if seen_ms < 0:
-        raise SystemExit(f"the page did not show {needle!r} within {TIMEOUT_MS} ms")
+        page = driver.execute_script("return JSON.stringify(document.body.dataset)")
+        with urllib.request.urlopen(driver.current_url.replace("/view/", "/api/view/"), timeout=30) as resp:
+            server = json.loads(resp.read())
+        raise SystemExit(f"the page did not show {needle!r} within {TIMEOUT_MS} ms; the page has {page}, the "
+                         f"server version {server['version']} key {server['key']}")
     return (seen_ms - started_ms) / 1000
 
 
@@ -167,10 +172,15 @@ def main() -> int:
                                                   "error[yaml-syntax]"))
             fixed = f"{first_title} (виправлено {i})"
             samples["fix"].append(save_and_wait(driver, plan, with_title(fixed), "frame", fixed))
+    except SystemExit:
+        server.terminate()
+        print(server.communicate(timeout=30)[1].decode("utf-8", "replace"), file=sys.stderr)  # the server's log
+        raise
     finally:
         driver.quit()
-        server.terminate()
-        server.wait(timeout=30)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
     validate_s, html_s = in_process_floor(root, plan, 5)
     shutil.rmtree(tmp)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import VALID, run_cli
+from conftest import PLANS, VALID, run_cli
 from serve_support import Served, chromium, fetch, frame_text, running_server, wait_for
 
 PLAN = "org/plan.yaml"
@@ -318,3 +319,24 @@ def test_a_renamed_folder_is_followed(served: Served) -> None:
     assert 'href="/view/org/plan.yaml"' not in state["panel"]
     assert served.wait_state("moved/plan.yaml", lambda st: st["key"] != "", "rendered")["panel"].startswith(
         '<p><span class="status ok" id="status">valid</span>')
+
+
+def test_a_save_during_a_check_is_not_mistaken_for_the_checked_version(tmp_path: Path) -> None:
+    """Two saves in quick succession: the second may land while the first is being checked (the largest seed
+    plan makes that window wide), and the document must end as the second, not as the first under the
+    second's name."""
+    root = tmp_path / "plans"
+    shutil.copytree(PLANS / "pokrovsk", root / "pokrovsk")
+    plan = root / "pokrovsk" / "2021.yaml"
+    original = plan.read_text(encoding="utf-8")
+    title = "    title: Забезпечення доступності соціальних послуг у територіальній громаді\n"
+    assert original.count(title) == 1
+    with running_server(root) as s:
+        for i, pause in enumerate((0.0, 0.02, 0.04, 0.06, 0.08, 0.1)):
+            plan.write_text(original, encoding="utf-8")
+            time.sleep(pause)
+            plan.write_text(original.replace(title, title.rstrip() + f" (правка {i})\n"), encoding="utf-8")
+            deadline = time.monotonic() + 15
+            while f"(правка {i})".encode() not in s.get("/doc/pokrovsk/2021.yaml")[1]:
+                assert time.monotonic() < deadline, f"round {i}: the second save never showed"
+                time.sleep(0.05)

@@ -65,7 +65,7 @@ class Job:
     loaded: LoadedPlan
     report: Report | None
     key: str
-    """Hash of every input of the rendering: the files themselves and the templates."""
+    """Hash of every input of the rendering: the files' texts as validated, and the templates."""
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,10 @@ class _Unit:
 
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...]
-    valid: tuple[tuple[Path, LoadedPlan, Report | None], ...]
-    """Documents without errors: source, plan, and the report when the source is one."""
+    valid: tuple[Job, ...]
+    """Documents without errors."""
+    render_errors: dict[str, str]
+    """Documents without errors whose templates cannot be found, by ``rel``."""
     deps: frozenset[Path]
     """Every file the validation read, resolved (an organisation or plan elsewhere included)."""
     failed: bool
@@ -183,18 +185,17 @@ class Workspace:
         problems = tuple(dict.fromkeys(p for u in units for p in u.problems))
         jobs: dict[str, Job] = {}
         html = dict(old.html)
-        render_errors: dict[str, str] = {}
-        for source, lp, report in (c for u in units for c in u.valid):
-            rel = self.rel(source)
+        render_errors = {rel: msg for u in units for rel, msg in u.render_errors.items()}
+        for job in (j for u in units for j in u.valid):
+            rel = self.rel(job.source)
             if rel is None:
                 continue
             try:
-                job = Job(source, lp, report, self._key(source, lp))
                 if rel not in html or html[rel].key != job.key:
                     html[rel] = Html(job.key, self._render(job, "html"))
                 jobs[rel] = job
-            except (PlandocsError, OSError) as exc:
-                render_errors[rel] = exc.format_message() if isinstance(exc, PlandocsError) else str(exc)
+            except PlandocsError as exc:
+                render_errors[rel] = exc.format_message()
         reads = {e.rel: old.reads.get(e.rel, frozenset({(PurePosixPath(e.rel).parent / ORGANISATION_FILE).as_posix()}))
                  for e in entries}
         for rel, job in jobs.items():
@@ -221,18 +222,28 @@ class Workspace:
             mine = [p for p in problems if p.rel == rel]
             entries.append(Entry(rel, kind_of(f), sum(p.diagnostic.severity is Severity.ERROR for p in mine),
                                  sum(p.diagnostic.severity is Severity.WARNING for p in mine)))
-        valid = [(lp.path, lp, None) for lp in result.plans] + [(lr.path, lr.plan, lr.report) for lr in result.reports]
-        return _Unit(tuple(entries), tuple(problems), tuple(valid), frozenset(Path(f).resolve() for f in result.files),
-                     bool(result.diagnostics.errors))
+        # keyed by the text validate read, not the file now: a save during the check must not pass for checked
+        texts = {Path(name).resolve(): "\n".join(lines).encode() for name, lines in result.lines.items()}
+        valid, render_errors = [], {}
+        for source, lp, report in [(lp.path, lp, None) for lp in result.plans] + \
+                [(lr.path, lr.plan, lr.report) for lr in result.reports]:
+            try:
+                valid.append(Job(source, lp, report, self._key(texts, source, lp)))
+            except (PlandocsError, OSError) as exc:
+                rel = self.rel(source)
+                if rel is not None:
+                    render_errors[rel] = exc.format_message() if isinstance(exc, PlandocsError) else str(exc)
+        return _Unit(tuple(entries), tuple(problems), tuple(valid), render_errors,
+                     frozenset(Path(f).resolve() for f in result.files), bool(result.diagnostics.errors))
 
-    def _key(self, source: Path, lp: LoadedPlan) -> str:
-        """Hash of the bytes of everything the rendering reads: document, plan, organisation, templates."""
+    def _key(self, texts: dict[Path, bytes], source: Path, lp: LoadedPlan) -> str:
+        """Hash of everything the rendering reads: document, plan and organisation as validated, templates."""
         digest = hashlib.sha256()
-        inputs = sorted({source, lp.path, lp.organisation_path})
+        for p in sorted({source.resolve(), lp.path.resolve(), lp.organisation_path.resolve()}):
+            digest.update(str(p).encode() + b"\0" + texts[p] + b"\0")
         for d in self._template_dirs(lp):
-            inputs += sorted(p for p in d.iterdir() if p.is_file())
-        for p in inputs:
-            digest.update(str(p).encode() + b"\0" + p.read_bytes() + b"\0")
+            for p in sorted(p for p in d.iterdir() if p.is_file()):
+                digest.update(str(p).encode() + b"\0" + p.read_bytes() + b"\0")
         return digest.hexdigest()
 
     @staticmethod
