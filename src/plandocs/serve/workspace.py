@@ -38,6 +38,7 @@ class Problem:
     """One diagnostic, placed in the served folder."""
 
     diagnostic: Diagnostic
+    """What validate reported."""
     file: Path
     """Absolute path of the file, for the editor link."""
     rel: str
@@ -54,7 +55,9 @@ class Entry:
     """Path relative to the served folder, with ``/``."""
     kind: FileKind
     errors: int
+    """Errors in this file itself."""
     warnings: int
+    """Warnings in this file itself."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,11 @@ class Job:
     """How to render one valid document: its plan (with organisation) and, for a report, the report."""
 
     source: Path
+    """The plan or report file."""
     loaded: LoadedPlan
+    """The plan as validated, with its organisation (a report's plan for a report)."""
     report: Report | None
+    """The report, when the document is one."""
     key: str
     """Hash of every input of the rendering: the files' texts as validated, and the templates."""
 
@@ -73,7 +79,9 @@ class Html:
     """The HTML of one document, as ``plandocs render`` makes it."""
 
     key: str
+    """The :attr:`Job.key` it was rendered from."""
     html: bytes
+    """The document, UTF-8."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +89,13 @@ class Snapshot:
     """The state of the served folder after one refresh."""
 
     version: int
+    """Counts refreshes; pages ask for their state again when it changes."""
     root: Path
+    """The served folder, resolved."""
     entries: tuple[Entry, ...] = ()
+    """Every organisation, plan and report file, by path."""
     problems: tuple[Problem, ...] = ()
+    """Every problem in them, in file, line, column order within each folder."""
     jobs: dict[str, Job] = field(default_factory=dict)
     """Documents that validate now, by ``rel``."""
     html: dict[str, Html] = field(default_factory=dict)
@@ -110,7 +122,9 @@ class _Unit:
     """What validating one folder's files found; a folder is checked again only when a save may change it."""
 
     entries: tuple[Entry, ...]
+    """The folder's files."""
     problems: tuple[Problem, ...]
+    """Their problems, and those of files elsewhere that they read."""
     valid: tuple[Job, ...]
     """Documents without errors."""
     render_errors: dict[str, str]
