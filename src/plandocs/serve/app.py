@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -61,7 +61,7 @@ class Hub:
         self.closed = False
 
     @contextlib.contextmanager
-    def subscribe(self) -> Any:
+    def subscribe(self) -> Iterator[asyncio.Queue[int]]:
         queue: asyncio.Queue[int] = asyncio.Queue()
         self._queues.add(queue)
         try:
