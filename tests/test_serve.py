@@ -203,6 +203,10 @@ def test_survives_half_written_deleted_and_renamed_files(served: Served) -> None
 
 
 def test_diff_page_shows_the_plan_changes_since_the_last_commit(served: Served) -> None:
+    import json
+
+    assert json.loads(fetch(f"{served.url}/api/diff/{PLAN}"))["panel"] == (
+        "<p>No changes to the plan since the last commit.</p>")
     edit(served.root, TITLE, "Робочі зустрічі з мешканцями")
     edit(served.root, "value: 500", "value: 700")
     status, body, _ = served.get(f"/diff/{PLAN}")
@@ -217,6 +221,8 @@ def test_diff_page_shows_the_plan_changes_since_the_last_commit(served: Served) 
         '    <span class="diff-strong">1.1.2</span> value: <span class="diff-del">500</span> → '
         '<span class="diff-ins">700</span>',
     ]
+    live = json.loads(fetch(f"{served.url}/api/diff/{PLAN}"))["panel"]  # what the open page fetches on a save
+    assert live == page[page.index('<div id="panel">') + len('<div id="panel">'):page.index("</div>")]
 
 
 def test_diff_page_outside_git_says_why(tmp_path: Path) -> None:

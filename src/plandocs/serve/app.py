@@ -160,6 +160,10 @@ def create_app(root: Path, allowed_hosts: Sequence[str] = ("*",)) -> Starlette:
     def diff(rel: str) -> Response:
         return HTMLResponse(pages.diff_page(ws.snapshot, rel), headers=NO_STORE)
 
+    def diff_state(rel: str) -> Response:
+        snap = ws.snapshot
+        return _json({"version": snap.version, "panel": pages.diff_panel(snap, rel)})
+
     async def events(request: Request) -> Response:
         async def stream() -> AsyncIterator[str]:
             with hub.subscribe() as queue:
@@ -183,6 +187,7 @@ def create_app(root: Path, allowed_hosts: Sequence[str] = ("*",)) -> Starlette:
         Route("/api/view/{rel:path}", document(view_state)),
         Route("/doc/{rel:path}", document(doc)),
         Route("/diff/{rel:path}", document(diff)),
+        Route("/api/diff/{rel:path}", document(diff_state)),
         *(Route(f"/download/{fmt}/{{rel:path}}", document(download(fmt))) for fmt in DOWNLOADS),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,

@@ -174,7 +174,7 @@ def ansi_to_html(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def diff_page(snap: Snapshot, rel: str) -> str:
+def diff_panel(snap: Snapshot, rel: str) -> str:
     """The plan-aware diff of ``rel`` against ``HEAD``, as ``plandocs diff HEAD -- FILE`` prints it."""
     from plandocs.review.diff import plan_diff
     from plandocs.review.diff.output import render_diff
@@ -191,6 +191,9 @@ def diff_page(snap: Snapshot, rel: str) -> str:
             text = ansi_to_html(render_diff(result, "text", color=True))
         elif result.files:
             notes.append("only formatting or comments changed since the last commit")
-    return _render("diff.html", title=f"{rel}: changes", rel=rel, back=url("view", rel), api="", key="",
-                   notes=notes, text=text, panel="")
+    return _render("diff_panel.html", notes=notes, text=text)
 
+
+def diff_page(snap: Snapshot, rel: str) -> str:
+    return _render("diff.html", title=f"{rel}: changes", rel=rel, back=url("view", rel), api=url("api/diff", rel),
+                   key="", panel=Markup(diff_panel(snap, rel)))
