@@ -183,8 +183,8 @@ def main() -> int:
         if server.poll() is None:
             server.terminate()
             server.wait(timeout=30)
-    validate_s, html_s = in_process_floor(plan, 5)
-    shutil.rmtree(tmp)
+        validate_s, html_s = in_process_floor(plan, 5) if all(samples.values()) else (0.0, 0.0)
+        shutil.rmtree(tmp)
 
     lines = original.count("\n")
     print(f"plandocs serve: save → page in headless Chromium, {rel} ({lines} lines), {args.rounds} rounds\n")
