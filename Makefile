@@ -50,7 +50,7 @@ bench: setup system-deps ## start-up of validate, and render stages against raw 
 	$(BIN)/python benchmarks/render.py
 
 lock: setup ## re-resolve requirements.lock from pyproject.toml and requirements.in (newest allowed versions)
-	$(BIN)/uv pip compile pyproject.toml requirements.in --extra dev --generate-hashes --universal \
+	$(BIN)/uv pip compile pyproject.toml requirements.in --extra dev --extra serve --generate-hashes --universal \
 	  --python-version 3.11 --upgrade --quiet --no-header -o requirements.lock
 
 test-latest: system-deps ## the suite against the newest releases, in .venv-latest; never part of `make test`

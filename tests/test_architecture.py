@@ -13,8 +13,9 @@ import pytest
 
 PKG = Path(__file__).parent.parent / "src" / "plandocs"
 
-LAYERS = ["errors", "files", "model", "load", "check", "reports", "view", "render", "review", "cli"]
-"""``reports`` computes roll-ups from checked files; the views of reports and roll-ups come after it."""
+LAYERS = ["errors", "files", "model", "load", "check", "reports", "view", "render", "review", "serve", "cli"]
+"""``reports`` computes roll-ups from checked files; the views of reports and roll-ups come after it.
+``serve`` (the live preview) validates, renders and diffs, so it sits above those and below the CLI."""
 
 
 def _layer(module: str) -> str:

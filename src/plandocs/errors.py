@@ -165,6 +165,10 @@ class OutputError(PlandocsError):
     """A document or file could not be written (permissions, a full disk, a folder in the way)."""
 
 
+class OutsideRoot(PlandocsError):
+    """``plandocs serve`` was asked for a path outside its folder (``..``, absolute, a link leading out)."""
+
+
 def read_lines(path: str | Path) -> list[str]:
     """Best-effort source lines for excerpts; undecodable bytes are replaced, never raised."""
     try:

@@ -70,6 +70,13 @@ def output_file(rel: Path, fmt: str) -> Path:
     return rel.parent / f"{rel.name}.{fmt}"
 
 
+def document_view(lp: LoadedPlan, report: Report | None = None) -> DocumentView:
+    """The view of the plan ``lp``, or of ``report`` (a report of that plan)."""
+    if report is None:
+        return build_view(lp.plan, lp.organisation)
+    return build_report_view(report, lp.plan, lp.organisation)
+
+
 def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool,
                      source: Path | None = None) -> dict[str, bytes]:
     """All requested formats of one document (a plan, or a report of ``lp``), in memory."""
@@ -110,9 +117,7 @@ def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMAT
         try:
             for fmt in formats:
                 safe_target(out_dir, output_file(rel, fmt))
-            view = build_view(lp.plan, lp.organisation) if report is None \
-                else build_report_view(report, lp.plan, lp.organisation)
-            docs = render_documents(lp, view, formats, pdf_a, source)
+            docs = render_documents(lp, document_view(lp, report), formats, pdf_a, source)
             written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in formats}, out_dir)
         except PlandocsError as exc:
             result.failed.append((display_path(source), exc.format_message()))
