@@ -1,0 +1,107 @@
+"""``plandocs init``: start a repository of plans; asks for what its options do not give."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+
+import click
+
+from .model import PlanKind
+
+_OPTIONAL = ("short_name", "region")
+
+
+def _department(text: str) -> tuple[str, str]:
+    ident, sep, name = text.partition("=")
+    if not sep:
+        raise click.BadParameter(f"'{text}': write a department as ID=NAME, e.g. legal-education='Відділ …'",
+                                 param_hint="--department")
+    return ident.strip(), name.strip()
+
+
+def _ask_departments() -> list[str]:
+    out: list[str] = []
+    click.echo("Departments, bureaus and officials that plans name as executors; an empty name ends the list.",
+               err=True)
+    while True:
+        name = click.prompt(f"  executor {len(out) + 1}: name", default="", show_default=False, err=True)
+        if not name.strip():
+            if out:
+                return out
+            click.echo("  at least one executor is needed", err=True)
+            continue
+        ident = click.prompt(f"  executor {len(out) + 1}: id (Latin letters, digits, hyphens)",
+                             default=f"dept-{len(out) + 1}", err=True)
+        out.append(f"{ident}={name}")
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.option("--id", "org_id", help="Folder of the organisation under plans/, e.g. kalush.")
+@click.option("--name", "nominative", help="Full name in the nominative: «Калуський місцевий центр …».")
+@click.option("--genitive", help="Full name in the genitive, as a plan's title uses it: «Калуського …».")
+@click.option("--short-name", help="Short name, e.g. «Калуський МЦ».")
+@click.option("--region", help="Region, e.g. «Івано-Франківська область».")
+@click.option("--head-surname", help="Surname of the head, who approves and signs.")
+@click.option("--head-initials", help="Initials of the head, e.g. «Л.Б.».")
+@click.option("--head-position", help="Position of the head as printed, e.g. «Директор».")
+@click.option("--department", "departments", multiple=True, metavar="ID=NAME",
+              help="An executor: its id and name (repeat for each).")
+@click.option("--kind", type=click.Choice([k.value for k in PlanKind]), help="Form of the first plan.")
+@click.option("--period", help="Period of the first plan: 2026-Q1, 2026 or 2026-2028 (default: the next one).")
+@click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), help="CI file to write.")
+def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive: str | None,
+             short_name: str | None, region: str | None, head_surname: str | None, head_initials: str | None,
+             head_position: str | None, departments: tuple[str, ...], kind: str | None, period: str | None,
+             ci: str | None) -> None:
+    """Start a repository of plans in FOLDER (default: here).
+
+    Writes plans/ID/organisation.yaml, a first plan of the chosen kind, schemas/ for the editor,
+    .vscode/settings.json, .pre-commit-config.yaml, .gitattributes, requirements.txt, a CI file and a
+    README. Asks for what the options do not give when run in a terminal. Never overwrites a file:
+    when one exists, nothing is written. `plandocs validate` and `plandocs render` pass on the result.
+    """
+    from .errors import UsageError
+    from .scaffold import CI, Department, InitSpec, default_period, init_repository
+
+    interactive = sys.stdin.isatty()
+    answers: dict[str, str | None] = {
+        "org_id": org_id, "nominative": nominative, "genitive": genitive, "short_name": short_name,
+        "region": region, "head_surname": head_surname, "head_initials": head_initials,
+        "head_position": head_position, "kind": kind, "ci": ci}
+    questions = {
+        "org_id": ("Organisation id (folder under plans/, Latin letters, digits, hyphens)", None),
+        "nominative": ("Full name (nominative)", None), "genitive": ("Full name (genitive, for titles)", None),
+        "short_name": ("Short name (optional)", ""), "region": ("Region (optional)", ""),
+        "head_surname": ("Head: surname", None), "head_initials": ("Head: initials", None),
+        "head_position": ("Head: position", "Директор"),
+        "kind": ("First plan: quarterly-plan, annual-plan, action-plan or city-programme", "annual-plan"),
+        "ci": ("CI: github, gitlab or none", "github")}
+    missing = [k for k, v in answers.items() if v is None and k not in _OPTIONAL]
+    if not interactive and (missing or not departments):
+        names = [f"--{k.replace('_', '-')}" for k in missing if k not in ("nominative", "org_id")]
+        names = (["--id"] if "org_id" in missing else []) + (["--name"] if "nominative" in missing else []) + names
+        raise UsageError("not a terminal, so nothing can be asked; give "
+                         + ", ".join(names + ([] if departments else ["--department ID=NAME"])))
+    for key, (question, default) in questions.items():
+        if answers[key] is None and interactive:
+            answers[key] = click.prompt(question, default=default, show_default=bool(default), err=True) or None
+    dept_texts = list(departments) or _ask_departments()
+    plan_kind = PlanKind(answers["kind"] or "annual-plan")
+    today = _dt.date.today()
+    spec = InitSpec(
+        org_id=answers["org_id"] or "", nominative=answers["nominative"] or "", genitive=answers["genitive"] or "",
+        short_name=answers["short_name"], region=answers["region"], head_surname=answers["head_surname"] or "",
+        head_initials=answers["head_initials"] or "", head_position=answers["head_position"] or "",
+        departments=tuple(Department(*_department(t)) for t in dept_texts), kind=plan_kind,
+        period=period or default_period(plan_kind, today), ci=CI(answers["ci"] or "github"), today=today)
+    written = init_repository(folder, spec)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {folder}; git init; pre-commit install; plandocs git-setup; plandocs validate; "
+               "plandocs render", err=True)
+
+
+__all__ = ["init_cmd"]
