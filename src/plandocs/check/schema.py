@@ -341,13 +341,23 @@ def _json_record(cls: type, defs: dict[str, Any]) -> None:
 
 
 def json_schema(cls: type[Record]) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a plan or organisation file."""
+    """The JSON Schema (draft 2020-12) of a plan or organisation file.
+
+    Its ``$id`` names the kind and the plandocs release the schema was made by (also in
+    ``x-plandocs-version``), so an editor's cached copy and a repository's ``schemas/`` can be told apart
+    from the current one.
+    """
+    from plandocs import __version__
+
     defs: dict[str, Any] = {}
     _json_record(cls, defs)
     root = defs.pop(cls.__name__)
+    name = cls.__name__.lower()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"plandocs {cls.__name__.lower()} file",
+        "$id": f"urn:plandocs:{__version__}:{name}",
+        "x-plandocs-version": __version__,
+        "title": f"plandocs {name} file",
         **root,
         "$defs": defs,
     }

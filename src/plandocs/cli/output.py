@@ -43,14 +43,25 @@ def print_diagnostics(result: ValidationResult, fmt: str, strict: bool) -> None:
             "diagnostics": [d.to_json() for d in diags],
         }, ensure_ascii=False, indent=2))
         return
+    if fmt in ("github", "gitlab"):
+        from plandocs.cli.annotations import github_annotations, gitlab_code_quality
+
+        click.echo(github_annotations(diags) if fmt == "github" else gitlab_code_quality(diags), nl=False)
+        if fmt == "github":  # the log also says what the annotations are about
+            click.echo(_summary(result, strict), err=True)
+        return
     color = sys.stdout.isatty()
     for d in diags:
         click.echo(format_diagnostic(d, result.lines.get(d.loc.file, []), color))
+    click.echo(_summary(result, strict), err=bool(diags))
+
+
+def _summary(result: ValidationResult, strict: bool) -> str:
     n_err, n_warn = len(result.diagnostics.errors), len(result.diagnostics.warnings)
     summary = f"{len(result.files)} file(s) checked: {n_err} error(s), {n_warn} warning(s)"
     if strict and n_warn:
         summary += " (--strict: warnings fail)"
-    click.echo(summary, err=bool(diags))
+    return summary
 
 
 def print_diagnostic_list(diags: Iterable[Diagnostic], lines: dict[str, list[str]], err: bool = True) -> None:

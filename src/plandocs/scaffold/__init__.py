@@ -23,10 +23,10 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
-from .. import __version__
-from ..errors import Diagnostics, UsageError
-from ..model import Organisation, Plan, PlanKind
-from ..values import MONTHS_NOMINATIVE, roman
+from plandocs import __version__
+from plandocs.errors import Diagnostics, UsageError
+from plandocs.model.records import Organisation, Plan, PlanKind
+from plandocs.model.values import MONTHS_NOMINATIVE, roman
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Ids of organisations and executors: what plans write, so plain lowercase Latin, digits and hyphens."""
@@ -201,9 +201,9 @@ def plan_file_name(spec: InitSpec) -> str:
 
 
 def _schemas(spec: InitSpec, organisation: Organisation) -> dict[str, str]:
-    from ..model import Region, Report
-    from ..orgschema import organisation_schema
-    from ..schema import json_schema
+    from plandocs.check.orgschema import organisation_schema
+    from plandocs.check.schema import json_schema
+    from plandocs.model.records import Region, Report
 
     classes = {"plan": Plan, "organisation": Organisation, "report": Report, "region": Region}
     out = {f"schemas/{kind}.schema.json": json.dumps(json_schema(classes[kind]), ensure_ascii=False, indent=2)
@@ -222,9 +222,9 @@ def _vscode_settings(spec: InitSpec) -> str:
 
 def planned_files(spec: InitSpec) -> dict[str, str]:
     """Every file ``init`` writes, by path relative to the folder, with its text."""
-    from ..fmt import canonical_text
-    from ..schema import to_record
-    from ..yamlsource import parse_text
+    from plandocs.check.schema import to_record
+    from plandocs.load.source import parse_text
+    from plandocs.review.fmt import canonical_text
 
     check_spec(spec)
     org_dir = f"plans/{spec.org_id}"
@@ -262,7 +262,7 @@ def init_repository(folder: Path, spec: InitSpec) -> list[Path]:
 
     Raises :class:`UsageError` (writing nothing) when any of the files already exists.
     """
-    from ..write import write_outputs
+    from plandocs.files.write import write_outputs
 
     texts = planned_files(spec)
     existing = [rel for rel in texts if (folder / rel).exists() or (folder / rel).is_symlink()]

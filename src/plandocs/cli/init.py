@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .model import PlanKind
+from plandocs.model.records import PlanKind
 
 _OPTIONAL = ("short_name", "region")
 
@@ -63,8 +63,8 @@ def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive:
     README. Asks for what the options do not give when run in a terminal. Never overwrites a file:
     when one exists, nothing is written. `plandocs validate` and `plandocs render` pass on the result.
     """
-    from .errors import UsageError
-    from .scaffold import CI, Department, InitSpec, default_period, init_repository
+    from plandocs.errors import UsageError
+    from plandocs.scaffold import CI, Department, InitSpec, default_period, init_repository
 
     interactive = sys.stdin.isatty()
     answers: dict[str, str | None] = {
@@ -104,4 +104,4 @@ def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive:
                "plandocs render", err=True)
 
 
-__all__ = ["init_cmd"]
+COMMANDS = [init_cmd]

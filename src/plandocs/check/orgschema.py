@@ -1,7 +1,7 @@
 """The plan schema of one organisation: its executor and people ids as enums, so editors complete them.
 
 :func:`organisation_schema` is the one public entry point.  It takes the generic plan schema
-(:func:`plandocs.schema.json_schema`) and narrows every ``executor`` string to the organisation's executor
+(:func:`plandocs.check.schema.json_schema`) and narrows every ``executor`` string to the organisation's executor
 ids and every ``person`` string to its people's ids; the descriptions name what each id stands for.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .model import Organisation
+from plandocs.model.records import Organisation
 
 
 def _narrow(node: Any, enum: dict[str, Any]) -> Any:
@@ -44,7 +44,7 @@ def organisation_schema(plan_schema: dict[str, Any], org: Organisation, org_id: 
         if "person" in props:
             props["person"] = _narrow(props["person"], people)
     if "$id" in out:
-        out["$id"] = f"{out['$id']}/organisation/{org_id}"
+        out["$id"] = f"{out['$id']}:{org_id}"
     out["title"] = f"{out.get('title', 'plandocs plan file')} of {org.short_name or org.name.nominative}"
     return out
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-from .errors import Diagnostic, Severity
+from plandocs.errors import Diagnostic, Severity
 
 
 def _escape_data(text: str) -> str:

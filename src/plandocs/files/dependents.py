@@ -13,15 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from .validate import ORGANISATION_FILE, REGION_SUFFIX, REPORT_SUFFIX, YAML_SUFFIXES
+from plandocs.files.kinds import ORGANISATION_FILE, REGION_SUFFIX, REPORT_SUFFIX, YAML_SUFFIXES
 
-try:  # libyaml's loader when PyYAML has it: the references are read from every file of the repository
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+# libyaml's loader when PyYAML has it: the references are read from every file of the repository
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def _yaml_files(root: Path) -> list[Path]:
 def _references(path: Path) -> list[Path]:
     """The files ``path`` depends on, read without validating it (a file that does not load refers to none)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     if not isinstance(data, dict):

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INVALID
+from plandocs.errors import EXIT_INVALID
+from plandocs.files.kinds import DEFAULT_PLANS
 
-DEFAULT_ROOTS = (Path("plans"),)
+DEFAULT_ROOTS = (DEFAULT_PLANS,)
 
 # git runs a textconv or external-diff command through the shell with its arguments appended; these
 # wrappers fall back to the plain text or a plain unified diff when plandocs is not on PATH (a colleague's
@@ -45,9 +46,10 @@ def _staged_deletions() -> list[Path]:
 def hook_validate_cmd(files: tuple[Path, ...], roots: tuple[Path, ...]) -> None:
     """Validate FILES and every file that depends on them: the plans of a changed organisation, the
     reports of a changed plan, the regions; files that referred to a deleted file too."""
-    from .cli import print_diagnostics
-    from .dependents import with_dependents
-    from .validate import display_path, validate
+    from plandocs.check.validate import validate
+    from plandocs.cli.output import print_diagnostics
+    from plandocs.files.dependents import with_dependents
+    from plandocs.files.discovery import display_path
 
     changed = [*files, *_staged_deletions()]
     if not changed:
@@ -70,14 +72,14 @@ def hook_validate_cmd(files: tuple[Path, ...], roots: tuple[Path, ...]) -> None:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def hook_fmt_cmd(files: tuple[Path, ...]) -> None:
     """Rewrite FILES in the canonical form; fail when one was rewritten, so that it is looked at and added."""
-    from .cli_review import _print_diagnostics
-    from .fmt import format_files
+    from plandocs.cli.output import print_diagnostic_list
+    from plandocs.review.fmt import format_files
 
     existing = [f for f in files if f.is_file()]
     if not existing:
         return
     result = format_files(existing)
-    _print_diagnostics(result.diagnostics.errors, result.lines)
+    print_diagnostic_list(result.diagnostics.errors, result.lines)
     for name in result.changed:
         click.echo(f"reformatted {name}")
     if result.changed:
@@ -102,7 +104,7 @@ def git_setup_cmd(is_global: bool, cache: bool) -> None:
     with diff=plandocs. `git blame` then annotates cell lines; `git blame --no-textconv FILE` (the alias
     `git blame-yaml`, set here) annotates the YAML lines.
     """
-    from . import __version__
+    from plandocs import __version__
 
     scope = ["--global"] if is_global else []
     settings = {
@@ -122,4 +124,4 @@ def git_setup_cmd(is_global: bool, cache: bool) -> None:
         click.echo(f"git config {' '.join(scope) + ' ' if scope else ''}{key} {value}")
 
 
-__all__ = ["git_setup_cmd", "hook_group"]
+COMMANDS = [hook_group, git_setup_cmd]
