@@ -52,10 +52,11 @@ def _ask_departments() -> list[str]:
 @click.option("--kind", type=click.Choice([k.value for k in PlanKind]), help="Form of the first plan.")
 @click.option("--period", help="Period of the first plan: 2026-Q1, 2026 or 2026-2028 (default: the next one).")
 @click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), help="CI file to write.")
+@click.option("--ask/--no-ask", default=None, help="Ask for what the options do not give (default: in a terminal).")
 def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive: str | None,
              short_name: str | None, region: str | None, head_surname: str | None, head_initials: str | None,
              head_position: str | None, departments: tuple[str, ...], kind: str | None, period: str | None,
-             ci: str | None) -> None:
+             ci: str | None, ask: bool | None) -> None:
     """Start a repository of plans in FOLDER (default: here).
 
     Writes plans/ID/organisation.yaml, a first plan of the chosen kind, schemas/ for the editor,
@@ -66,7 +67,7 @@ def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive:
     from plandocs.errors import UsageError
     from plandocs.scaffold import CI, Department, InitSpec, default_period, init_repository
 
-    interactive = sys.stdin.isatty()
+    interactive = sys.stdin.isatty() if ask is None else ask
     answers: dict[str, str | None] = {
         "org_id": org_id, "nominative": nominative, "genitive": genitive, "short_name": short_name,
         "region": region, "head_surname": head_surname, "head_initials": head_initials,
@@ -77,17 +78,19 @@ def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive:
         "short_name": ("Short name (optional)", ""), "region": ("Region (optional)", ""),
         "head_surname": ("Head: surname", None), "head_initials": ("Head: initials", None),
         "head_position": ("Head: position", "Директор"),
-        "kind": ("First plan: quarterly-plan, annual-plan, action-plan or city-programme", "annual-plan"),
-        "ci": ("CI: github, gitlab or none", "github")}
+        "kind": ("First plan", "annual-plan"),
+        "ci": ("CI file", "github")}
     missing = [k for k, v in answers.items() if v is None and k not in _OPTIONAL]
     if not interactive and (missing or not departments):
         names = [f"--{k.replace('_', '-')}" for k in missing if k not in ("nominative", "org_id")]
         names = (["--id"] if "org_id" in missing else []) + (["--name"] if "nominative" in missing else []) + names
-        raise UsageError("not a terminal, so nothing can be asked; give "
+        raise UsageError("not a terminal, so nothing can be asked (--ask asks anyway); give "
                          + ", ".join(names + ([] if departments else ["--department ID=NAME"])))
     for key, (question, default) in questions.items():
         if answers[key] is None and interactive:
-            answers[key] = click.prompt(question, default=default, show_default=bool(default), err=True) or None
+            choices = {"kind": [k.value for k in PlanKind], "ci": ["github", "gitlab", "none"]}.get(key)
+            answers[key] = click.prompt(question, default=default, show_default=bool(default), err=True,
+                                        type=click.Choice(choices) if choices else None) or None
     dept_texts = list(departments) or _ask_departments()
     plan_kind = PlanKind(answers["kind"] or "annual-plan")
     today = _dt.date.today()

@@ -88,7 +88,9 @@ def with_dependents(changed: list[Path], roots: list[Path]) -> Dependents:
             continue
         wanted[k] = path
         todo.extend(users.get(k, []))
-    order = {_key(p): i for i, p in enumerate([*changed, *candidates])}
+    order: dict[str, int] = {}
+    for p in [*changed, *candidates]:  # the changed files first, then the others as discovered
+        order.setdefault(_key(p), len(order))
     files = sorted((p for p in wanted.values() if p.is_file()), key=lambda p: order.get(_key(p), 0))
     return Dependents(files=tuple(files), added=tuple(p for p in files if _key(p) not in changed_keys))
 
