@@ -385,3 +385,52 @@ def test_git_setup_cache_is_invalidated_by_the_command(tmp_path: Path) -> None:
     notes = repo.ok("git", "log", "-1", "--format=%s", "refs/notes/textconv/plandocs").strip()
     assert notes == repo.ok("git", "config", "diff.plandocs.textconv").strip()
     assert "plandocs-textconv-0.1.0" in notes
+
+
+# --------------------------------------------------------------------------- progress line
+
+
+def _render(tmp_path: Path, *args: str, terminal: bool) -> tuple[str, str]:
+    """``plandocs render`` as a real process, its stderr on a pseudo-terminal or a pipe; (stdout, stderr)."""
+    import pty
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "GITLAB_CI")}
+    environ.update(TERM="xterm", COLUMNS="200", PYTHONIOENCODING="utf-8")
+    cmd = [sys.executable, "-m", "plandocs", "render", *args, "-o", str(tmp_path / "out"), "--format", "html"]
+    if not terminal:
+        proc = subprocess.run(cmd, cwd=REPO, env=environ, capture_output=True, text=True, timeout=TIMEOUT)
+        return proc.stdout, proc.stderr
+    master, slave = pty.openpty()
+    with subprocess.Popen(cmd, cwd=REPO, env=environ, stdout=subprocess.PIPE, stderr=slave) as proc:
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        out = proc.stdout.read().decode() if proc.stdout else ""
+        proc.wait(TIMEOUT)
+    os.close(master)
+    return out, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_progress_line_on_a_terminal(tmp_path: Path) -> None:
+    _, err = _render(tmp_path, "plans/kalush", "plans/pokrovsk", terminal=True)
+    assert err == ("\r\x1b[K[0/2] plans/kalush/2020-q2.yaml"
+                   "\r\x1b[K[1/2] plans/kalush/2020-q2.yaml"
+                   "\r\x1b[K[1/2] plans/pokrovsk/2021.yaml"
+                   "\r\x1b[K[2/2] plans/pokrovsk/2021.yaml"
+                   "\r\x1b[K"  # cleared before the summary, which stands alone
+                   f"4 file(s) checked: 0 error(s), 1 warning(s)\nrendered 2 plan(s) into {tmp_path / 'out'}\n")
+
+
+def test_no_progress_in_a_log_and_nothing_with_q(tmp_path: Path) -> None:
+    out, err = _render(tmp_path, "plans/pokrovsk", terminal=False)
+    assert "[1/1]" not in err and "\x1b" not in err
+    assert err.splitlines()[-1] == f"rendered 1 plan(s) into {tmp_path / 'out'}"
+    out, err = _render(tmp_path, "plans/pokrovsk", "-q", terminal=False)
+    assert (out, err) == ("", "")

@@ -22,28 +22,40 @@ if TYPE_CHECKING:
 @output_folder("Folder for the documents (mirrors plans/).")
 @formats_option
 @click.option("--pdf-a", is_flag=True, help="Make PDF/A-3b with the source YAML attached.")
-@click.option("--quiet", "-q", is_flag=True, help="Do not show progress.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems: no progress line, no summary.")
 def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], pdf_a: bool, quiet: bool) -> None:
     """Render plans (default: plans/) into DOCX, HTML and PDF under the output folder.
 
     Invalid plans are not rendered: their errors are shown and the exit status is 1; the other plans
-    still render. Files are written atomically, so a failed render leaves no partial document.
+    still render. Files are written atomically, so a failed render leaves no partial document. On a
+    terminal a progress line shows the documents done and the current file.
     """
+    from plandocs.cli.output import print_diagnostic_list
+    from plandocs.cli.progress import Progress
     from plandocs.render.pipeline import render
 
-    def progress(i: int, n: int, done: RenderedPlan) -> None:
-        if not quiet:
-            outs = ", ".join(display_path(p) for p in done.outputs)
-            click.echo(f"[{i}/{n}] {display_path(done.source)} → {outs} ({done.seconds:.1f} s)", err=True)
+    bar = Progress(quiet)
 
-    result = render(targets(paths), out_dir, formats, pdf_a=pdf_a, progress=progress)
-    if result.validation.diagnostics.items:
+    def progress(i: int, n: int, done: RenderedPlan) -> None:
+        bar.done(display_path(done.source), total=n)
+
+    def starting(source: Path, n: int) -> None:
+        bar.start(display_path(source), total=n)
+
+    try:
+        result = render(targets(paths), out_dir, formats, pdf_a=pdf_a, progress=progress, starting=starting)
+    finally:
+        bar.close()
+    if quiet:
+        print_diagnostic_list(result.validation.diagnostics.errors, result.validation.lines, err=False)
+    elif result.validation.diagnostics.items:
         print_diagnostics(result.validation, "text", strict=False)
     for source, message in result.failed:
         click.echo(f"{source}: error: {message}", err=True)
     n_bad = len(result.validation.invalid) + len(result.failed)
-    click.echo(f"rendered {len(result.rendered)} plan(s) into {display_path(out_dir)}"
-               + (f"; {n_bad} plan(s) not rendered" if n_bad else ""), err=True)
+    if not quiet:
+        click.echo(f"rendered {len(result.rendered)} plan(s) into {display_path(out_dir)}"
+                   + (f"; {n_bad} plan(s) not rendered" if n_bad else ""), err=True)
     if not result.ok:
         sys.exit(EXIT_INVALID)
 

@@ -106,13 +106,19 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
 
 
 def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, *, pdf_a: bool = False,
-           progress: Callable[[int, int, RenderedPlan], None] | None = None) -> RenderResult:
-    """Validate ``paths`` and render every valid plan into ``out_dir``."""
+           progress: Callable[[int, int, RenderedPlan], None] | None = None,
+           starting: Callable[[Path, int], None] | None = None) -> RenderResult:
+    """Validate ``paths`` and render every valid plan into ``out_dir``.
+
+    ``starting(source, total)`` is called before each document, ``progress(i, total, done)`` after it.
+    """
     result = RenderResult(validate(list(paths)))
     jobs: list[tuple[Path, LoadedPlan, Report | None]] = [(lp.path, lp, None) for lp in result.validation.plans]
     jobs += [(lr.path, lr.plan, lr.report) for lr in result.validation.reports]
     for i, (source, lp, report) in enumerate(jobs, start=1):
         started = time.perf_counter()
+        if starting is not None:
+            starting(source, len(jobs))
         rel = output_relpath(source, paths)
         try:
             for fmt in formats:
