@@ -398,8 +398,8 @@ def _render(tmp_path: Path, *args: str, terminal: bool) -> tuple[str, str]:
     environ.update(TERM="xterm", COLUMNS="200", PYTHONIOENCODING="utf-8")
     cmd = [sys.executable, "-m", "plandocs", "render", *args, "-o", str(tmp_path / "out"), "--format", "html"]
     if not terminal:
-        proc = subprocess.run(cmd, cwd=REPO, env=environ, capture_output=True, text=True, timeout=TIMEOUT)
-        return proc.stdout, proc.stderr
+        done = subprocess.run(cmd, cwd=REPO, env=environ, capture_output=True, text=True, timeout=TIMEOUT)
+        return done.stdout, done.stderr
     master, slave = pty.openpty()
     with subprocess.Popen(cmd, cwd=REPO, env=environ, stdout=subprocess.PIPE, stderr=slave) as proc:
         os.close(slave)
