@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from plandocs.i18n import N_, _
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -24,6 +26,9 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+SEVERITY_LABELS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,11 @@ class Diagnostic:
 
     def headline(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.loc}: {self.severity.value}[{self.rule}]: {where}{self.message}"
+        return f"{self.loc}: {self.label()}[{self.rule}]: {where}{self.message}"
+
+    def label(self) -> str:
+        """``error`` or ``warning`` in the current language (the JSON output keeps the English value)."""
+        return _(SEVERITY_LABELS[self.severity])
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -124,7 +133,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     import difflib  # only needed when something is wrong
 
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
+    return _("; did you mean '{word}'?").format(word=matches[0]) if matches else ""
 
 
 def source_excerpt(text_lines: Sequence[str], loc: Loc) -> str:

@@ -10,6 +10,7 @@ import click
 
 from plandocs.errors import EXIT_INVALID
 from plandocs.files.kinds import DEFAULT_PLANS
+from plandocs.i18n import _, ngettext
 
 DEFAULT_ROOTS = (DEFAULT_PLANS,)
 
@@ -56,15 +57,17 @@ def hook_validate_cmd(files: tuple[Path, ...], roots: tuple[Path, ...]) -> None:
         return
     deps = with_dependents(changed, list(roots or DEFAULT_ROOTS))
     if deps.added:
-        click.echo(f"also checking {len(deps.added)} file(s) that depend on the changed ones: "
-                   + ", ".join(display_path(p) for p in deps.added), err=True)
+        n = len(deps.added)
+        click.echo(ngettext("also checking {n} file(s) that depend on the changed ones: {files}",
+                            "also checking {n} file(s) that depend on the changed ones: {files}", n)
+                   .format(n=n, files=", ".join(display_path(p) for p in deps.added)), err=True)
     if not deps.files:
         return
     result = validate(list(deps.files))
     print_diagnostics(result, "text", strict=False)
     if not result.ok:
-        click.echo("commit stopped: fix the problems above, `git add` the files and commit again "
-                   "(`plandocs validate` shows them again)", err=True)
+        click.echo(_("commit stopped: fix the problems above, `git add` the files and commit again "
+                     "(`plandocs validate` shows them again)"), err=True)
         sys.exit(EXIT_INVALID)
 
 
@@ -81,13 +84,16 @@ def hook_fmt_cmd(files: tuple[Path, ...]) -> None:
     result = format_files(existing)
     print_diagnostic_list(result.diagnostics.errors, result.lines)
     for name in result.changed:
-        click.echo(f"reformatted {name}")
+        click.echo(_("reformatted {file}").format(file=name))
     if result.changed:
-        click.echo(f"commit stopped: plandocs fmt rewrote {len(result.changed)} file(s) in the canonical form; "
-                   "look at the change (`git diff`), `git add` the file(s) and commit again", err=True)
+        n = len(result.changed)
+        click.echo(ngettext("commit stopped: plandocs fmt rewrote {n} file(s) in the canonical form; look at the "
+                            "change (`git diff`), `git add` the file(s) and commit again",
+                            "commit stopped: plandocs fmt rewrote {n} file(s) in the canonical form; look at the "
+                            "change (`git diff`), `git add` the file(s) and commit again", n).format(n=n), err=True)
     if result.diagnostics.errors:
-        click.echo("commit stopped: these files do not load, so they were not formatted; fix them and commit "
-                   "again", err=True)
+        click.echo(_("commit stopped: these files do not load, so they were not formatted; fix them and commit "
+                     "again"), err=True)
     if result.changed or result.diagnostics.errors:
         sys.exit(EXIT_INVALID)
 
@@ -117,10 +123,10 @@ def git_setup_cmd(is_global: bool, cache: bool) -> None:
         try:
             subprocess.run(["git", "config", *scope, key, value], check=True, capture_output=True, text=True)
         except FileNotFoundError as exc:
-            raise click.ClickException("git is not installed or not on PATH") from exc
+            raise click.ClickException(_("git is not installed or not on PATH")) from exc
         except subprocess.CalledProcessError as exc:
-            raise click.ClickException(f"git config {key} failed: {exc.stderr.strip()} (run this inside a git "
-                                       "repository, or use --global)") from exc
+            raise click.ClickException(_("git config {key} failed: {error} (run this inside a git repository, or "
+                                         "use --global)").format(key=key, error=exc.stderr.strip())) from exc
         click.echo(f"git config {' '.join(scope) + ' ' if scope else ''}{key} {value}")
 
 

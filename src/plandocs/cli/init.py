@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from plandocs.i18n import N_, _
 from plandocs.model.records import PlanKind
 
 _OPTIONAL = ("short_name", "region")
@@ -16,23 +17,25 @@ _OPTIONAL = ("short_name", "region")
 def _department(text: str) -> tuple[str, str]:
     ident, sep, name = text.partition("=")
     if not sep:
-        raise click.BadParameter(f"'{text}': write a department as ID=NAME, e.g. legal-education='Відділ …'",
+        raise click.BadParameter(_("'{text}': write a department as ID=NAME, e.g. legal-education='Відділ …'")
+                                 .format(text=text),
                                  param_hint="--department")
     return ident.strip(), name.strip()
 
 
 def _ask_departments() -> list[str]:
     out: list[str] = []
-    click.echo("Departments, bureaus and officials that plans name as executors; an empty name ends the list.",
+    click.echo(_("Departments, bureaus and officials that plans name as executors; an empty name ends the list."),
                err=True)
     while True:
-        name = click.prompt(f"  executor {len(out) + 1}: name", default="", show_default=False, err=True)
+        name = click.prompt(_("  executor {n}: name").format(n=len(out) + 1), default="", show_default=False,
+                            err=True)
         if not name.strip():
             if out:
                 return out
-            click.echo("  at least one executor is needed", err=True)
+            click.echo(_("  at least one executor is needed"), err=True)
             continue
-        ident = click.prompt(f"  executor {len(out) + 1}: id (Latin letters, digits, hyphens)",
+        ident = click.prompt(_("  executor {n}: id (Latin letters, digits, hyphens)").format(n=len(out) + 1),
                              default=f"dept-{len(out) + 1}", err=True)
         out.append(f"{ident}={name}")
 
@@ -73,23 +76,24 @@ def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive:
         "region": region, "head_surname": head_surname, "head_initials": head_initials,
         "head_position": head_position, "kind": kind, "ci": ci}
     questions = {
-        "org_id": ("Organisation id (folder under plans/, Latin letters, digits, hyphens)", None),
-        "nominative": ("Full name (nominative)", None), "genitive": ("Full name (genitive, for titles)", None),
-        "short_name": ("Short name (optional)", ""), "region": ("Region (optional)", ""),
-        "head_surname": ("Head: surname", None), "head_initials": ("Head: initials", None),
-        "head_position": ("Head: position", "Директор"),
-        "kind": ("First plan", "annual-plan"),
-        "ci": ("CI file", "github")}
+        "org_id": (N_("Organisation id (folder under plans/, Latin letters, digits, hyphens)"), None),
+        "nominative": (N_("Full name (nominative)"), None),
+        "genitive": (N_("Full name (genitive, for titles)"), None),
+        "short_name": (N_("Short name (optional)"), ""), "region": (N_("Region (optional)"), ""),
+        "head_surname": (N_("Head: surname"), None), "head_initials": (N_("Head: initials"), None),
+        "head_position": (N_("Head: position"), "Директор"),
+        "kind": (N_("First plan"), "annual-plan"),
+        "ci": (N_("CI file"), "github")}
     missing = [k for k, v in answers.items() if v is None and k not in _OPTIONAL]
     if not interactive and (missing or not departments):
         names = [f"--{k.replace('_', '-')}" for k in missing if k not in ("nominative", "org_id")]
         names = (["--id"] if "org_id" in missing else []) + (["--name"] if "nominative" in missing else []) + names
-        raise UsageError("not a terminal, so nothing can be asked (--ask asks anyway); give "
-                         + ", ".join(names + ([] if departments else ["--department ID=NAME"])))
+        raise UsageError(_("not a terminal, so nothing can be asked (--ask asks anyway); give {options}").format(
+            options=", ".join(names + ([] if departments else ["--department ID=NAME"]))))
     for key, (question, default) in questions.items():
         if answers[key] is None and interactive:
             choices = {"kind": [k.value for k in PlanKind], "ci": ["github", "gitlab", "none"]}.get(key)
-            answers[key] = click.prompt(question, default=default, show_default=bool(default), err=True,
+            answers[key] = click.prompt(_(question), default=default, show_default=bool(default), err=True,
                                         type=click.Choice(choices) if choices else None) or None
     dept_texts = list(departments) or _ask_departments()
     plan_kind = PlanKind(answers["kind"] or "annual-plan")
@@ -102,9 +106,9 @@ def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive:
         period=period or default_period(plan_kind, today), ci=CI(answers["ci"] or "github"), today=today)
     written = init_repository(folder, spec)
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"next: cd {folder}; git init; pre-commit install; plandocs git-setup; plandocs validate; "
-               "plandocs render", err=True)
+        click.echo(_("wrote {file}").format(file=path))
+    click.echo(_("next: cd {folder}; git init; pre-commit install; plandocs git-setup; plandocs validate; "
+                 "plandocs render").format(folder=folder), err=True)
 
 
 COMMANDS = [init_cmd]

@@ -9,6 +9,7 @@ import click
 
 from plandocs.check.validate import ValidationResult
 from plandocs.errors import Diagnostic, Severity, source_excerpt
+from plandocs.i18n import _, ngettext
 
 
 def _style(text: str, severity: Severity) -> str:
@@ -19,7 +20,7 @@ def format_diagnostic(d: Diagnostic, lines: list[str], color: bool = False) -> s
     """``FILE:LINE:COL: error[RULE]: MESSAGE`` and the offending line with a caret."""
     head = d.headline()
     if color:
-        head = head.replace(f"{d.severity.value}[{d.rule}]", _style(f"{d.severity.value}[{d.rule}]", d.severity))
+        head = head.replace(f"{d.label()}[{d.rule}]", _style(f"{d.label()}[{d.rule}]", d.severity))
     excerpt = source_excerpt(lines, d.loc)
     return f"{head}\n{excerpt}" if excerpt else head
 
@@ -57,10 +58,13 @@ def print_diagnostics(result: ValidationResult, fmt: str, strict: bool) -> None:
 
 
 def _summary(result: ValidationResult, strict: bool) -> str:
-    n_err, n_warn = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-    summary = f"{len(result.files)} file(s) checked: {n_err} error(s), {n_warn} warning(s)"
+    n_files, n_err, n_warn = len(result.files), len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    summary = _("{files}: {errors}, {warnings}").format(
+        files=ngettext("{n} file(s) checked", "{n} file(s) checked", n_files).format(n=n_files),
+        errors=ngettext("{n} error(s)", "{n} error(s)", n_err).format(n=n_err),
+        warnings=ngettext("{n} warning(s)", "{n} warning(s)", n_warn).format(n=n_warn))
     if strict and n_warn:
-        summary += " (--strict: warnings fail)"
+        summary += _(" (--strict: warnings fail)")
     return summary
 
 

@@ -12,6 +12,7 @@ from plandocs.cli.options import formats_option, output_folder, targets
 from plandocs.cli.output import print_diagnostics
 from plandocs.errors import EXIT_INVALID
 from plandocs.files.discovery import display_path
+from plandocs.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from plandocs.render.pipeline import RenderedPlan
@@ -51,11 +52,14 @@ def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     elif result.validation.diagnostics.items:
         print_diagnostics(result.validation, "text", strict=False)
     for source, message in result.failed:
-        click.echo(f"{source}: error: {message}", err=True)
+        click.echo(_("{source}: error: {message}").format(source=source, message=message), err=True)
     n_bad = len(result.validation.invalid) + len(result.failed)
     if not quiet:
-        click.echo(f"rendered {len(result.rendered)} plan(s) into {display_path(out_dir)}"
-                   + (f"; {n_bad} plan(s) not rendered" if n_bad else ""), err=True)
+        n_done = len(result.rendered)
+        click.echo(ngettext("rendered {n} plan(s) into {folder}", "rendered {n} plan(s) into {folder}", n_done)
+                   .format(n=n_done, folder=display_path(out_dir))
+                   + (ngettext("; {n} plan(s) not rendered", "; {n} plan(s) not rendered", n_bad).format(n=n_bad)
+                      if n_bad else ""), err=True)
     if not result.ok:
         sys.exit(EXIT_INVALID)
 

@@ -10,6 +10,7 @@ import click
 
 from plandocs.errors import UsageError
 from plandocs.files.kinds import FileKind
+from plandocs.i18n import _
 
 
 @click.command("schema")
@@ -29,7 +30,8 @@ def schema_cmd(kind: str, output: Path | None, organisation: Path | None) -> Non
     schema = json_schema(RECORD_CLASSES[FileKind(kind)])
     if organisation is not None:
         if kind != FileKind.PLAN:
-            raise UsageError(f"--organisation narrows the plan schema; it does not apply to '{kind}'")
+            raise UsageError(_("--organisation narrows the plan schema; it does not apply to '{kind}'")
+                             .format(kind=kind))
         schema = _organisation_schema(schema, organisation)
     text = json.dumps(schema, ensure_ascii=False, indent=2)
     if output is None:
@@ -51,11 +53,12 @@ def _organisation_schema(schema: dict[str, Any], path: Path) -> dict[str, Any]:
     result = validate([path])
     if kind_of(path) is not FileKind.ORGANISATION or not result.ok:
         print_diagnostics(result, "text", strict=False)
-        raise UsageError(f"--organisation: {path} is not a valid organisation.yaml; fix the errors above first")
+        raise UsageError(_("--organisation: {file} is not a valid organisation.yaml; fix the errors above first")
+                         .format(file=path))
     src = load_source(path, Diagnostics())
     org = to_record(src.root, Organisation, Diagnostics()) if src.root is not None else None
     if not isinstance(org, Organisation):  # validate() passed, so it loads; this keeps the types honest
-        raise UsageError(f"--organisation: {path} could not be read")
+        raise UsageError(_("--organisation: {file} could not be read").format(file=path))
     return organisation_schema(schema, org, path.resolve().parent.name)
 
 
