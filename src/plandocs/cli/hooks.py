@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,6 +29,7 @@ def hook_group() -> None:
 
 def _staged_deletions() -> list[Path]:
     """Files deleted in the index: pre-commit does not pass them, but what referred to them must be checked."""
+    import subprocess
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True)
         out = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=D", "-z"],
@@ -110,6 +110,8 @@ def git_setup_cmd(is_global: bool, cache: bool) -> None:
     with diff=plandocs. `git blame` then annotates cell lines; `git blame --no-textconv FILE` (the alias
     `git blame-yaml`, set here) annotates the YAML lines.
     """
+    import subprocess
+
     from plandocs import __version__
 
     scope = ["--global"] if is_global else []

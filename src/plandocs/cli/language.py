@@ -8,13 +8,12 @@ each object, so one process can switch languages (the tests do).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from plandocs.i18n import LANGUAGES, _, set_language, translate_click
+from plandocs.i18n import LANGUAGES, _, language, set_language, translate_click
 
 ORIGINAL = "_plandocs_original_help"
 
@@ -36,7 +35,13 @@ def take_language(args: Sequence[str]) -> tuple[str | None, list[str]]:
     return None, rest
 
 
+_localised = False
+"""Whether help texts were ever translated in this process (English start-up then skips the walk)."""
+
+
 def _translated(obj: Any, attr: str) -> None:
+    import inspect  # only here: inspect is a heavy import for validate's start-up
+
     originals = obj.__dict__.setdefault(ORIGINAL, {})
     if attr not in originals:
         originals[attr] = getattr(obj, attr)
@@ -47,6 +52,14 @@ def _translated(obj: Any, attr: str) -> None:
 
 def localise(cmd: click.Command) -> None:
     """Put the help texts of ``cmd`` and its subcommands into the current language."""
+    global _localised
+    if language() == "en" and not _localised:
+        return  # the texts are English already
+    _localised = True
+    _localise(cmd)
+
+
+def _localise(cmd: click.Command) -> None:
     _translated(cmd, "help")
     _translated(cmd, "short_help")
     for param in cmd.params:
@@ -58,7 +71,7 @@ def localise(cmd: click.Command) -> None:
         cmd._help_option = None
     if isinstance(cmd, click.Group):
         for sub in cmd.commands.values():
-            localise(sub)
+            _localise(sub)
 
 
 class LocalisedGroup(click.Group):
