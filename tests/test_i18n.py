@@ -95,8 +95,8 @@ def test_ukrainian_locale_same_positions_and_rule_ids(tmp_path: Path) -> None:
     uk = _validate(folder, LANG="uk_UA.UTF-8")
     assert en.returncode == uk.returncode == 1
     assert uk.stdout.splitlines()[0] == (
-        "plan.yaml:18:23: помилка[unknown-executor]: priorities[0].tasks[0].measures[0].executor: executor "
-        "'legal-educaton' is not in the organisation file; можливо, 'legal-education'?")
+        "plan.yaml:18:23: помилка[unknown-executor]: priorities[0].tasks[0].measures[0].executor: виконавця "
+        "'legal-educaton' немає у файлі організації; можливо, 'legal-education'?")
     heads = [(line.split(": ")[0], line.split("[")[1].split("]")[0]) for line in en.stdout.splitlines()
              if ": error[" in line]
     assert heads == [(line.split(": ")[0], line.split("[")[1].split("]")[0]) for line in uk.stdout.splitlines()

@@ -128,12 +128,18 @@ class Diagnostics:
         return iter(self.items)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest candidate, or an empty string."""
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word``, if one is close enough to be what was meant."""
     import difflib  # only needed when something is wrong
 
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return _("; did you mean '{word}'?").format(word=matches[0]) if matches else ""
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest candidate, or an empty string."""
+    match = closest(word, candidates)
+    return _("; did you mean '{word}'?").format(word=match) if match else ""
 
 
 def source_excerpt(text_lines: Sequence[str], loc: Loc) -> str:

@@ -15,6 +15,7 @@ from plandocs.errors import Diagnostics, Loc
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
 from plandocs.files.paths import inside, project_root
+from plandocs.i18n import _
 from plandocs.load.source import Source, load_source
 from plandocs.model.records import Bodies, Organisation, Plan, Report
 
@@ -148,13 +149,15 @@ class _Validator:
         if report is not None:
             plan_path = path.parent / report.plan
             if not plan_path.is_file():
-                diags.add("plan-missing", f"plan file '{display_path(plan_path)}' not found; 'plan' names the "
-                          "approved plan, relative to the report", report.loc_of("plan"), "plan")
+                diags.add("plan-missing", _("plan file '{file}' not found; 'plan' names the approved plan, "
+                                            "relative to the report").format(file=display_path(plan_path)),
+                          report.loc_of("plan"), "plan")
             else:
                 loaded = self.plan(plan_path)
                 if loaded is None:
-                    diags.add("plan-missing", f"the plan '{display_path(plan_path)}' has errors; the report "
-                              "can be checked once they are fixed", report.loc_of("plan"), "plan")
+                    diags.add("plan-missing", _("the plan '{file}' has errors; the report can be checked once "
+                                                "they are fixed").format(file=display_path(plan_path)),
+                              report.loc_of("plan"), "plan")
                 else:
                     check_report(report, loaded.plan, src.lines, diags)
         if report is None or loaded is None or len(diags.errors) > before:
@@ -174,8 +177,8 @@ class _Validator:
                 org = self.organisation(org_path)
             else:
                 diags.add("organisation-missing",
-                          f"organisation file '{display_path(org_path)}' not found; create it or set "
-                          "'organisation' to its path", plan.loc_of("organisation"), "organisation")
+                          _("organisation file '{file}' not found; create it or set 'organisation' to its path")
+                          .format(file=display_path(org_path)), plan.loc_of("organisation"), "organisation")
             check_plan(plan, org, src.lines, diags)
         if plan is None or org is None or len(diags.errors) > before:
             self.result.invalid.append(src.path)
