@@ -85,6 +85,6 @@ def write_outputs(files: Mapping[Path, bytes], out_root: Path) -> list[Path]:
         for tmp, target in temps:
             os.replace(tmp, target)
     finally:
-        for tmp, _ in temps:
+        for tmp, _target in temps:
             tmp.unlink(missing_ok=True)
     return list(targets)
