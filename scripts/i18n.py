@@ -131,7 +131,7 @@ def main(argv: list[str]) -> int:
         po.copyright_holder = "plandocs"
         po.last_translator = po.language_team = "plandocs <plandocs@example.invalid>"
         with PO.open("wb") as fh:
-            write_po(fh, po, width=120, ignore_obsolete=True, omit_header=False)
+            write_po(fh, po, width=120, ignore_obsolete=True, omit_header=False, include_lineno=False)
     if what in ("compile", "all"):
         MO.write_bytes(compiled(_read(PO)))
     if what == "check":

@@ -25,6 +25,7 @@ from string import Template
 
 from plandocs import __version__
 from plandocs.errors import Diagnostics, UsageError
+from plandocs.i18n import N_, _
 from plandocs.model.records import Organisation, Plan, PlanKind
 from plandocs.model.values import MONTHS_NOMINATIVE, roman
 
@@ -108,10 +109,10 @@ def default_period(kind: PlanKind, today: _dt.date) -> str:
 
 
 _PERIOD_SHAPES = {
-    PlanKind.QUARTERLY_PLAN: (re.compile(r"^(\d{4})-Q([1-4])$"), "a quarter such as 2026-Q1"),
-    PlanKind.ANNUAL_PLAN: (re.compile(r"^(\d{4})$"), "a year such as 2026"),
-    PlanKind.ACTION_PLAN: (re.compile(r"^(\d{4})$"), "a year such as 2026"),
-    PlanKind.CITY_PROGRAMME: (re.compile(r"^(\d{4})-(\d{4})$"), "a range of years such as 2026-2028"),
+    PlanKind.QUARTERLY_PLAN: (re.compile(r"^(\d{4})-Q([1-4])$"), N_("a quarter such as 2026-Q1")),
+    PlanKind.ANNUAL_PLAN: (re.compile(r"^(\d{4})$"), N_("a year such as 2026")),
+    PlanKind.ACTION_PLAN: (re.compile(r"^(\d{4})$"), N_("a year such as 2026")),
+    PlanKind.CITY_PROGRAMME: (re.compile(r"^(\d{4})-(\d{4})$"), N_("a range of years such as 2026-2028")),
 }
 
 
@@ -119,7 +120,8 @@ def _period_parts(kind: PlanKind, period: str) -> tuple[int, int]:
     pattern, shape = _PERIOD_SHAPES[kind]
     m = pattern.match(period)
     if m is None or (kind is PlanKind.CITY_PROGRAMME and int(m[2]) < int(m[1])):
-        raise UsageError(f"--period: '{period}' is not a period of a {kind.value}; expected {shape}")
+        raise UsageError(_("--period: '{period}' is not a period of a {kind}; expected {shape}").format(
+            period=period, kind=kind.value, shape=_(shape)))
     return int(m[1]), int(m[2]) if m.lastindex == 2 else int(m[1])
 
 
@@ -152,22 +154,24 @@ def check_spec(spec: InitSpec) -> None:
     """Refuse ids that plans could not use and names that are empty, naming every problem at once."""
     problems = []
     if not ID_RE.match(spec.org_id):
-        problems.append(f"--id: '{spec.org_id}' must be lowercase Latin letters, digits and hyphens, e.g. kalush")
+        problems.append(_("--id: '{id}' must be lowercase Latin letters, digits and hyphens, e.g. kalush").format(
+            id=spec.org_id))
     for field_name, value in (("--name", spec.nominative), ("--genitive", spec.genitive),
                               ("--head-surname", spec.head_surname), ("--head-initials", spec.head_initials),
                               ("--head-position", spec.head_position)):
         if not value.strip():
-            problems.append(f"{field_name}: must not be empty")
+            problems.append(_("{option}: must not be empty").format(option=field_name))
     if not spec.departments:
-        problems.append("--department: give at least one, as ID=NAME, e.g. legal-education='Відділ …'")
+        problems.append(_("--department: give at least one, as ID=NAME, e.g. legal-education='Відділ …'"))
     seen: set[str] = set()
     for d in spec.departments:
         if not ID_RE.match(d.id):
-            problems.append(f"--department: id '{d.id}' must be lowercase Latin letters, digits and hyphens")
+            problems.append(_("--department: id '{id}' must be lowercase Latin letters, digits and hyphens").format(
+                id=d.id))
         if d.id in seen:
-            problems.append(f"--department: id '{d.id}' is given twice")
+            problems.append(_("--department: id '{id}' is given twice").format(id=d.id))
         if not d.name.strip():
-            problems.append(f"--department: '{d.id}' has an empty name")
+            problems.append(_("--department: '{id}' has an empty name").format(id=d.id))
         seen.add(d.id)
     try:
         _period_parts(spec.kind, spec.period)
@@ -235,8 +239,8 @@ def planned_files(spec: InitSpec) -> dict[str, str]:
     organisation = to_record(root, Organisation, diags) if root is not None else None
     if org_text is None or plan_text is None or organisation is None or diags.errors:
         # The scaffold and the checked spec always load; reaching this is a bug in plandocs, not in the input.
-        raise UsageError("internal error: the scaffold does not load: "
-                         + "; ".join(d.headline() for d in diags.errors))
+        raise UsageError(_("internal error: the scaffold does not load: {problems}").format(
+            problems="; ".join(d.headline() for d in diags.errors)))
     out = {
         f"{org_dir}/organisation.yaml": org_text,
         f"{org_dir}/{plan_file_name(spec)}": plan_text,
@@ -267,8 +271,9 @@ def init_repository(folder: Path, spec: InitSpec) -> list[Path]:
     texts = planned_files(spec)
     existing = [rel for rel in texts if (folder / rel).exists() or (folder / rel).is_symlink()]
     if existing:
-        raise UsageError(f"{folder}: nothing written, because these files exist already and init never "
-                         f"overwrites: {', '.join(existing)}; run init in a new folder or move them away")
+        raise UsageError(_("{folder}: nothing written, because these files exist already and init never overwrites: "
+                           "{files}; run init in a new folder or move them away").format(
+            folder=folder, files=", ".join(existing)))
     folder.mkdir(parents=True, exist_ok=True)
     written = write_outputs({Path(rel): text.encode("utf-8") for rel, text in texts.items()}, folder)
     return written
