@@ -30,7 +30,8 @@ SRC = ROOT / "src" / "plandocs"
 LOCALE = SRC / "locale"
 PO = LOCALE / "uk" / "LC_MESSAGES" / "plandocs.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None, "doc": (1,)}
+"""``doc("…")`` is a model field's documentation: the JSON Schema's description, and part of some messages."""
 UK_PLURALS = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 
 CLICK_MESSAGES: list[str | tuple[str, str]] = [
@@ -79,6 +80,20 @@ def _help_texts() -> list[tuple[str, str]]:
     return out
 
 
+def _record_docs() -> list[tuple[str, str]]:
+    """The docstrings of the model's records, which the JSON Schemas use as descriptions."""
+    from plandocs.model.records import Record
+
+    out = []
+    todo = list(Record.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
+            out.append((" ".join(cls.__doc__.split()), f"model:{cls.__name__}"))
+    return sorted(out)
+
+
 def template() -> Catalog:
     """The messages of the code as it is now."""
     cat = Catalog(project="plandocs", domain="plandocs", charset="utf-8")
@@ -86,6 +101,8 @@ def template() -> Catalog:
             str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("i18n:",)):
         cat.add(message, locations=[(f"src/plandocs/{filename}", lineno)], auto_comments=comments)
     for text, where in _help_texts():
+        cat.add(text, locations=[(where, 0)])
+    for text, where in _record_docs():
         cat.add(text, locations=[(where, 0)])
     for msg in CLICK_MESSAGES:
         cat.add(msg, locations=[("click", 0)])

@@ -148,3 +148,18 @@ def test_english_reads_no_catalogue(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=_broken(tmp_path), env={**base, "LANG": "C.UTF-8"},
                           capture_output=True, text=True, timeout=30, check=False)
     assert proc.stdout.splitlines()[-1] == "catalogue None"
+
+
+def test_schema_descriptions_in_ukrainian_keys_unchanged() -> None:
+    en = json.loads(CliRunner().invoke(main, ["schema", "plan", "--lang", "en"]).stdout)
+    uk = json.loads(CliRunner().invoke(main, ["schema", "plan", "--lang", "uk"]).stdout)
+    assert en["properties"]["organisation"]["description"] == "Path of the organisation file, relative to the plan."
+    assert uk["properties"]["organisation"]["description"] == "Шлях до файлу організації відносно плану."
+    assert uk["$defs"]["Row"]["description"] == "Один рядок виконавця заходу; незадані клітинки беруться із заходу."
+
+    def strip(node: object) -> object:  # everything but the descriptions is the same
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k != "description"}
+        return [strip(v) for v in node] if isinstance(node, list) else node
+
+    assert strip(uk) == strip(en)

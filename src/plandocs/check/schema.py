@@ -337,15 +337,16 @@ def _json_record(cls: type, defs: dict[str, Any]) -> None:
     required = []
     for name, f in record_fields(cls).items():
         prop = _json_type(hints[name], defs)
-        prop = {**prop, "description": f.metadata.get("doc", "")}
+        prop = {**prop, "description": _(f.metadata.get("doc", ""))}
         if name == "id":
-            prop = {"type": ["string", "number"], "description": f.metadata.get("doc", "")}
+            prop = {"type": ["string", "number"], "description": _(f.metadata.get("doc", ""))}
         props[name] = prop
         if f.default is MISSING and f.default_factory is MISSING and name not in getattr(cls, "DERIVED", ()):
             required.append(name)
     schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
-        schema["description"] = " ".join(cls.__doc__.split())
+        described = " ".join(cls.__doc__.split())  # a msgid (scripts/i18n.py reads the docstrings)
+        schema["description"] = _(described)
     if required:
         schema["required"] = required
     defs[cls.__name__] = schema
