@@ -32,9 +32,10 @@ def skeleton(plan: Plan, plan_file: str, period: Period) -> str:
     """The YAML text of an empty report for ``period``."""
     out = [
         "# yaml-language-server: $schema=../../schemas/report.schema.json",
-        f"# Facts for {period}: write what was done after each id (a number, text, or \"4/4\"), and a note",
-        "# wherever the plan was missed: {fact: 2, note: Перенесено на III квартал}. A measure that was not due",
-        "# or was cancelled: {status: not-due, note: …}. Planned values come from the plan, never from here.",
+        *_("# Facts for {period}: write what was done after each id (a number, text, or \"4/4\"), and a note\n"
+           "# wherever the plan was missed: {{fact: 2, note: Перенесено на III квартал}}. A measure that was not due\n"
+           "# or was cancelled: {{status: not-due, note: …}}. Planned values come from the plan, never from here.")
+        .format(period=period).split("\n"),
         f"plan: {plan_file}",
         f"period: {_q(period.text)}",
         "facts:",
