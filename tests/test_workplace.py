@@ -34,7 +34,8 @@ INIT_ARGS = ["--id", ORG, "--kind", "annual-plan", "--period", "2027",
              "--head-position", "Директор", "--department", "legal-education=Відділ правопросвітництва",
              "--department", "bureau-dolyna=Відділ \"Долинське бюро правової допомоги\"", "--ci", "github"]
 INIT_FILES = [ORG_FILE, PLAN, "schemas/plan.schema.json", "schemas/organisation.schema.json",
-              "schemas/report.schema.json", "schemas/region.schema.json", f"schemas/{ORG}.plan.schema.json",
+              "schemas/report.schema.json", "schemas/region.schema.json", "schemas/bodies.schema.json",
+              f"schemas/{ORG}.plan.schema.json",
               ".vscode/settings.json", ".vscode/extensions.json", ".pre-commit-config.yaml", ".gitattributes",
               ".gitignore", "requirements.txt", ".github/workflows/plans.yml", "README.md"]
 
@@ -434,3 +435,14 @@ def test_no_progress_in_a_log_and_nothing_with_q(tmp_path: Path) -> None:
     assert err.splitlines()[-1] == f"rendered 1 plan(s) into {tmp_path / 'out'}"
     out, err = _render(tmp_path, "plans/pokrovsk", "-q", terminal=False)
     assert (out, err) == ("", "")
+
+
+def test_init_offers_exactly_the_kinds_it_has_a_first_plan_for() -> None:
+    import click as _click
+
+    from plandocs.cli.init import init_cmd
+    from plandocs.scaffold import KINDS
+
+    kind = next(p for p in init_cmd.params if p.name == "kind")
+    assert isinstance(kind.type, _click.Choice)
+    assert list(kind.type.choices) == [k.value for k in KINDS]

@@ -52,7 +52,8 @@ def _ask_departments() -> list[str]:
 @click.option("--head-position", help="Position of the head as printed, e.g. «Директор».")
 @click.option("--department", "departments", multiple=True, metavar="ID=NAME",
               help="An executor: its id and name (repeat for each).")
-@click.option("--kind", type=click.Choice([k.value for k in PlanKind]), help="Form of the first plan.")
+@click.option("--kind", type=click.Choice([k.value for k in PlanKind if k is not PlanKind.PROGRAMME]),
+              help="Form of the first plan.")
 @click.option("--period", help="Period of the first plan: 2026-Q1, 2026 or 2026-2028 (default: the next one).")
 @click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), help="CI file to write.")
 @click.option("--ask/--no-ask", default=None, help="Ask for what the options do not give (default: in a terminal).")
@@ -92,7 +93,8 @@ def init_cmd(folder: Path, org_id: str | None, nominative: str | None, genitive:
             options=", ".join(names + ([] if departments else ["--department ID=NAME"]))))
     for key, (question, default) in questions.items():
         if answers[key] is None and interactive:
-            choices = {"kind": [k.value for k in PlanKind], "ci": ["github", "gitlab", "none"]}.get(key)
+            choices = {"kind": [k.value for k in PlanKind if k is not PlanKind.PROGRAMME],
+                       "ci": ["github", "gitlab", "none"]}.get(key)
             answers[key] = click.prompt(_(question), default=default, show_default=bool(default), err=True,
                                         type=click.Choice(choices) if choices else None) or None
     dept_texts = list(departments) or _ask_departments()

@@ -95,8 +95,9 @@ KIND_NAMES_UK = {
     PlanKind.ACTION_PLAN: "план дій (терміни в роках)",
     PlanKind.CITY_PROGRAMME: "міська програма з фінансуванням за роками",
 }
+KINDS = tuple(PLAN_TITLES)
+"""The kinds a first plan can be made of: those with a scaffold file (plan-KIND.yaml.tmpl)."""
 CI_FILES = {CI.GITHUB: ".github/workflows/plans.yml", CI.GITLAB: ".gitlab-ci.yml"}
-SCHEMA_KINDS = ("plan", "organisation", "report", "region")
 
 
 def default_period(kind: PlanKind, today: _dt.date) -> str:
@@ -207,11 +208,10 @@ def plan_file_name(spec: InitSpec) -> str:
 def _schemas(spec: InitSpec, organisation: Organisation) -> dict[str, str]:
     from plandocs.check.orgschema import organisation_schema
     from plandocs.check.schema import json_schema
-    from plandocs.model.records import Region, Report
+    from plandocs.model.records import RECORD_CLASSES
 
-    classes = {"plan": Plan, "organisation": Organisation, "report": Report, "region": Region}
-    out = {f"schemas/{kind}.schema.json": json.dumps(json_schema(classes[kind]), ensure_ascii=False, indent=2)
-           + "\n" for kind in SCHEMA_KINDS}
+    out = {f"schemas/{kind.value}.schema.json": json.dumps(json_schema(cls), ensure_ascii=False, indent=2) + "\n"
+           for kind, cls in RECORD_CLASSES.items()}
     own = organisation_schema(json_schema(Plan), organisation, spec.org_id)
     out[f"schemas/{spec.org_id}.plan.schema.json"] = json.dumps(own, ensure_ascii=False, indent=2) + "\n"
     return out
@@ -279,4 +279,4 @@ def init_repository(folder: Path, spec: InitSpec) -> list[Path]:
     return written
 
 
-__all__ = ["CI", "Department", "InitSpec", "default_period", "init_repository", "planned_files"]
+__all__ = ["CI", "KINDS", "Department", "InitSpec", "default_period", "init_repository", "planned_files"]
