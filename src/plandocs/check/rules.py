@@ -165,8 +165,9 @@ def check_bodies(reg: Bodies, lines: Sequence[str], diags: Diagnostics) -> None:
         for key, name in (("name", b.name), *((f"variants[{i}]", v) for i, v in enumerate(b.variants))):
             folded = fold_name(name)
             if folded in names and names[folded] != b.id:
-                diags.add("duplicate-id", f"'{name}' also names body '{names[folded]}'; a name or variant must "
-                          "name one body", b.loc_of(key), b.path_of(key))
+                diags.add("duplicate-id", _("'{name}' also names body '{other}'; a name or variant must name one "
+                                            "body").format(name=name, other=names[folded]),
+                          b.loc_of(key), b.path_of(key))
             names.setdefault(folded, b.id)
     check_mixed_script(reg, lines, diags)
 
@@ -177,6 +178,7 @@ _DUPLICATE = {
     "priority": N_("priority id '{id}' is already used at line {line}; ids must be unique"),
     "task": N_("task id '{id}' is already used at line {line}; ids must be unique"),
     "measure": N_("measure id '{id}' is already used at line {line}; ids must be unique"),
+    "body": N_("body id '{id}' is already used at line {line}; ids must be unique"),
 }
 _NO_TITLE = {"priority": N_("priority '{id}' has no title"), "task": N_("task '{id}' has no title")}
 _NUMBERING = {
@@ -251,25 +253,28 @@ class _PlanChecker:
             return
         old = [k for k in ("columns", "headers", "column_numbers") if k in plan.locs]
         for k in old:
-            self.report("table-keys", f"'{k}' and 'table' both declare the table; move '{k}' into 'table' "
-                        "(docs/forms.md)", plan, k)
+            self.report("table-keys", _("'{key}' and 'table' both declare the table; move '{key}' into 'table' "
+                                        "(docs/forms.md)").format(key=k), plan, k)
         seen: dict[Column, str] = {}
         for i, entry in enumerate(leaf_columns(column_entries(plan))):
             kind = kind_of_column(entry)
             if kind in seen:
-                self.report("unknown-column", f"column '{kind.value}' is declared twice (columns {seen[kind]} and "
-                            f"{i + 1}); each kind prints once", table, "columns")
+                self.report("unknown-column", _("column '{kind}' is declared twice (columns {first} and {second}); "
+                                                "each kind prints once").format(
+                    kind=kind.value, first=seen[kind], second=i + 1), table, "columns")
             seen.setdefault(kind, str(i + 1))
         if Column.SOURCE in seen and (plan.funding is None or Column.FUNDING not in seen):
-            self.report("unknown-column", "a 'source' column prints one sub-row per funding source; it needs a "
-                        "'funding' column and a top-level 'funding' with the sources", table, "columns")
+            self.report("unknown-column", _("a 'source' column prints one sub-row per funding source; it needs a "
+                                            "'funding' column and a top-level 'funding' with the sources"),
+                        table, "columns")
         for entry in _groups(table.columns or []):
             if entry.kind is not None and entry.group is not None:
-                self.report("unknown-column", f"a column entry has either 'kind' or 'group', not both "
-                            f"('{entry.kind.value}', '{entry.group}')", entry)
+                self.report("unknown-column", _("a column entry has either 'kind' or 'group', not both ('{kind}', "
+                                                "'{group}')").format(kind=entry.kind.value, group=entry.group),
+                            entry)
             elif entry.kind is None and (entry.group is None or not entry.columns):
-                self.report("unknown-column", "a column entry needs 'kind' (a column) or 'group' with "
-                            "'columns' under it", entry)
+                self.report("unknown-column", _("a column entry needs 'kind' (a column) or 'group' with 'columns' "
+                                                "under it"), entry)
 
     def funding_totals(self) -> None:
         """Written totals equal the sum of the measures' amounts (when the plan has any)."""
@@ -286,9 +291,10 @@ class _PlanChecker:
                     continue
                 total = sums.get((year, src), Decimal(0))
                 if total != written.number:
-                    self.report("funding-total-mismatch", f"the total for {src} in {year} is {written.text} but "
-                                f"the measures' amounts add up to {_num(total)}", spec.totals,
-                                f"amounts.{year}.{src}")
+                    self.report("funding-total-mismatch", _("the total for {source} in {year} is {total} but the "
+                                                            "measures' amounts add up to {sum}").format(
+                        source=src, year=year, total=written.text, sum=_num(total)), spec.totals,
+                        f"amounts.{year}.{src}")
 
     def node_common(self, node: Priority | Task, what: str) -> None:
         if not node.title:

@@ -114,22 +114,24 @@ class _Validator:
             key = f"bodies[{i}]" if len(org.bodies) > 1 else "bodies"
             path = org_path.parent / name
             if not inside(path, project_root(org_path)):
-                diags.add("bodies-missing", f"bodies register '{name}' is outside the project "
-                          f"({project_root(org_path)}); keep registers inside the repository", org.loc_of(key), key)
+                diags.add("bodies-missing", _("bodies register '{name}' is outside the project ({root}); keep "
+                                              "registers inside the repository").format(
+                    name=name, root=project_root(org_path)), org.loc_of(key), key)
                 continue
             if not path.is_file() or kind_of(path) is not FileKind.BODIES:
-                diags.add("bodies-missing", f"bodies register '{display_path(path)}' not found; 'bodies' names "
-                          "*.bodies.yaml files relative to the organisation file", org.loc_of(key), key)
+                diags.add("bodies-missing", _("bodies register '{file}' not found; 'bodies' names *.bodies.yaml files "
+                                              "relative to the organisation file").format(file=display_path(path)),
+                          org.loc_of(key), key)
                 continue
             reg = self.bodies(path)
             if reg is None:
-                diags.add("bodies-missing", f"the bodies register '{display_path(path)}' has errors",
-                          org.loc_of(key), key)
+                diags.add("bodies-missing", _("the bodies register '{file}' has errors").format(
+                    file=display_path(path)), org.loc_of(key), key)
                 continue
             for body in reg.bodies:
                 if body.id in own:
-                    diags.add("duplicate-id", f"executor id '{body.id}' is also a body of "
-                              f"'{display_path(path)}'; rename one of them", org.loc, "executors")
+                    diags.add("duplicate-id", _("executor id '{id}' is also a body of '{file}'; rename one of them")
+                              .format(id=body.id, file=display_path(path)), org.loc, "executors")
                     continue
                 own.add(body.id)
                 org.executors.append(body)

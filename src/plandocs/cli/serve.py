@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from plandocs.files.kinds import DEFAULT_PLANS
+from plandocs.i18n import _
 from plandocs.serve import DEFAULT_HOST, listen, run
 
 
@@ -27,7 +28,8 @@ def serve_cmd(path: Path, port: int, host: str) -> None:
     """
     sock = listen(host, port)
     shown_host = f"[{host}]" if ":" in host else host
-    click.echo(f"serving {path} at http://{shown_host}:{sock.getsockname()[1]}/ (Ctrl+C stops)", err=True)
+    click.echo(_("serving {path} at {url} (Ctrl+C stops)").format(
+        path=path, url=f"http://{shown_host}:{sock.getsockname()[1]}/"), err=True)
     run(path, sock)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plandocs.errors import UsageError
+from plandocs.i18n import _
 
 if TYPE_CHECKING:
     import uvicorn
@@ -30,8 +31,8 @@ def listen(host: str = DEFAULT_HOST, port: int = 0) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise UsageError(f"cannot listen on '{host}': {exc.strerror}") from None
-    family, _, _, _, address = infos[0]
+        raise UsageError(_("cannot listen on '{host}': {error}").format(host=host, error=exc.strerror)) from None
+    family, _type, _proto, _name, address = infos[0]
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -39,7 +40,8 @@ def listen(host: str = DEFAULT_HOST, port: int = 0) -> socket.socket:
         sock.listen(128)  # connections wait in the backlog until the server is up, instead of being refused
     except OSError as exc:
         sock.close()
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port") from None
+        raise UsageError(_("cannot listen on {host}:{port}: {error}; choose another --port").format(
+            host=host, port=port, error=exc.strerror)) from None
     return sock
 
 
@@ -50,8 +52,8 @@ def server(root: Path, sock: socket.socket | None = None) -> uvicorn.Server:
 
         from plandocs.serve.app import create_app
     except ImportError as exc:
-        raise UsageError(f"plandocs serve needs the 'serve' extra ({exc.name} is missing): "
-                         "pip install 'plandocs[serve]'") from None
+        raise UsageError(_("plandocs serve needs the 'serve' extra ({module} is missing): pip install "
+                           "'plandocs[serve]'").format(module=exc.name)) from None
     bound = sock or listen()
     host, port = bound.getsockname()[:2]
     app = create_app(root, LOCAL_NAMES if ipaddress.ip_address(host).is_loopback else ("*",))
