@@ -1,0 +1,563 @@
+"""Assemble an imported document: plan (or report), organisation, and what could not be placed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Diagnostics
+from ..model import DEFAULT_BREAKDOWN, Column, Organisation, Plan, PlanKind, Record, Report
+from .cells import Body, ExecutorMatcher
+from .columns import Kind, Layout, recognise
+from .docxread import Document, ImportFileError, Para, Table, footnote_texts, read_document
+from .requisites import (People, horizon_of, is_heading, paragraph_text, parse_order, parse_signature,
+                         parse_stamp, period_of)
+from .table import TableResult, build_table
+
+Data = dict[str, Any]
+WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+
+_KIND_COLUMN: dict[Kind, Column] = {
+    Kind.NUMBER: Column.NUMBER, Kind.TASK: Column.TASK, Kind.RESULT: Column.RESULT, Kind.MEASURE: Column.MEASURE,
+    Kind.EXECUTOR: Column.EXECUTOR, Kind.TERM: Column.TERM, Kind.START: Column.TERM, Kind.END: Column.TERM,
+    Kind.INDICATOR: Column.INDICATOR, Kind.VALUE: Column.VALUES, Kind.PLAN: Column.VALUES,
+    Kind.FUNDING: Column.FUNDING,
+}
+"""How a recognised column maps onto today's fixed column set (issue 11 makes columns declarative)."""
+
+
+@dataclass
+class Unplaced:
+    where: str
+    text: str
+    why: str
+
+
+@dataclass
+class ImportResult:
+    """One imported document."""
+
+    source: Path
+    kind: str
+    """«plan» or «report»."""
+    text: str
+    """The plan's (or report's) YAML in canonical form."""
+    organisation_text: str | None
+    """The organisation file when none was given (or the given one lacked executors)."""
+    unplaced: list[Unplaced] = field(default_factory=list)
+    executors: ExecutorMatcher | None = None
+    notes: list[str] = field(default_factory=list)
+    words_total: int = 0
+    words_unplaced: int = 0
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'").replace("ʼ", "'") for w in WORD.findall(text)]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def canonical(data: Data, cls: type[Record], name: str, header: str) -> str:
+    """YAML text in the project's canonical ``fmt`` form, read back through the schema."""
+    from ..fmt import canonical_text
+
+    raw = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9)
+    diags = Diagnostics()
+    out = canonical_text(name, raw, cls, diags)
+    if out is None:
+        msgs = "; ".join(f"{d.path}: {d.message}" for d in diags.errors[:5])
+        raise ImportFileError(f"{name}: internal error: the imported data does not fit the model ({msgs})")
+    return out
+
+
+def _load_org(path: Path | None) -> tuple[Organisation | None, Data | None]:
+    if path is None:
+        return None, None
+    from ..schema import to_record
+    from ..yamlsource import load_source
+
+    diags = Diagnostics()
+    src = load_source(path, diags)
+    if src.root is None:
+        raise ImportFileError(f"{path}: the organisation file does not load: "
+                              + "; ".join(d.message for d in diags.errors[:3]))
+    org = to_record(src.root, Organisation, diags)
+    if org is None or diags.errors:
+        raise ImportFileError(f"{path}: the organisation file is invalid: "
+                              + "; ".join(f"{d.path}: {d.message}" for d in diags.errors[:3]))
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return org, raw if isinstance(raw, dict) else None
+
+
+def _main_table(doc: Document) -> tuple[Table, Layout]:
+    best: tuple[int, Table, Layout] | None = None
+    for t in doc.tables:
+        if t.ncols < 3 or len(t.rows) < 2:
+            continue
+        layout = recognise(t)
+        score = sum(c.kind is not Kind.UNKNOWN for c in layout.columns) * 10 + len(t.rows)
+        if layout.first(Kind.MEASURE) is None and layout.first(Kind.TASK) is None:
+            score //= 10
+        if best is None or score > best[0]:
+            best = (score, t, layout)
+    if best is None or (best[2].first(Kind.MEASURE) is None and best[2].first(Kind.TASK) is None):
+        raise ImportFileError(f"{doc.source}: no table of measures found: no table has a header naming the "
+                              "measures («Найменування заходу», «Захід», «Зміст заходів») or tasks")
+    return best[1], best[2]
+
+
+def _numbering(res: TableResult) -> str | None:
+    f = res.form
+    if f.priority_numbers:
+        return "priorities"
+    if f.measure_numbers:
+        return "measures-in-task"
+    if not f.numbers:
+        return None
+    nums = [n for n, _, _ in f.numbers]
+    if nums == [str(i) for i in range(1, len(nums) + 1)]:
+        return "tasks-in-plan"
+    restarts: list[str] = []
+    count, last_p = 0, None
+    for _, p, _ in f.numbers:
+        count = count + 1 if p == last_p else 1
+        last_p = p
+        restarts.append(str(count))
+    if nums == restarts:
+        return "tasks-in-priority"
+    if all(n == t.rsplit(".", 1)[-1] for n, _, t in f.numbers):
+        return "task-id"
+    return "tasks-in-plan"
+
+
+def _kind(title: str, layout: Layout, period: str | None) -> PlanKind:
+    t = title.lower()
+    if layout.first(Kind.FUNDING) is not None:
+        return PlanKind.CITY_PROGRAMME
+    keys = {c.key for c in layout.of(Kind.VALUE)}
+    if keys & {"I", "II", "III", "IV"}:
+        return PlanKind.ANNUAL_PLAN
+    if "квартальн" in t or (period and "-Q" in period):
+        return PlanKind.QUARTERLY_PLAN
+    if layout.of(Kind.VALUE) or layout.of(Kind.PLAN):
+        return PlanKind.ANNUAL_PLAN if "річн" in t or "на 20" in t else PlanKind.QUARTERLY_PLAN
+    return PlanKind.ACTION_PLAN
+
+
+def _breakdown(layout: Layout) -> str:
+    keys = [c.key for c in layout.of(Kind.VALUE)]
+    if not keys:
+        return "none"
+    if len(keys) == 1:
+        return "single"
+    if set(keys) & {"I", "II", "III", "IV"}:
+        return "quarters"
+    if any(k and len(k) == 4 for k in keys):
+        return "years"
+    return "months"
+
+
+def _clean_header(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Importer:
+    def __init__(self, doc: Document, org: Organisation | None, org_raw: Data | None) -> None:
+        self.doc, self.org, self.org_raw = doc, org, org_raw
+        self.unplaced: list[Unplaced] = []
+        self.used: set[int] = set()
+        known = [Body(e.id, e.name, e.external) for e in (org.executors if org else [])]
+        self.matcher = ExecutorMatcher(known, org.executor_separator if org else "; ")
+        self.people = People([{"id": p.id, "surname": p.surname, "initials": p.initials,
+                               "position": p.position} for p in (org.people if org else [])])
+        self.notes: list[str] = []
+        self.name_styles: Counter[str] = Counter()
+
+    def run(self) -> tuple[str, Data]:
+        doc = self.doc
+        table, layout = _main_table(doc)
+        self.used.add(table.index)
+        report = bool(layout.of(Kind.FACT))
+        res = build_table(table, layout, self.matcher, report=report)
+        for ri, row in enumerate(table.rows):
+            for c in row.cells:
+                if (ri, c.col) not in res.placed.cells and c.text.strip() and not c.continued:
+                    self.unplaced.append(Unplaced(f"table {table.index + 1}, row {ri + 1}, column {c.col + 1}",
+                                                  c.text, f"column «{_clean_header(layout.columns[c.col].header)}» "
+                                                  "has no place in the plan model"))
+        blocks = doc.blocks
+        ti = blocks.index(table)
+        data: Data = {"organisation": "organisation.yaml"}
+        order = parse_order(blocks[:ti], self.people)
+        start = 0
+        if order is not None:
+            self.used |= order.used
+            start = order.end
+        approval: list[Data] = []
+        title: list[str] = []
+        sections: list[Data] = []
+        contents = False
+        i = start
+        # approval stamps and the title before the table
+        while i < ti:
+            b = blocks[i]
+            if isinstance(b, Table):
+                texts = [c.text for r in b.rows for c in r.cells]
+                stamp = parse_stamp("\n".join(texts), self.people) if len(texts) == 1 else None
+                if stamp is not None:
+                    approval.append(stamp)
+                    self.used.add(b.index)
+                i += 1
+                continue
+            t = b.text.strip()
+            if not t:
+                i += 1
+                continue
+            if (stamp := parse_stamp(t, self.people)) is not None and not title:
+                approval.append(stamp)
+                self.used.add(b.index)
+                i += 1
+                continue
+            if (b.style.lower().endswith("title") or (b.centred and (not title or blocks[i - 1] is not None))) \
+                    and not sections and is_heading(b, 1) is None:
+                if title and not (b.style.lower().endswith("title") or b.centred):
+                    break
+                title.append(t)
+                self.used.add(b.index)
+                i += 1
+                continue
+            break
+        # prose: contents, chapters with the table inside one of them
+        table_section: int | None = None
+        pre: list[Para] = []
+        for j, b in enumerate(blocks):
+            if b is table:
+                table_section = len(sections) - 1 if sections else None
+                continue
+            if j < i or b.index in self.used:
+                continue
+            if isinstance(b, Table):
+                continue  # signatures, summaries: below
+            t = b.text.strip()
+            if not t:
+                continue
+            if b.style.lower().startswith("toc") or (b.style == "Plan Contents Heading" and t == "ЗМІСТ"):
+                contents = True
+                self.used.add(b.index)
+                continue
+            if t in ("ЗМІСТ", "Зміст") and not sections:
+                contents = True
+                self.used.add(b.index)
+                continue
+            if b.style.startswith("Plan Goal"):
+                if sections:
+                    sections[-1]["insert"] = "goals"
+                self.used.add(b.index)
+                self.notes.append(f"paragraph {b.index + 1}: «{t[:60]}…» is the goals list, regenerated from "
+                                  "the priorities and tasks (insert: goals)")
+                continue
+            if j > ti and (t in ("Ознайомлений", "Ознайомлені") or b.style == "Plan Stamp Label"):
+                continue
+            if j > ti and b.style == "Plan Contents Heading":
+                continue  # a generated summary's heading (reports): below
+            head = is_heading(b, len(sections) + 1)
+            if head is not None:
+                sections.append({"title": head, "paragraphs": []})
+                self.used.add(b.index)
+                continue
+            if not sections:
+                pre.append(b)
+                continue
+            key = "paragraphs_after" if table_section is not None and table_section == len(sections) - 1 \
+                and j > ti else "paragraphs"
+            sections[-1].setdefault(key, []).append(paragraph_text(b))
+            self.used.add(b.index)
+        if table_section is not None and sections:
+            sections[table_section]["insert"] = "table"
+        if pre and not title:
+            title = [p.text.strip() for p in pre[:1]]
+            self.used.add(pre[0].index)
+            pre = pre[1:]
+        if pre and sections:
+            sections.insert(0, {"title": pre[0].text.strip(), "paragraphs": [paragraph_text(p) for p in pre[1:]]})
+            if table_section is not None:
+                sections[table_section + 1]["insert"] = "table"
+                sections[table_section].pop("insert", None) if table_section + 1 != table_section else None
+            for p in pre:
+                self.used.add(p.index)
+            self.notes.append("the prose before the first numbered heading became a chapter of its own")
+        # signatures after the table
+        signatures: list[Data] = []
+        acks: list[Data] = []
+        agreements: list[Data] = []
+        label: str | None = None
+        for b in blocks[ti + 1:]:
+            if isinstance(b, Para):
+                t = b.text.strip()
+                if re.fullmatch(r"(Ознайомлен\w*|ПОГОДЖЕН\w*|Погоджен\w*):?", t):
+                    label = t
+                    self.used.add(b.index)
+                continue
+            sig = parse_signature(b, self.people)
+            if sig is None:
+                continue
+            self.used.add(b.index)
+            if label is not None and label.lower().startswith("ознайомлен"):
+                acks.append({"label": label, **sig})
+            elif label is not None:
+                agreements.append({"label": label, **sig})
+            else:
+                signatures.append(sig)
+            label = None
+        for s in (*approval, *signatures, *acks, *agreements):
+            if "_style" in s:
+                self.name_styles[s.pop("_style")] += 1
+        if order is not None and isinstance(order.data.get("signature"), dict):
+            order.data["signature"].pop("_style", None)
+        # what the plan is
+        full_title = " ".join(title)
+        period = period_of(full_title) or _period_from_terms(res.priorities)
+        if period is None:
+            raise ImportFileError(f"{doc.source}: the plan's period is neither in the title nor in the terms; "
+                                  "add «на 2024 рік» (or the like) to the title and import again")
+        kind = _kind(full_title, layout, period)
+        if report:
+            return "report", self.report_data(full_title, title, period, res, signatures, acks)
+        data["kind"] = kind.value
+        data["period"] = period
+        if kind is PlanKind.ACTION_PLAN and (h := horizon_of(full_title, period)):
+            data["horizon"] = h
+        data["title"] = title or ["План"]
+        if approval:
+            data["approval"] = approval
+        if order is not None:
+            data["order"] = order.data
+        if contents:
+            data["contents"] = True
+        if sections:
+            data["sections"] = sections
+        self.columns(data, layout, res)
+        data["priorities"] = res.priorities or [{"id": "1"}]
+        if signatures:
+            data["signatures"] = signatures
+        if agreements:
+            data["agreements"] = agreements
+        if acks:
+            data["acknowledgements"] = acks
+        self.leftovers()
+        return "plan", data
+
+    def columns(self, data: Data, layout: Layout, res: TableResult) -> None:
+        cols: list[Column] = []
+        headers: Data = {}
+        for spec in layout.columns:
+            col = _KIND_COLUMN.get(spec.kind)
+            if col is None:
+                if spec.kind is Kind.PRIORITY:
+                    self.notes.append(f"column «{_clean_header(spec.header)}» (merged vertically) is printed as "
+                                      "full-width priority rows: the current model has no priority column")
+                continue
+            if col in cols:
+                if spec.kind is Kind.END:
+                    self.notes.append("«Початок» and «Закінчення» are one term column {from, to} in the current "
+                                      "model; issue 11 makes them two columns")
+                continue
+            cols.append(col)
+            # written out even where it equals the default: the document printed it
+            headers[col.value] = _clean_header(spec.header)
+        data["columns"] = [c.value for c in cols]
+        if headers:
+            data["headers"] = headers
+        if layout.column_numbers:
+            data["column_numbers"] = True
+        if Column.VALUES in cols:
+            breakdown = _breakdown(layout) if layout.of(Kind.VALUE) else "single"
+            kind = PlanKind(data["kind"])
+            if breakdown != DEFAULT_BREAKDOWN[kind].value:
+                data["breakdown"] = breakdown
+        funds = layout.of(Kind.FUNDING)
+        if funds:
+            unit_m = re.search(r"(тис\.?|млн\.?)\s*грн\.?", funds[0].header)
+            sources: list[str] = []
+            for s in funds:
+                if (s.source or "budget") not in sources:
+                    sources.append(s.source or "budget")
+            from .cells import slug
+
+            ids = {s: source_id(s) or f"source-{n}" for n, s in enumerate(sources, start=1)}
+            data["funding"] = {"unit": unit_m.group(0) if unit_m else "тис. грн",
+                               "sources": [{"id": ids[s], "name": s} for s in sources]}
+            _rename_sources(res.priorities, ids)
+        labels: Data = {}
+        if res.form.priority_label is not None:
+            labels["priority"] = res.form.priority_label
+        labels["task"] = res.form.task_label or ""
+        labels["measure"] = res.form.measure_label or ""
+        if (num := _numbering(res)) is not None:
+            labels["number"] = num
+        data["labels"] = labels
+
+    def report_data(self, full_title: str, title: list[str], period: str, res: TableResult,
+                    signatures: list[Data], acks: list[Data]) -> Data:
+        year = period[:4]
+        m = re.search(r"(I{1,3}|IV)\s+квартал", full_title)
+        rperiod = f"{year}-Q{('I', 'II', 'III', 'IV').index(m.group(1)) + 1}" if m else period
+        data: Data = {"plan": f"{year}.yaml", "period": rperiod}
+        if title:
+            data["title"] = title
+        data["facts"] = {k: v for k, v in res.facts.items()}
+        if signatures:
+            data["signatures"] = signatures
+        if acks:
+            data["acknowledgements"] = acks
+        for b in self.doc.blocks:
+            if isinstance(b, Para) and b.style == "Plan Title":
+                self.used.add(b.index)
+        self.leftovers(generated_summary=True)
+        return data
+
+    def leftovers(self, generated_summary: bool = False) -> None:
+        for b in self.doc.blocks:
+            if b.index in self.used:
+                continue
+            if isinstance(b, Para):
+                if b.text.strip():
+                    self.unplaced.append(Unplaced(f"paragraph {b.index + 1}", b.text.strip(),
+                                                  "prose outside any chapter"))
+            else:
+                why = "a generated summary table (render computes it again)" if generated_summary else \
+                    "a table that is not the plan's table"
+                for ri, r in enumerate(b.rows):
+                    for c in r.cells:
+                        if c.text.strip() and not c.continued:
+                            self.unplaced.append(Unplaced(f"table {b.index + 1}, row {ri + 1}", c.text, why))
+
+    def organisation(self, plan_name: str) -> Data | None:
+        created = self.matcher.created
+        if self.org is not None and not created and not self.people.created:
+            return None
+        base: Data = dict(self.org_raw) if self.org_raw else {
+            "name": {"nominative": "(назва організації)", "genitive": "(назва організації у родовому відмінку)"}}
+        if self.org is None and self.name_styles:
+            base["name_style"] = self.name_styles.most_common(1)[0][0]
+        execs = list(base.get("executors") or [])
+        for b in created:
+            e: Data = {"id": b.id, "name": b.name}
+            if b.external:
+                e["external"] = True
+            execs.append(e)
+        if execs:
+            base["executors"] = execs
+        people = list(base.get("people") or [])
+        people.extend({k: v for k, v in p.items() if v is not None} for p in self.people.created)
+        if people:
+            base["people"] = people
+        return base
+
+
+_SOURCE_IDS = (("держ", "state-budget"), ("фонд конкурс", "contest-fund"), ("облас", "oblast-budget"), ("район", "district-budget"),
+               ("міськ", "city-budget"), ("місцев", "local-budget"), ("позабюдж", "extra-budgetary"),
+               ("інш", "other-sources"))
+
+
+def source_id(name: str) -> str:
+    """An id for a funding source: the usual budgets by their English names, others transliterated."""
+    from .cells import slug
+
+    low = name.lower()
+    for stem, ident in _SOURCE_IDS:
+        if low.startswith(stem):
+            return ident
+    return slug(name, 2)
+
+
+def _rename_sources(priorities: list[Data], ids: dict[str, str]) -> None:
+    def fix(node: Data) -> None:
+        f = node.get("funding")
+        if isinstance(f, dict):
+            node["funding"] = {y: {ids.get(s, s): v for s, v in amounts.items()} for y, amounts in f.items()}
+        for k in ("tasks", "measures"):
+            for child in node.get(k, []):
+                fix(child)
+    for p in priorities:
+        fix(p)
+
+
+def _period_from_terms(priorities: list[Data]) -> str | None:
+    years: set[int] = set()
+    for s in _strings(priorities):
+        for y in re.findall(r"\b(?:19|20)\d\d\b", s):
+            years.add(int(y))
+    if not years:
+        return None
+    lo, hi = min(years), max(years)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+MODELINE_PLAN = "# yaml-language-server: $schema=../../schemas/plan.schema.json\n"
+MODELINE_ORG = "# yaml-language-server: $schema=../../schemas/organisation.schema.json\n"
+
+
+def import_document(path: Path, organisation: Path | None = None) -> ImportResult:
+    """Import one Word file: its plan or report as canonical YAML, plus what did not fit."""
+    doc = read_document(path)
+    org, org_raw = _load_org(organisation)
+    imp = _Importer(doc, org, org_raw)
+    kind, data = imp.run()
+    cls: type[Record] = Report if kind == "report" else Plan
+    name = path.stem + (".report.yaml" if kind == "report" else ".yaml")
+    text = canonical(data, cls, name, "" if kind == "report" else MODELINE_PLAN)
+    org_data = imp.organisation(name)
+    org_text = canonical(org_data, Organisation, "organisation.yaml", MODELINE_ORG) if org_data else None
+    result = ImportResult(path, kind, text, org_text, imp.unplaced, imp.matcher, imp.notes)
+    _account_words(doc, data, org_data or org_raw or {}, result)
+    return result
+
+
+def _account_words(doc: Document, data: Data, org: Data, result: ImportResult) -> None:
+    """Every word of the source is in the YAML, generated numbering, or the unplaced report."""
+    source: Counter[str] = Counter()
+    for b in doc.blocks:
+        if isinstance(b, Para):
+            source.update(words(b.text))
+        else:
+            for r in b.rows:
+                for c in r.cells:
+                    if not c.continued:
+                        source.update(words(c.text))
+    for note in footnote_texts(doc.source if doc.source.suffix.lower() == ".docx" else Path("/nonexistent")):
+        source.update(words(note))
+        result.unplaced.append(Unplaced("footnote", note, "footnotes have no place in the plan model"))
+    placed = set(words(" ".join(_strings(data) + _strings(org))))
+    placed |= {w for u in result.unplaced for w in words(u.text)}
+    missing = [w for w in source if w not in placed and not _generated(w)]
+    if missing:
+        result.unplaced.append(Unplaced("words", " ".join(sorted(missing)),
+                                        "words of the source found nowhere in the YAML (printed by the form)"))
+    result.words_total = sum(source.values())
+    result.words_unplaced = sum(len(words(u.text)) for u in result.unplaced)
+
+
+def _generated(word: str) -> bool:
+    """Numbering the renderer prints by itself: № column counters, Roman priority numbers, column numbers,
+    the «Разом» header, month names of stamp dates."""
+    from ..values import MONTHS_GENITIVE
+
+    return bool(re.fullmatch(r"\d+|[ivxlc]+|разом|усього|року", word)) or word in MONTHS_GENITIVE
+
+
+def import_files(paths: list[Path], organisation: Path | None = None) -> list[ImportResult]:
+    return [import_document(p, organisation) for p in paths]
