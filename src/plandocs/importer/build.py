@@ -192,6 +192,7 @@ class _Importer:
         self.used.add(table.index)
         report = bool(layout.of(Kind.FACT))
         res = build_table(table, layout, self.matcher, report=report)
+        self.notes.extend(res.warnings)
         for ri, row in enumerate(table.rows):
             for c in row.cells:
                 if (ri, c.col) not in res.placed.cells and c.text.strip() and not c.continued:
@@ -372,6 +373,9 @@ class _Importer:
                 continue
             if col in cols:
                 if spec.kind is Kind.END:
+                    self.unplaced.append(Unplaced(f"table header, column {spec.col + 1}", spec.header,
+                                                  "the end-date column's header: the current model prints "
+                                                  "start and end as one term column"))
                     self.notes.append("«Початок» and «Закінчення» are one term column {from, to} in the current "
                                       "model; issue 11 makes them two columns")
                 continue
@@ -556,7 +560,7 @@ def _generated(word: str) -> bool:
     the «Разом» header, month names of stamp dates."""
     from ..values import MONTHS_GENITIVE
 
-    return bool(re.fullmatch(r"\d+|[ivxlc]+|разом|усього|року", word)) or word in MONTHS_GENITIVE
+    return bool(re.fullmatch(r"\d+|[ivxlc]+|разом|усього|року|за|згодою", word)) or word in MONTHS_GENITIVE
 
 
 def import_files(paths: list[Path], organisation: Path | None = None) -> list[ImportResult]:

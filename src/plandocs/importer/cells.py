@@ -65,6 +65,11 @@ def name_key(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip().lower().rstrip(".;,")
 
 
+def unwrap(text: str) -> str:
+    """Join lines that a narrow cell wrapped: a line break before a lower-case word is no separator."""
+    return re.sub(r"\s*\n\s*(?=[a-zа-яіїєґ(])", " ", text)
+
+
 @dataclass
 class Body:
     """An executor or body as the import knows it."""
@@ -105,10 +110,10 @@ class ExecutorMatcher:
         for b in pool:
             if name_key(b.name) == key:
                 return b, True
-        keys = [name_key(b.name) for b in self.known]
+        keys = [name_key(b.name) for b in pool]
         close = difflib.get_close_matches(key, keys, n=1, cutoff=0.9)
         if close:
-            return self.known[keys.index(close[0])], False
+            return pool[keys.index(close[0])], False
         return None, False
 
     def _one(self, part: str) -> Body:
@@ -128,9 +133,11 @@ class ExecutorMatcher:
 
     def match(self, cell: str) -> list[str]:
         """Executor ids for a cell: the fewest known names that cover it, split at the separator."""
-        text = cell.strip()
+        text = unwrap(cell.strip())
         if not text:
             return []
+        if self.separator.strip() == ";":
+            text = re.sub(r"\s*;\s*", "; ", text)
         sep = next((s for s in (self.separator, self.separator.strip(), "\n", ";") if s and s in text), None)
         if sep is None:
             return [self._one(text).id]
@@ -143,7 +150,8 @@ class ExecutorMatcher:
             best = i
             for j in range(len(parts), i, -1):
                 joined = sep.join(parts[i:j]).strip()
-                if self._lookup(AGREED.sub("", joined))[0] is not None:
+                found, exact = self._lookup(AGREED.sub("", joined))
+                if found is not None and (exact or j == i + 1):
                     best = j - 1
                     break
             piece = sep.join(parts[i:best + 1]).strip()

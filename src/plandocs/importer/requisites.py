@@ -187,7 +187,7 @@ def is_heading(p: Para, next_number: int) -> str | None:
 def paragraph_text(p: Para) -> str:
     """A prose paragraph as the model writes it: a bullet becomes «- …»."""
     text = p.text.strip()
-    if p.style.lower().startswith("list bullet") or (p.numbered and not re.match(r"^[-–•]\s", text)):
+    if p.style.lower().startswith("list bullet") or (p.numbered and not re.match(r"^([-–•]|\d+[.)])\s", text)):
         return "- " + text.lstrip("•–- \t")
     if text.startswith("•"):
         return "- " + text.lstrip("• \t")

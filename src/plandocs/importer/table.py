@@ -249,6 +249,15 @@ class _Builder:
                 for c in row.cells:
                     self.placed.cells.add((ri, c.col))
                 continue
+            first = row.cells[0] if row.cells else None
+            if first is not None and first.colspan > 1 and re.fullmatch(r"(Усього|Разом|Всього)( по програмі)?:?",
+                                                                        first.text.strip()):
+                # the totals row: the renderer computes it from the amounts again
+                for c in row.cells:
+                    self.placed.cells.add((ri, c.col))
+                self.warnings.append(f"row {ri + 1}: the «{first.text.strip()}» row is computed on render; its "
+                                     "amounts were not imported")
+                continue
             heading = _full_width(row, ncols)
             if heading is not None:
                 for c in row.cells:
