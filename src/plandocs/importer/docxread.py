@@ -200,6 +200,9 @@ def _check_container(path: Path) -> None:
                                   "password (File → Info → Protect Document) and save it again")
         raise ImportFileError(f"{path}: this is a Word 97–2003 file with a .docx name; rename it to .doc "
                               "(plandocs converts .doc with LibreOffice) or save it as .docx")
+    if head.startswith(b"PK") and not zipfile.is_zipfile(path):
+        raise ImportFileError(f"{path}: the DOCX package is corrupt (truncated or damaged ZIP); open it in Word "
+                              "and save it again")
     if not zipfile.is_zipfile(path):
         raise ImportFileError(f"{path}: not a DOCX file (a DOCX is a ZIP package; this one is not); "
                               "save the document as Word .docx")
