@@ -35,7 +35,7 @@ def diff(a: Any, b: Any, path: str = "") -> list[str]:
         return out
     if isinstance(a, list) and isinstance(b, list):
         out = []
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             out.extend(diff(x, y, f"{path}[{i}]"))
         if len(a) != len(b):
             out.append(f"{path}: {len(a)} items in source, {len(b)} imported")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from plandocs.importer import ImportFileError, import_document
-from plandocs.importer.cells import ExecutorMatcher, Body, split_numbering, value_text
+from plandocs.importer.cells import Body, ExecutorMatcher, split_numbering, value_text
 from plandocs.importer.columns import Kind, classify, period_key, recognise
 from plandocs.importer.docxread import read_document
 from plandocs.importer.requisites import period_of

@@ -15,8 +15,16 @@ from ..model import DEFAULT_BREAKDOWN, Column, Organisation, Plan, PlanKind, Rec
 from .cells import Body, ExecutorMatcher
 from .columns import Kind, Layout, recognise
 from .docxread import Document, ImportFileError, Para, Table, footnote_texts, read_document
-from .requisites import (People, horizon_of, is_heading, paragraph_text, parse_order, parse_signature,
-                         parse_stamp, period_of)
+from .requisites import (
+    People,
+    horizon_of,
+    is_heading,
+    paragraph_text,
+    parse_order,
+    parse_signature,
+    parse_stamp,
+    period_of,
+)
 from .table import TableResult, build_table
 
 Data = dict[str, Any]
@@ -399,7 +407,6 @@ class _Importer:
             for s in funds:
                 if (s.source or "budget") not in sources:
                     sources.append(s.source or "budget")
-            from .cells import slug
 
             ids = {s: source_id(s) or f"source-{n}" for n, s in enumerate(sources, start=1)}
             data["funding"] = {"unit": unit_m.group(0) if unit_m else "тис. грн",
@@ -472,8 +479,9 @@ class _Importer:
         return base
 
 
-_SOURCE_IDS = (("держ", "state-budget"), ("фонд конкурс", "contest-fund"), ("облас", "oblast-budget"), ("район", "district-budget"),
-               ("міськ", "city-budget"), ("місцев", "local-budget"), ("позабюдж", "extra-budgetary"),
+_SOURCE_IDS = (("держ", "state-budget"), ("фонд конкурс", "contest-fund"), ("облас", "oblast-budget"),
+               ("район", "district-budget"), ("міськ", "city-budget"), ("місцев", "local-budget"),
+               ("позабюдж", "extra-budgetary"),
                ("інш", "other-sources"))
 
 

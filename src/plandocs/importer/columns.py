@@ -182,11 +182,9 @@ def _header_rows(table: Table) -> int:
             under_group = a is not None and a.colspan > c.colspan
             if under_group and c.text.strip():
                 spanned = True
-            elif not under_group and c.text.strip() and not c.continued:
-                # a sub-header under a vertically merged header cell (the «I II III IV Разом» row)
-                if a is not None and a.continued is False and period_key(c.text) is None \
-                        and classify(c.text) not in (Kind.PLAN, Kind.FACT, Kind.NOTE):
-                    ok = False
+            elif not under_group and c.text.strip() and not c.continued and a is not None \
+                    and period_key(c.text) is None and classify(c.text) not in (Kind.PLAN, Kind.FACT, Kind.NOTE):
+                ok = False  # text under a header cell that does not span: a data row
         if not ok:
             break
         if not spanned and not all(period_key(c.text) or classify(c.text) in (Kind.PLAN, Kind.FACT, Kind.NOTE)

@@ -295,9 +295,9 @@ def footnote_texts(path: Path) -> list[str]:
         with zipfile.ZipFile(path) as z:
             for part in ("word/footnotes.xml", "word/endnotes.xml"):
                 if part in z.namelist():
-                    from lxml import etree
+                    from docx.oxml import parse_xml
 
-                    root = etree.fromstring(z.read(part))
+                    root = parse_xml(z.read(part))
                     for note in root:
                         if note.get(W + "type") in ("separator", "continuationSeparator"):
                             continue

@@ -194,6 +194,14 @@ def paragraph_text(p: Para) -> str:
     return text
 
 
+def _order_title_line(b: Para, text: str, title: list[str], before: Para | Table) -> bool:
+    """A line of the order's heading «Про затвердження …», which may be broken into several lines."""
+    if b.style.lower().endswith("title") or text.startswith("Про "):
+        return True
+    return bool(title) and not _ITEM.match(text) and len(text) < 80 and isinstance(before, Para) \
+        and b.style == before.style
+
+
 @dataclass
 class Order:
     data: Data
@@ -245,9 +253,7 @@ def parse_order(blocks: list[Para | Table], people: People) -> Order | None:
             data["date"], data["number"] = _date(m.group(1), m.group(2), m.group(3)), m.group(4)
         elif "date" in data and "place" not in data and not title and re.match(r"^(м\.|с\.|смт)\s*\S+$", t):
             data["place"] = t
-        elif not items and preamble is None and (b.style.lower().endswith("title") or t.startswith("Про ")
-                                                 or (title and not _ITEM.match(t) and len(t) < 80
-                                                     and b.style == blocks[i - 1].style if isinstance(blocks[i - 1], Para) else False)):
+        elif not items and preamble is None and _order_title_line(b, t, title, blocks[i - 1]):
             title.append(t)
         elif m2 := _ITEM.match(t):
             items.append(m2.group(2))

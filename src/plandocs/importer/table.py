@@ -84,6 +84,8 @@ class _Builder:
         self.has_task_col = layout.first(Kind.TASK) is not None
         self.value_cols = layout.of(Kind.VALUE)
         self.plan_cols = layout.of(Kind.PLAN)
+        self._pending_result: str | None = None
+        """A result cell that starts inside a task: it belongs to the next measure."""
 
     # ---- helpers
 
@@ -320,9 +322,8 @@ class _Builder:
             m = self.new_measure(mtext)
             if number and not self.has_task_col:
                 self.form.measure_numbers.append((number, len(self._owner_measures())))
-            pending = getattr(self, "_pending_result", None)
-            if pending:
-                m["result"] = pending
+            if self._pending_result:
+                m["result"] = self._pending_result
                 self._pending_result = None
             if funding is not None:
                 m["funding"] = funding
