@@ -1,7 +1,8 @@
 """Recall of a Word file's words after import and render: every word of the source must be in the
 rendered DOCX of the imported plan or in the unplaced report.
 
-Usage: .venv/bin/python scripts/import_recall.py FILE.docx…
+Usage: .venv/bin/python scripts/import_recall.py FILE.docx[=PERIOD]…  (a document without a measures
+table is imported as prose only; PERIOD where neither title nor terms name it)
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def docx_words(path: Path) -> set[str]:
     return out
 
 
-def recall(src: Path) -> tuple[float, int, int, list[str]]:
-    res = import_document(src)
+def recall(src: Path, period: str | None = None) -> tuple[float, int, int, list[str]]:
+    res = import_document(src, allow_no_table=True, period=period)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "plans" / "kmu"
         folder.mkdir(parents=True)
@@ -50,7 +51,8 @@ def recall(src: Path) -> tuple[float, int, int, list[str]]:
 
 if __name__ == "__main__":
     del docx
-    for f in sys.argv[1:]:
-        r, n, unplaced, missing = recall(Path(f))
+    for arg in sys.argv[1:]:
+        f, _, period = arg.partition("=")
+        r, n, unplaced, missing = recall(Path(f), period or None)
         print(f"{Path(f).name}: recall {r:.4f} of {n} distinct words; unplaced report holds {unplaced} words; "
               f"missing: {missing[:20]}")

@@ -185,7 +185,8 @@ def test_no_table(tmp_path: Path) -> None:
     d.add_paragraph("План на 2023 рік")
     d.save(str(p))
     _expect(p, "the document has no table; plandocs imports plans whose measures are a Word table (a plan "
-               "typed as paragraphs has to be put into a table first)")
+               "typed as paragraphs has to be put into a table first, or imported as prose only with "
+               "--allow-no-table)")
 
 
 def test_no_measures_table(tmp_path: Path) -> None:

@@ -110,7 +110,13 @@ def _load_org(path: Path | None) -> tuple[Organisation | None, Data | None]:
     return org, raw if isinstance(raw, dict) else None
 
 
-def _main_table(doc: Document) -> tuple[Table, Layout]:
+def _main_table(doc: Document, allow_no_table: bool) -> tuple[Table, Layout] | None:
+    if not doc.tables:
+        if allow_no_table:
+            return None
+        raise ImportFileError(f"{doc.source}: the document has no table; plandocs imports plans whose measures "
+                              "are a Word table (a plan typed as paragraphs has to be put into a table first, "
+                              "or imported as prose only with --allow-no-table)")
     best: tuple[int, Table, Layout] | None = None
     for t in doc.tables:
         if t.ncols < 3 or len(t.rows) < 2:
@@ -122,6 +128,8 @@ def _main_table(doc: Document) -> tuple[Table, Layout]:
         if best is None or score > best[0]:
             best = (score, t, layout)
     if best is None or (best[2].first(Kind.MEASURE) is None and best[2].first(Kind.TASK) is None):
+        if allow_no_table:
+            return None
         raise ImportFileError(f"{doc.source}: no table of measures found: no table has a header naming the "
                               "measures («Найменування заходу», «Захід», «Зміст заходів») or tasks")
     return best[1], best[2]
@@ -183,8 +191,10 @@ def _clean_header(text: str) -> str:
 
 
 class _Importer:
-    def __init__(self, doc: Document, org: Organisation | None, org_raw: Data | None) -> None:
+    def __init__(self, doc: Document, org: Organisation | None, org_raw: Data | None,
+                 allow_no_table: bool = False, period: str | None = None) -> None:
         self.doc, self.org, self.org_raw = doc, org, org_raw
+        self.allow_no_table, self.period = allow_no_table, period
         self.unplaced: list[Unplaced] = []
         self.used: set[int] = set()
         known = [Body(e.id, e.name, e.external) for e in (org.executors if org else [])]
@@ -196,7 +206,12 @@ class _Importer:
 
     def run(self) -> tuple[str, Data]:
         doc = self.doc
-        table, layout = _main_table(doc)
+        found = _main_table(doc, self.allow_no_table)
+        if found is None:
+            table, layout = Table(-1, [], 0), Layout((), 0, False)
+            self.notes.append("no table of measures: the prose is imported and `priorities` is empty")
+        else:
+            table, layout = found
         self.used.add(table.index)
         report = bool(layout.of(Kind.FACT))
         res = build_table(table, layout, self.matcher, report=report)
@@ -208,7 +223,7 @@ class _Importer:
                                                   c.text, f"column «{_clean_header(layout.columns[c.col].header)}» "
                                                   "has no place in the plan model"))
         blocks = doc.blocks
-        ti = blocks.index(table)
+        ti = blocks.index(table) if found is not None else len(blocks)
         data: Data = {"organisation": "organisation.yaml"}
         order = parse_order(blocks[:ti], self.people)
         start = 0
@@ -338,10 +353,10 @@ class _Importer:
             order.data["signature"].pop("_style", None)
         # what the plan is
         full_title = " ".join(title)
-        period = period_of(full_title) or _period_from_terms(res.priorities)
+        period = self.period or period_of(full_title) or _period_from_terms(res.priorities)
         if period is None:
             raise ImportFileError(f"{doc.source}: the plan's period is neither in the title nor in the terms; "
-                                  "add «на 2024 рік» (or the like) to the title and import again")
+                                  "give it with --period (e.g. --period 2024)")
         kind = _kind(full_title, layout, period)
         if report:
             return "report", self.report_data(full_title, title, period, res, signatures, acks)
@@ -358,8 +373,9 @@ class _Importer:
             data["contents"] = True
         if sections:
             data["sections"] = sections
-        self.columns(data, layout, res)
-        data["priorities"] = res.priorities or [{"id": "1"}]
+        if found is not None:
+            self.columns(data, layout, res)
+        data["priorities"] = res.priorities
         if signatures:
             data["signatures"] = signatures
         if agreements:
@@ -380,12 +396,11 @@ class _Importer:
                                       "full-width priority rows: the current model has no priority column")
                 continue
             if col in cols:
-                if spec.kind is Kind.END:
-                    self.unplaced.append(Unplaced(f"table header, column {spec.col + 1}", spec.header,
-                                                  "the end-date column's header: the current model prints "
-                                                  "start and end as one term column"))
+                if spec.kind is Kind.END and col is Column.TERM:
+                    # one term column prints «from – to»: its header names both
+                    headers[col.value] = f"{headers[col.value]} – {_clean_header(spec.header)}"
                     self.notes.append("«Початок» and «Закінчення» are one term column {from, to} in the current "
-                                      "model; issue 11 makes them two columns")
+                                      "model, headed «Початок – Закінчення»; issue 11 makes them two columns")
                 continue
             cols.append(col)
             # written out even where it equals the default: the document printed it
@@ -415,6 +430,8 @@ class _Importer:
         labels: Data = {}
         if res.form.priority_label is not None:
             labels["priority"] = res.form.priority_label
+        elif layout.first(Kind.PRIORITY) is not None:
+            labels["priority"] = ""  # a «Підціль» column prints no number
         labels["task"] = res.form.task_label or ""
         labels["measure"] = res.form.measure_label or ""
         if (num := _numbering(res)) is not None:
@@ -460,6 +477,9 @@ class _Importer:
         created = self.matcher.created
         if self.org is not None and not created and not self.people.created:
             return None
+        if self.org_raw is None:
+            self.notes.append("organisation.yaml has placeholder names «(назва організації)»: write the "
+                              "organisation's name in the nominative and the genitive")
         base: Data = dict(self.org_raw) if self.org_raw else {
             "name": {"nominative": "(назва організації)", "genitive": "(назва організації у родовому відмінку)"}}
         if self.org is None and self.name_styles:
@@ -523,11 +543,16 @@ MODELINE_PLAN = "# yaml-language-server: $schema=../../schemas/plan.schema.json\
 MODELINE_ORG = "# yaml-language-server: $schema=../../schemas/organisation.schema.json\n"
 
 
-def import_document(path: Path, organisation: Path | None = None) -> ImportResult:
-    """Import one Word file: its plan or report as canonical YAML, plus what did not fit."""
+def import_document(path: Path, organisation: Path | None = None, *, allow_no_table: bool = False,
+                    period: str | None = None) -> ImportResult:
+    """Import one Word file: its plan or report as canonical YAML, plus what did not fit.
+
+    ``allow_no_table`` imports a document without a measures table as prose with no priorities;
+    ``period`` overrides the period read from the title or the terms.
+    """
     doc = read_document(path)
     org, org_raw = _load_org(organisation)
-    imp = _Importer(doc, org, org_raw)
+    imp = _Importer(doc, org, org_raw, allow_no_table, period)
     kind, data = imp.run()
     cls: type[Record] = Report if kind == "report" else Plan
     name = path.stem + (".report.yaml" if kind == "report" else ".yaml")
@@ -571,5 +596,3 @@ def _generated(word: str) -> bool:
     return bool(re.fullmatch(r"\d+|[ivxlc]+|разом|усього|року|за|згодою", word)) or word in MONTHS_GENITIVE
 
 
-def import_files(paths: list[Path], organisation: Path | None = None) -> list[ImportResult]:
-    return [import_document(p, organisation) for p in paths]

@@ -52,15 +52,19 @@ def unplaced_text(results: list[ImportResult]) -> str:
               help="The organisation file whose executors and people the document names.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write what could not be placed here (default: print it).")
+@click.option("--period", help="The plan's period when neither the title nor the terms name it (2024, "
+              "2021-2026, 2020-Q2).")
+@click.option("--allow-no-table", is_flag=True,
+              help="Import a document without a measures table as prose only (no priorities).")
 @click.option("--force", is_flag=True, help="Overwrite existing YAML files.")
 def import_command(files: tuple[Path, ...], out_dir: Path, organisation: Path | None, report_path: Path | None,
-                   force: bool) -> None:
+                   period: str | None, allow_no_table: bool, force: bool) -> None:
     """Import Word plans and reports (DOCX; .doc/.odt/.rtf through LibreOffice) into plan YAML."""
     results: list[ImportResult] = []
     errors: list[str] = []
     for f in files:
         try:
-            results.append(import_document(f, organisation))
+            results.append(import_document(f, organisation, allow_no_table=allow_no_table, period=period))
         except PlandocsError as e:
             errors.append(e.message)
     targets: list[tuple[Path, str]] = []

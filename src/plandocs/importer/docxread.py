@@ -277,9 +277,6 @@ def read_document(path: Path) -> Document:
                 doc.blocks.append(_para(p, len(doc.blocks), styles))
     if not any((b.text.strip() if isinstance(b, Para) else b.rows) for b in doc.blocks):
         raise ImportFileError(f"{path}: the document is empty (no text and no table)")
-    if not doc.tables:
-        raise ImportFileError(f"{path}: the document has no table; plandocs imports plans whose measures are a "
-                              "Word table (a plan typed as paragraphs has to be put into a table first)")
     return doc
 
 
