@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -215,3 +217,92 @@ def test_roundtrip(plan: str) -> None:
     for d in diffs:
         assert d.endswith((": quotes: the source's straight quotes are printed «…» and imported as printed",
                            ".breakdown: only in source: quarters", ".position: only in import: Директор")), d
+
+
+def test_repeated_header_and_row_split_at_page_break(tmp_path: Path) -> None:
+    # a file without tblHeader whose header was pasted again after a page break, and a measure whose
+    # row continues on the next page: the continuation repeats the measure's text (or leaves it empty)
+    head = ["№ з/п", "Найменування завдання", "Найменування заходу", "Відповідальний виконавець",
+            "Термін виконання"]
+    rows = [head, ["1", "2", "3", "4", "5"],
+            ["1", "1.1 Завдання перше", "1.1.1 Захід", "Відділ А", "Квітень"],
+            head, ["1", "2", "3", "4", "5"],
+            ["", "", "1.1.1 Захід", "Відділ Б", "Травень"],
+            ["", "", "", "Відділ В", "Червень"]]
+    path = _table_doc(tmp_path, rows, before=["План заходів на II квартал 2020 року"])
+    data = yaml.safe_load(import_document(path).text)
+    measures = data["priorities"][0]["tasks"][0]["measures"]
+    assert [m["id"] for m in measures] == ["1.1.1"]
+    assert [r["term"] for r in measures[0]["rows"]] == ["Квітень", "Травень", "Червень"]
+    assert data["column_numbers"] is True and data["period"] == "2020-Q2"
+
+
+def test_vertical_merges_make_the_hierarchy(tmp_path: Path) -> None:
+    rows = [["Підціль", "Завдання", "Захід", "Початок", "Закінчення", "Відповідальний орган влади"],
+            ["Доступ до правосуддя", "1.\tЗабезпечення", "Оновити документи", "01-01-2020", "30-11-2023",
+             "Мін’юст; МВС (за згодою)"],
+            ["", "", "Провести дослідження", "01-01-2020", "31-12-2023", "Мін'юст"],
+            ["", "2.\tПідвищення", "Провести консультації", "01-01-2019", "31-12-2023", "Мін’юст"]]
+    path = _table_doc(tmp_path, rows, [(1, 0, 3, 0), (1, 1, 2, 1)], before=["План реалізації"])
+    res = import_document(path)
+    data = yaml.safe_load(res.text)
+    p = data["priorities"][0]
+    assert (p["title"], [t["id"] for t in p["tasks"]]) == ("Доступ до правосуддя", ["1.1", "1.2"])
+    m = p["tasks"][0]["measures"]
+    assert [x["title"] for x in m] == ["Оновити документи", "Провести дослідження"]
+    assert m[0]["term"] == {"from": datetime.date(2020, 1, 1), "to": datetime.date(2023, 11, 30)}
+    assert m[0]["executor"] == ["miniust", "mvs"] and m[1]["executor"] == "miniust"
+    assert data["period"] == "2019-2023" and data["labels"] == {"priority": "", "task": "{n}.", "measure": ""}
+    assert data["headers"]["term"] == "Початок – Закінчення"
+    org = yaml.safe_load(res.organisation_text or "")
+    assert org["executors"] == [{"id": "miniust", "name": "Мін’юст"}, {"id": "mvs", "name": "МВС",
+                                                                         "external": True}]
+
+
+def test_report_plan_fact_note(tmp_path: Path) -> None:
+    rows = [["№ з/п", "Найменування заходу", "Відповідальний виконавець", "Значення показника", "", ""],
+            ["", "", "", "План", "Факт", "Примітка у разі невиконання плану"],
+            ["", "Пріоритет I. Доступ", "", "", "", ""],
+            ["1", "1.1.1 Зустрічі", "Відділ", "3", "2", "Карантин"],
+            ["2", "1.1.2 Виступи", "Відділ", "1", "4", ""]]
+    path = _table_doc(tmp_path, rows, [(0, 3, 0, 5), (0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (2, 0, 2, 5)],
+                      before=["Звіт про виконання плану на 2021 рік у II кварталі"])
+    res = import_document(path)
+    assert res.kind == "report"
+    data = yaml.safe_load(res.text)
+    assert (data["plan"], data["period"]) == ("2021.yaml", "2021-Q2")
+    assert data["facts"] == {"1.1.1": {"fact": 2, "note": "Карантин"}, "1.1.2": 4}
+
+
+def test_latin_letters_inside_cyrillic_words_kept(tmp_path: Path) -> None:
+    rows = [["Найменування заходу", "Відповідальний виконавець", "Термін виконання"],
+            ["Прaвова допомога", "Відділ", "Квітень"]]  # the «a» is Latin
+    data = yaml.safe_load(import_document(_table_doc(tmp_path, rows, before=["План на 2023 рік"])).text)
+    assert data["priorities"][0]["measures"][0]["title"] == "Прaвова допомога"
+
+
+def test_every_word_placed_or_reported(tmp_path: Path) -> None:
+    rows = [["Найменування заходу", "Відповідальний виконавець", "Термін виконання", "Бюджетна програма"],
+            ["Зустрічі", "Відділ", "Квітень", "КПКВК 3601170"]]
+    res = import_document(_table_doc(tmp_path, rows, before=["План на 2023 рік"]))
+    assert [(u.where, u.text, u.why) for u in res.unplaced] == [
+        ("table 2, row 2, column 4", "КПКВК 3601170", "column «Бюджетна програма» has no place in the plan model"),
+        ("table header, column 4", "Бюджетна програма", "the header of a column the plan model has no place for")]
+
+
+def test_through_libreoffice(tmp_path: Path) -> None:
+    # the seed rendered, saved by LibreOffice as another word processor would, imported: same plan
+    assert roundtrip(REPO / "plans/kalush/2020-q2.yaml", soffice=True) == [
+        ".priorities[1].tasks[0].title: quotes: the source's straight quotes are printed «…» and imported as "
+        "printed"]
+
+
+def test_odt_is_converted(tmp_path: Path) -> None:
+    rows = [["Найменування заходу", "Відповідальний виконавець", "Термін виконання"],
+            ["Зустрічі", "Відділ", "Квітень"]]
+    src = _table_doc(tmp_path, rows, before=["План на 2023 рік"])
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    "odt", "--outdir", str(tmp_path / "odt"), str(src)], check=True, capture_output=True,
+                   timeout=180)
+    data = yaml.safe_load(import_document(tmp_path / "odt" / "plan.odt").text)
+    assert data["priorities"][0]["measures"][0]["title"] == "Зустрічі"

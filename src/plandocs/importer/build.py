@@ -389,9 +389,17 @@ class _Importer:
     def columns(self, data: Data, layout: Layout, res: TableResult) -> None:
         cols: list[Column] = []
         headers: Data = {}
+        seen_unmapped: set[str] = set()
         for spec in layout.columns:
             col = _KIND_COLUMN.get(spec.kind)
             if col is None:
+                if spec.header.strip() and spec.header not in seen_unmapped:
+                    seen_unmapped.add(spec.header)
+                    self.unplaced.append(Unplaced(f"table header, column {spec.col + 1}", spec.header,
+                                                  "the header of a column the plan model has no place for"
+                                                  if spec.kind is not Kind.PRIORITY else
+                                                  "the priority column's header: priorities print as heading "
+                                                  "rows in the current model"))
                 if spec.kind is Kind.PRIORITY:
                     self.notes.append(f"column «{_clean_header(spec.header)}» (merged vertically) is printed as "
                                       "full-width priority rows: the current model has no priority column")

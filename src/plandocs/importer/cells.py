@@ -178,7 +178,7 @@ _TRANSLIT = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчш
 def slug(text: str, words: int = 4) -> str:
     """A readable Latin id from a Ukrainian name: «Мін’юст» → «miniust»."""
     out = []
-    for w in re.findall(r"[\w']+", text.lower())[:words]:
+    for w in re.findall(r"\w+", re.sub("['’ʼ`]", "", text.lower()))[:words]:
         s = "".join(_TRANSLIT.get(ch, ch if ch.isascii() and ch.isalnum() else "") for ch in w)
         if s:
             out.append(s)
