@@ -18,6 +18,7 @@ time(1000) / time(500) (flagged above 2.4).  Run: ``.venv/bin/python benchmarks/
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import shutil
 import statistics
@@ -111,9 +112,9 @@ def main() -> int:
         org = KALUSH / "organisation.yaml"
         cases: list[tuple[int, str, Callable[[], object]]] = []
         for size, path in docs.items():
-            cases += [(size, "import", lambda p=path: import_document(p, org)),
-                      (size, "read", lambda p=path: read_document(p)),
-                      (size, "raw", lambda p=path: raw_read(p))]
+            cases += [(size, "import", functools.partial(import_document, path, org)),
+                      (size, "read", functools.partial(read_document, path)),
+                      (size, "raw", functools.partial(raw_read, path))]
         for _, _, fn in cases:  # warm-up: imports, caches
             fn()
         samples: dict[tuple[int, str], list[float]] = {}

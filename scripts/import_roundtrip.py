@@ -16,7 +16,7 @@ import yaml
 from plandocs.importer import import_document
 from plandocs.importer.docxread import convert_with_soffice
 from plandocs.render import render
-from plandocs.uaformat import quotes
+from plandocs.view.uaformat import quotes
 
 SEEDS = ["plans/kalush/2020-q2.yaml", "plans/zhytomyr/2023.yaml", "plans/odesa/2021.yaml",
          "plans/pokrovsk/2021.yaml", "plans/kherson/2008-2010.yaml", "plans/odesa/2021-q2.report.yaml"]

@@ -13,9 +13,11 @@ import pytest
 
 PKG = Path(__file__).parent.parent / "src" / "plandocs"
 
-LAYERS = ["errors", "files", "model", "load", "check", "reports", "view", "render", "review", "serve", "cli"]
+LAYERS = ["errors", "files", "model", "load", "check", "reports", "view", "render", "review", "importer", "serve",
+          "cli"]
 """``reports`` computes roll-ups from checked files; the views of reports and roll-ups come after it.
-``serve`` (the live preview) validates, renders and diffs, so it sits above those and below the CLI."""
+``serve`` (the live preview) validates, renders and diffs, so it sits above those and below the CLI;
+``importer`` writes canonical YAML (review) and validates it (check)."""
 
 
 def _layer(module: str) -> str:
@@ -63,6 +65,7 @@ def test_each_package_names_its_entry_point() -> None:
     for init in PKG.glob("*/__init__.py"):
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), init
     for pkg, entry in {"load": "load_source", "check": "validate", "view": "build_view", "render": "render",
+                       "importer": "import_document",
                        "cli": "main"}.items():
         module = __import__(f"plandocs.{pkg}", fromlist=[entry])
         assert callable(getattr(module, entry)), pkg

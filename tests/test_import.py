@@ -6,6 +6,7 @@ import datetime
 import subprocess
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -56,8 +57,8 @@ def test_value_subheader(text: str, key: str | None) -> None:
     assert period_key(text) == key
 
 
-def _table_doc(tmp_path: Path, rows: list[list[str]], merges: list[tuple[int, int, int, int]] = (),
-               before: list[str] = ("План заходів на 2023 рік",)) -> Path:
+def _table_doc(tmp_path: Path, rows: list[list[str]], merges: Sequence[tuple[int, int, int, int]] = (),
+               before: Sequence[str] = ("План заходів на 2023 рік",)) -> Path:
     d = docx.Document()
     for line in before:
         d.add_paragraph(line)

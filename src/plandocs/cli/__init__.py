@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from plandocs import __version__
-from plandocs.cli import render, report, review, schema, serve, validate
+from plandocs.cli import importer, render, report, review, schema, serve, validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,7 +19,7 @@ def main() -> None:
     """Plans and reports of Ukrainian public bodies, from YAML to signed-ready documents."""
 
 
-for _module in (validate, render, report, schema, review, serve):
+for _module in (validate, render, report, schema, review, serve, importer):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

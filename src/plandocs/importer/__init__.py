@@ -6,7 +6,7 @@ Entry point: :func:`import_document`.  Stages: :mod:`.docxread` (Word → typed 
 :mod:`.build` (assembly, canonical YAML, the unplaced report).
 """
 
-from .build import ImportResult, Unplaced, import_document
-from .docxread import ImportFileError
+from plandocs.errors import ImportFileError
+from plandocs.importer.build import ImportResult, Unplaced, import_document
 
 __all__ = ["ImportFileError", "ImportResult", "Unplaced", "import_document"]

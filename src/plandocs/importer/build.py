@@ -10,12 +10,11 @@ from typing import Any
 
 import yaml
 
-from ..errors import Diagnostics
-from ..model import DEFAULT_BREAKDOWN, Column, Organisation, Plan, PlanKind, Record, Report
-from .cells import Body, ExecutorMatcher
-from .columns import Kind, Layout, recognise
-from .docxread import Document, ImportFileError, Para, Table, footnote_texts, read_document
-from .requisites import (
+from plandocs.errors import Diagnostics, ImportFileError
+from plandocs.importer.cells import Body, ExecutorMatcher
+from plandocs.importer.columns import Kind, Layout, recognise
+from plandocs.importer.docxread import Document, Para, Table, footnote_texts, read_document
+from plandocs.importer.requisites import (
     People,
     horizon_of,
     is_heading,
@@ -25,7 +24,8 @@ from .requisites import (
     parse_stamp,
     period_of,
 )
-from .table import TableResult, build_table
+from plandocs.importer.table import TableResult, build_table
+from plandocs.model.records import DEFAULT_BREAKDOWN, Column, Organisation, Plan, PlanKind, Record, Report
 
 Data = dict[str, Any]
 WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
@@ -80,7 +80,7 @@ def _strings(value: Any) -> list[str]:
 
 def canonical(data: Data, cls: type[Record], name: str, header: str) -> str:
     """YAML text in the project's canonical ``fmt`` form, read back through the schema."""
-    from ..fmt import canonical_text
+    from plandocs.review.fmt import canonical_text
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's C emitter: the pure one is 10× slower
     raw = header + yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10**9)
@@ -95,8 +95,8 @@ def canonical(data: Data, cls: type[Record], name: str, header: str) -> str:
 def _load_org(path: Path | None) -> tuple[Organisation | None, Data | None]:
     if path is None:
         return None, None
-    from ..schema import to_record
-    from ..yamlsource import load_source
+    from plandocs.check.schema import to_record
+    from plandocs.load.source import load_source
 
     diags = Diagnostics()
     src = load_source(path, diags)
@@ -516,7 +516,7 @@ _SOURCE_IDS = (("держ", "state-budget"), ("фонд конкурс", "contes
 
 def source_id(name: str) -> str:
     """An id for a funding source: the usual budgets by their English names, others transliterated."""
-    from .cells import slug
+    from plandocs.importer.cells import slug
 
     low = name.lower()
     for stem, ident in _SOURCE_IDS:
@@ -600,7 +600,7 @@ def _account_words(doc: Document, data: Data, org: Data, result: ImportResult) -
 def _generated(word: str) -> bool:
     """Numbering the renderer prints by itself: № column counters, Roman priority numbers, column numbers,
     the «Разом» header, month names of stamp dates."""
-    from ..values import MONTHS_GENITIVE
+    from plandocs.model.values import MONTHS_GENITIVE
 
     return bool(re.fullmatch(r"\d+|[ivxlc]+|разом|усього|року|за|згодою", word)) or word in MONTHS_GENITIVE
 

@@ -42,7 +42,7 @@ def split_numbering(text: str) -> Numbered:
         return Numbered(label, m.group("id"), (m.group("rest") or "").strip())
     m = _ROMAN_HEAD.match(t)
     if m and (m.group("rest") or m.group("dot") or m.group("label")):
-        from ..values import roman
+        from plandocs.model.values import roman
 
         r = m.group("roman").translate(str.maketrans("ІХ", "IX"))
         n = next((i for i in range(1, 40) if roman(i) == r), None)

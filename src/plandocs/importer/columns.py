@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .docxread import Table, TableRow
+from plandocs.importer.docxread import Table, TableRow
 
 
 class Kind(StrEnum):

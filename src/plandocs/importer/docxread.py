@@ -16,17 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import PlandocsError
+from plandocs.errors import ImportFileError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONVERTIBLE = (".doc", ".odt", ".rtf", ".docm", ".dotx", ".dot")
 """Extensions LibreOffice converts to DOCX before import."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
-
-
-class ImportFileError(PlandocsError):
-    """A source file that cannot be imported: not a Word file, encrypted, corrupt, empty or without table."""
 
 
 @dataclass(frozen=True)

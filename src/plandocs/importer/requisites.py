@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..values import MONTHS_GENITIVE
-from .docxread import Para, Table
+from plandocs.importer.docxread import Para, Table
+from plandocs.model.values import MONTHS_GENITIVE
 
 Data = dict[str, Any]
 

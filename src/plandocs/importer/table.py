@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cells import ExecutorMatcher, Numbered, split_numbering, value_text
-from .columns import Kind, Layout, is_repeated_header
-from .docxread import Cell, Table, TableRow
+from plandocs.importer.cells import ExecutorMatcher, Numbered, split_numbering, value_text
+from plandocs.importer.columns import Kind, Layout, is_repeated_header
+from plandocs.importer.docxread import Cell, Table, TableRow
 
 Data = dict[str, Any]
 
