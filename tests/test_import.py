@@ -307,3 +307,45 @@ def test_odt_is_converted(tmp_path: Path) -> None:
                    timeout=180)
     data = yaml.safe_load(import_document(tmp_path / "odt" / "plan.odt").text)
     assert data["priorities"][0]["measures"][0]["title"] == "Зустрічі"
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_command_writes_validates_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from plandocs.cli import main
+
+    rows = [["Найменування заходу", "Відповідальний виконавець", "Термін виконання", "Бюджетна програма"],
+            ["Зустрічі", "Відділ правопросвітництва", "Квітень", "КПКВК 3601170"]]
+    src = _table_doc(tmp_path, rows, before=["План на 2023 рік"])
+    out = tmp_path / "plans" / "org"
+    args = ["import", str(src), "-o", str(out), "--report", str(tmp_path / "unplaced.txt")]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert sorted(p.name for p in out.iterdir()) == ["organisation.yaml", "plan.yaml"]
+    # no priority rows in the document: one untitled priority holds the measures, and validate says so
+    assert first.output.endswith("warning[missing-title]: priorities[0].id: priority '1' has no title\n"
+                                 '   19 |   - id: "1"\n      |         ^\n2 file(s) checked: 0 error(s), 1 warning(s)\n')
+    report = (tmp_path / "unplaced.txt").read_text(encoding="utf-8")
+    assert "table 2, row 2, column 4: column «Бюджетна програма» has no place in the plan model\n    КПКВК 3601170" \
+        in report
+    assert "executor «Відділ правопросвітництва» matched nothing: added as 'viddil-pravoprosvitnytstva'" in report
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 1
+    assert f"{out / 'plan.yaml'}: exists; use --force to overwrite it or -o to import elsewhere" in again.output
+
+
+def test_command_error_without_traceback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from plandocs.cli import main
+
+    bad = tmp_path / "plan.docx"
+    bad.write_text("не docx", encoding="utf-8")
+    res = CliRunner().invoke(main, ["import", str(bad), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output == (f"Error: {bad}: not a DOCX file (a DOCX is a ZIP package; this one is not); save the "
+                          "document as Word .docx\n")
+    assert not (tmp_path / "out").exists()
