@@ -349,3 +349,20 @@ def test_command_error_without_traceback(tmp_path: Path) -> None:
     assert res.output == (f"Error: {bad}: not a DOCX file (a DOCX is a ZIP package; this one is not); save the "
                           "document as Word .docx\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_bodies_register_and_variants(tmp_path: Path) -> None:
+    rows = [["Найменування заходу", "Відповідальний орган влади", "Термін виконання"],
+            ["Законопроєкт", "Міністерство юстиції України; Генеральна прокуратура України (за згодою)", "2020"],
+            ["Моніторинг", "Мінюст", "2021"]]
+    res = import_document(_table_doc(tmp_path, rows, before=["План на 2020-2021 роки"]),
+                          bodies=REPO / "tests/fixtures/import/central.bodies.yaml")
+    data = yaml.safe_load(res.text)
+    assert [m["executor"] for m in data["priorities"][0]["measures"]] == [["minjust", "prosecutor-general"],
+                                                                          "minjust"]
+    org = yaml.safe_load(res.organisation_text or "")
+    assert org["executors"] == [{"id": "minjust", "name": "Мін’юст"},
+                                {"id": "prosecutor-general", "name": "Генеральна прокуратура України",
+                                 "external": True}]
+    assert res.executors is not None and [(m.text, m.body.id) for m in res.executors.fuzzy] == [
+        ("Мінюст", "minjust")]

@@ -16,6 +16,8 @@ from plandocs.errors import PlandocsError
               help="Folder for the YAML files (e.g. plans/ORG/).")
 @click.option("--organisation", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="The organisation file whose executors and people the document names.")
+@click.option("--bodies", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A register of bodies (*.bodies.yaml) to match executor cells to, with their variants.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write what could not be placed to this file (default: print it).")
 @click.option("--period", help="The plan's period when neither the title nor the terms name it (2024, "
@@ -23,8 +25,8 @@ from plandocs.errors import PlandocsError
 @click.option("--allow-no-table", is_flag=True,
               help="Import a document without a measures table as prose only (no priorities).")
 @click.option("--force", is_flag=True, help="Overwrite existing YAML files.")
-def import_cmd(files: tuple[Path, ...], out_dir: Path, organisation: Path | None, report_path: Path | None,
-               period: str | None, allow_no_table: bool, force: bool) -> None:
+def import_cmd(files: tuple[Path, ...], out_dir: Path, organisation: Path | None, bodies: Path | None,
+               report_path: Path | None, period: str | None, allow_no_table: bool, force: bool) -> None:
     """Import Word plans and reports (DOCX; .doc, .odt, .rtf through LibreOffice) into plan YAML.
 
     Writes each plan (or *.report.yaml) in canonical fmt form, an organisation file when none is given
@@ -40,7 +42,8 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, organisation: Path | None
     errors: list[str] = []
     for f in files:
         try:
-            results.append(import_document(f, organisation, allow_no_table=allow_no_table, period=period))
+            results.append(import_document(f, organisation, allow_no_table=allow_no_table, period=period,
+                                           bodies=bodies))
         except PlandocsError as e:
             errors.append(e.message)
     targets: list[tuple[Path, str]] = []

@@ -111,6 +111,33 @@ def _load_org(path: Path | None) -> tuple[Organisation | None, Data | None]:
     return org, raw if isinstance(raw, dict) else None
 
 
+def load_bodies(path: Path) -> list[Body]:
+    """A bodies register (``*.bodies.yaml``: ``bodies: [{id, name, variants, external}]``, the forms
+    design of issue 11), read through the project's safe YAML loader."""
+    from plandocs.load.source import Map, Scalar, Seq, load_source
+
+    diags = Diagnostics()
+    src = load_source(path, diags)
+    root = src.root
+    items = root.get("bodies") if isinstance(root, Map) else None
+    if diags.errors or not isinstance(items, Seq):
+        raise ImportFileError(f"{path}: not a bodies register (expected a mapping with a list under 'bodies')")
+    out: list[Body] = []
+    for i, node in enumerate(items.items):
+        fields = {k.value: v for k, v in node.items} if isinstance(node, Map) else {}
+        ident, name = fields.get("id"), fields.get("name")
+        if not isinstance(ident, Scalar) or not isinstance(name, Scalar):
+            raise ImportFileError(f"{path}:{node.loc.line}:{node.loc.col}: bodies[{i}]: a body needs 'id' and "
+                                  "'name'")
+        variants = fields.get("variants")
+        names = tuple(v.value for v in variants.items if isinstance(v, Scalar)) \
+            if isinstance(variants, Seq) else ()
+        ext = fields.get("external")
+        out.append(Body(ident.value, name.value, isinstance(ext, Scalar) and ext.value == "true",
+                        variants=names, register=True))
+    return out
+
+
 def _main_table(doc: Document, allow_no_table: bool) -> tuple[Table, Layout] | None:
     if not doc.tables:
         if allow_no_table:
@@ -193,12 +220,13 @@ def _clean_header(text: str) -> str:
 
 class _Importer:
     def __init__(self, doc: Document, org: Organisation | None, org_raw: Data | None,
-                 allow_no_table: bool = False, period: str | None = None) -> None:
+                 allow_no_table: bool = False, period: str | None = None, bodies: list[Body] | None = None) -> None:
         self.doc, self.org, self.org_raw = doc, org, org_raw
         self.allow_no_table, self.period = allow_no_table, period
         self.unplaced: list[Unplaced] = []
         self.used: set[int] = set()
         known = [Body(e.id, e.name, e.external) for e in (org.executors if org else [])]
+        known += [b for b in bodies or [] if b.id not in {k.id for k in known}]
         self.matcher = ExecutorMatcher(known, org.executor_separator if org else "; ")
         self.people = People([{"id": p.id, "surname": p.surname, "initials": p.initials,
                                "position": p.position} for p in (org.people if org else [])])
@@ -483,7 +511,7 @@ class _Importer:
                             self.unplaced.append(Unplaced(f"table {b.index + 1}, row {ri + 1}", c.text, why))
 
     def organisation(self, plan_name: str) -> Data | None:
-        created = self.matcher.created
+        created = self.matcher.used_register + self.matcher.created
         if self.org is not None and not created and not self.people.created:
             return None
         if self.org_raw is None:
@@ -553,15 +581,16 @@ MODELINE_ORG = "# yaml-language-server: $schema=../../schemas/organisation.schem
 
 
 def import_document(path: Path, organisation: Path | None = None, *, allow_no_table: bool = False,
-                    period: str | None = None) -> ImportResult:
+                    period: str | None = None, bodies: Path | None = None) -> ImportResult:
     """Import one Word file: its plan or report as canonical YAML, plus what did not fit.
 
     ``allow_no_table`` imports a document without a measures table as prose with no priorities;
-    ``period`` overrides the period read from the title or the terms.
+    ``period`` overrides the period read from the title or the terms; ``bodies`` is a register of bodies
+    (``*.bodies.yaml``) whose ids the executor cells are matched to, besides the organisation's executors.
     """
     doc = read_document(path)
     org, org_raw = _load_org(organisation)
-    imp = _Importer(doc, org, org_raw, allow_no_table, period)
+    imp = _Importer(doc, org, org_raw, allow_no_table, period, load_bodies(bodies) if bodies else None)
     kind, data = imp.run()
     cls: type[Record] = Report if kind == "report" else Plan
     name = path.stem + (".report.yaml" if kind == "report" else ".yaml")

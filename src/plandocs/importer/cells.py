@@ -79,6 +79,10 @@ class Body:
     external: bool = False
     new: bool = False
     """Not found in the organisation or register: created by the import."""
+    variants: tuple[str, ...] = ()
+    """Other spellings of the name (a bodies register's ``variants``)."""
+    register: bool = False
+    """From a bodies register: written into the organisation's executors when a cell names it."""
 
 
 @dataclass
@@ -99,6 +103,8 @@ class ExecutorMatcher:
     fuzzy: list[Match] = field(default_factory=list)
     """Cells matched only approximately (spelling variants), for the report."""
     unmatched: list[Match] = field(default_factory=list)
+    used_register: list[Body] = field(default_factory=list)
+    """Bodies of the register that cells named, in order of first use."""
 
     def _lookup(self, name: str) -> tuple[Body | None, bool]:
         pool = self.known + self.created
@@ -108,7 +114,7 @@ class ExecutorMatcher:
                 return b, True
         key = name_key(name)
         for b in pool:
-            if name_key(b.name) == key:
+            if name_key(b.name) == key or any(name_key(v) == key for v in b.variants):
                 return b, True
         keys = [name_key(b.name) for b in pool]
         close = difflib.get_close_matches(key, keys, n=1, cutoff=0.9)
@@ -123,6 +129,8 @@ class ExecutorMatcher:
         if body is not None:
             if not exact:
                 self.fuzzy.append(Match(part, body, False))
+            if body.register and body not in self.used_register:
+                self.used_register.append(body)
             return body
         keys = [b.name for b in self.known]
         suggestions = tuple(difflib.get_close_matches(name, keys, n=3, cutoff=0.5))
