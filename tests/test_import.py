@@ -327,7 +327,8 @@ def test_command_writes_validates_and_refuses_to_overwrite(tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir()) == ["organisation.yaml", "plan.yaml"]
     # no priority rows in the document: one untitled priority holds the measures, and validate says so
     assert first.output.endswith("warning[missing-title]: priorities[0].id: priority '1' has no title\n"
-                                 '   19 |   - id: "1"\n      |         ^\n2 file(s) checked: 0 error(s), 1 warning(s)\n')
+                                 '   19 |   - id: "1"\n      |         ^\n'
+                                 "2 file(s) checked: 0 error(s), 1 warning(s)\n")
     report = (tmp_path / "unplaced.txt").read_text(encoding="utf-8")
     assert "table 2, row 2, column 4: column «Бюджетна програма» has no place in the plan model\n    КПКВК 3601170" \
         in report
