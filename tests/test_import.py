@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 import sys
 import zipfile
@@ -367,3 +368,15 @@ def test_bodies_register_and_variants(tmp_path: Path) -> None:
                                  "external": True}]
     assert res.executors is not None and [(m.text, m.body.id) for m in res.executors.fuzzy] == [
         ("Мінюст", "minjust")]
+
+
+KMU = Path(os.environ.get("PLANDOCS_KMU", REPO.parent / "shared" / "samples" / "kmu"))
+
+
+@pytest.mark.parametrize("goal", ["12.4", "16.2"])
+def test_kmu_table_equals_the_hand_transcription(goal: str) -> None:
+    src = next(KMU.glob(f"*Ціль {goal}.*.docx"))
+    res = import_document(src, bodies=REPO / "tests/fixtures/import/kmu.bodies.yaml")
+    expected = yaml.safe_load((REPO / f"tests/fixtures/import/kmu-{goal}.priorities.yaml").read_text("utf-8"))
+    assert yaml.safe_load(res.text)["priorities"] == expected["priorities"]
+    assert res.executors is not None and res.executors.unmatched == []

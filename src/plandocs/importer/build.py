@@ -524,7 +524,9 @@ class _Importer:
         execs = list(base.get("executors") or [])
         for b in created:
             e: Data = {"id": b.id, "name": b.name}
-            if b.external:
+            if b.consent is not None:  # printed as written: the model prints only «(за згодою)»
+                e["name"] = f"{b.name} {b.consent}"
+            elif b.external:
                 e["external"] = True
             execs.append(e)
         if execs:

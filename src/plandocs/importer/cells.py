@@ -56,7 +56,10 @@ def split_numbering(text: str) -> Numbered:
 
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "’": "'", "ʼ": "'", "`": "'",
                          "‘": "'"})
-AGREED = re.compile(r"\s*\(за згодою\)\s*$", re.IGNORECASE)
+AGREED = re.compile(r"\s*\(за згод\w*\)\s*$", re.IGNORECASE)
+"""«(за згодою)» and its plural «(за згодами)» after a body's name."""
+STANDARD_CONSENT = "(за згодою)"
+"""What the renderer prints after an ``external`` executor."""
 
 
 def name_key(text: str) -> str:
@@ -83,6 +86,8 @@ class Body:
     """Other spellings of the name (a bodies register's ``variants``)."""
     register: bool = False
     """From a bodies register: written into the organisation's executors when a cell names it."""
+    consent: str | None = None
+    """The consent note as printed when it is not «(за згодою)», e.g. «(за згодами)»."""
 
 
 @dataclass
@@ -123,10 +128,18 @@ class ExecutorMatcher:
         return None, False
 
     def _one(self, part: str) -> Body:
-        external = bool(AGREED.search(part))
+        found = AGREED.search(part)
+        external = found is not None
+        consent = found.group(0).strip() if found is not None else None
         name = AGREED.sub("", part).strip()
         body, exact = self._lookup(name)
+        if body is None and found is not None:  # a register may spell the note into the name
+            body, exact = self._lookup(part)
+            if body is not None:
+                consent = None
         if body is not None:
+            if consent not in (None, STANDARD_CONSENT) and body.consent is None:
+                body.consent = consent
             if not exact:
                 self.fuzzy.append(Match(part, body, False))
             if body.register and body not in self.used_register:
@@ -134,7 +147,8 @@ class ExecutorMatcher:
             return body
         keys = [b.name for b in self.known]
         suggestions = tuple(difflib.get_close_matches(name, keys, n=3, cutoff=0.5))
-        body = Body(self._new_id(name), name, external, new=True)
+        body = Body(self._new_id(name), name, external, new=True,
+                    consent=consent if consent != STANDARD_CONSENT else None)
         self.created.append(body)
         self.unmatched.append(Match(part, body, False, suggestions))
         return body

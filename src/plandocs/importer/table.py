@@ -100,7 +100,9 @@ class _Builder:
 
     def text(self, row: TableRow, ri: int, kind: Kind) -> str:
         c = self.cell(row, ri, kind)
-        return c.text.strip() if c is not None and not c.continued else ""
+        if c is None or c.continued:
+            return ""
+        return c.text.strip() if kind in (Kind.EXECUTOR, Kind.TERM) else one_line(c.text)
 
     def new_priority(self, text: str, ident: str | None = None) -> Data:
         n = split_numbering(text)
@@ -283,9 +285,9 @@ class _Builder:
     def data_row(self, row: TableRow, ri: int) -> None:
         number = self.text(row, ri, Kind.NUMBER)
         pcell = self.cell(row, ri, Kind.PRIORITY)
-        if pcell is not None and not pcell.continued and pcell.text.strip() \
-                and pcell.text.strip() != self.cur.priority_text:
-            self.new_priority(pcell.text.strip())
+        ptext = one_line(pcell.text) if pcell is not None and not pcell.continued else ""
+        if ptext and ptext != self.cur.priority_text:
+            self.new_priority(ptext)
         # a № cell with a Roman numeral: a priority printed as a data row (city programmes)
         mtext = self.text(row, ri, Kind.MEASURE)
         if number and re.fullmatch(r"[IVXІХ]+\.?", number) and not self.has_task_col:
@@ -297,7 +299,7 @@ class _Builder:
             return
         if self.has_task_col:
             tcell = self.cell(row, ri, Kind.TASK)
-            ttext = tcell.text.strip() if tcell is not None and not tcell.continued else ""
+            ttext = one_line(tcell.text) if tcell is not None and not tcell.continued else ""
             if ttext and ttext != self.cur.task_text:
                 self.new_task(ttext)
                 if number:
@@ -342,6 +344,14 @@ class _Builder:
     def _owner_measures(self) -> list[Data]:
         owner = self.cur.task if self.cur.task is not None else self.cur.priority
         return owner.get("measures", []) if owner else []
+
+
+def one_line(text: str) -> str:
+    """A title cell without the layout of a narrow Word cell: double spaces, and line breaks inside a
+    sentence (the next line goes on in lower case, with «…» or a dash). Breaks after «:», «;» or «.»
+    start list items and are kept, as is a tab after a number (it separates the numbering)."""
+    t = re.sub(r"(?<![:;.])[ \u00a0]*\n[ \u00a0]*(?=[a-zа-яіїєґ«–—-])", " ", text.strip())
+    return re.sub(r"(?<=\S)  +", " ", t)
 
 
 def _exec_key(ex: Any) -> str:
