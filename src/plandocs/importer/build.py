@@ -14,6 +14,7 @@ from plandocs.errors import Diagnostics, ImportFileError
 from plandocs.importer.cells import Body, ExecutorMatcher
 from plandocs.importer.columns import Kind, Layout, recognise
 from plandocs.importer.docxread import Document, Para, Table, footnote_texts, read_document
+from plandocs.importer.forms import FORM_KIND, markdown_paragraph, model_has, needs_markdown, table_declaration
 from plandocs.importer.requisites import (
     People,
     horizon_of,
@@ -223,6 +224,10 @@ class _Importer:
                  allow_no_table: bool = False, period: str | None = None, bodies: list[Body] | None = None) -> None:
         self.doc, self.org, self.org_raw = doc, org, org_raw
         self.allow_no_table, self.period = allow_no_table, period
+        # the forms issue's model (docs/forms.md): a declared table, Markdown prose, measure notes
+        self.forms, self.markdown = model_has(Plan, "table"), model_has(Plan, "prose")
+        self.prose: list[tuple[Data, str, Para]] = []
+        """Every prose paragraph placed: (section, key, paragraph), rewritten as Markdown at the end."""
         self.unplaced: list[Unplaced] = []
         self.used: set[int] = set()
         known = [Body(e.id, e.name, e.external) for e in (org.executors if org else [])]
@@ -243,7 +248,7 @@ class _Importer:
             table, layout = found
         self.used.add(table.index)
         report = bool(layout.of(Kind.FACT))
-        res = build_table(table, layout, self.matcher, report=report)
+        res = build_table(table, layout, self.matcher, report=report, measure_notes=self.forms)
         self.notes.extend(res.warnings)
         for ri, row in enumerate(table.rows):
             for c in row.cells:
@@ -337,6 +342,7 @@ class _Importer:
             key = "paragraphs_after" if table_section is not None and table_section == len(sections) - 1 \
                 and j > ti else "paragraphs"
             sections[-1].setdefault(key, []).append(paragraph_text(b))
+            self.prose.append((sections[-1], key, b))
             self.used.add(b.index)
         if table_section is not None and sections:
             sections[table_section]["insert"] = "table"
@@ -402,6 +408,15 @@ class _Importer:
             data["contents"] = True
         if sections:
             data["sections"] = sections
+        if self.markdown and needs_markdown([p for _, _, p in self.prose]):
+            data["prose"] = "markdown"
+            for section in sections:  # rebuilt in document order from the paragraphs themselves
+                for key in ("paragraphs", "paragraphs_after"):
+                    if key in section:
+                        section[key] = [markdown_paragraph(p) for sec, k, p in self.prose
+                                        if sec is section and k == key]
+        if model_has(Plan, "number") and (code := re.search(r"\bцілі\s+«?(\d+\.\d+)\.?", full_title)):
+            data["number"] = code.group(1)  # the KMU goal code
         if found is not None:
             self.columns(data, layout, res)
         data["priorities"] = res.priorities
@@ -415,6 +430,15 @@ class _Importer:
         return "plan", data
 
     def columns(self, data: Data, layout: Layout, res: TableResult) -> None:
+        if self.forms:
+            data["table"] = table_declaration(layout, res.form.date_format)
+            for spec in layout.columns:
+                if spec.kind not in FORM_KIND and spec.header.strip():
+                    self.unplaced.append(Unplaced(f"table header, column {spec.col + 1}", spec.header,
+                                                  "the header of a column the plan model has no place for"))
+            self.value_and_funding(data, layout, res, Column.VALUES in {_KIND_COLUMN.get(c.kind)
+                                                                        for c in layout.columns})
+            return
         cols: list[Column] = []
         headers: Data = {}
         seen_unmapped: set[str] = set()
@@ -434,20 +458,26 @@ class _Importer:
                 continue
             if col in cols:
                 if spec.kind is Kind.END and col is Column.TERM:
-                    # one term column prints «from – to»: its header names both
-                    headers[col.value] = f"{headers[col.value]} – {_clean_header(spec.header)}"
+                    # one term column prints «from – to»: its header names both (and their group)
+                    headers[col.value] = f"{headers[col.value]} – {_clean_header(spec.sub or spec.header)}"
+                    if spec.group_text:
+                        headers[col.value] = f"{_clean_header(spec.group_text)} ({headers[col.value]})"
                     self.notes.append("«Початок» and «Закінчення» are one term column {from, to} in the current "
                                       "model, headed «Початок – Закінчення»; issue 11 makes them two columns")
                 continue
             cols.append(col)
             # written out even where it equals the default: the document printed it
-            headers[col.value] = _clean_header(spec.header)
+            headers[col.value] = _clean_header(spec.sub if spec.group_text and spec.sub else spec.header)
         data["columns"] = [c.value for c in cols]
         if headers:
             data["headers"] = headers
         if layout.column_numbers:
             data["column_numbers"] = True
-        if Column.VALUES in cols:
+        self.value_and_funding(data, layout, res, Column.VALUES in cols)
+
+    def value_and_funding(self, data: Data, layout: Layout, res: TableResult, values: bool) -> None:
+        """Breakdown, funding sources and labels: what the plan holds, whichever way its table is declared."""
+        if values:
             breakdown = _breakdown(layout) if layout.of(Kind.VALUE) else "single"
             kind = PlanKind(data["kind"])
             if breakdown != DEFAULT_BREAKDOWN[kind].value:

@@ -55,6 +55,9 @@ class ColumnSpec:
     """Funding columns: the source's header, e.g. «Міськ. бюджет»."""
     sub: str | None = None
     """The lowest header text over this column when it differs from ``header``."""
+    group_text: str | None = None
+    """The header of a group over ordinary columns («Термін виконання» over «Початок», «Закінчення»);
+    ``kind`` then comes from ``sub``."""
 
 
 @dataclass(frozen=True)
@@ -228,5 +231,9 @@ def recognise(table: Table) -> Layout:
                     source = re.sub(r"\s+", " ", _HYPHEN_BREAK.sub(r"\1\2", p)).strip()
         elif kind is Kind.UNKNOWN and sub is not None and period_key(sub):
             kind, key = Kind.VALUE, period_key(sub)
-        specs.append(ColumnSpec(col, kind, top, key, source, sub))
+        group_text = None
+        if sub is not None and kind not in (Kind.VALUE, Kind.FUNDING, Kind.PLAN, Kind.FACT, Kind.NOTE) \
+                and classify(sub) not in (Kind.UNKNOWN, Kind.VALUE, Kind.FUNDING, Kind.PLAN, Kind.FACT):
+            kind, group_text = classify(sub), top  # ordinary columns under a group header
+        specs.append(ColumnSpec(col, kind, top, key, source, sub, group_text))
     return Layout(tuple(specs), nh, colnums)

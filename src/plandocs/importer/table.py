@@ -41,6 +41,8 @@ class Form:
     measure_numbers: list[tuple[str, int]] = field(default_factory=list)
     """(number printed, index of the measure in its task) where the № column counts measures."""
     priority_numbers: int = 0
+    date_format: str | None = None
+    """How the start and end columns print dates: «DD-MM-YYYY» (KMU) or «DD.MM.YYYY»."""
 
 
 @dataclass
@@ -73,8 +75,10 @@ def _full_width(row: TableRow, ncols: int) -> str | None:
 
 
 class _Builder:
-    def __init__(self, table: Table, layout: Layout, executors: ExecutorMatcher, report: bool) -> None:
+    def __init__(self, table: Table, layout: Layout, executors: ExecutorMatcher, report: bool,
+                 measure_notes: bool) -> None:
         self.table, self.layout, self.ex, self.report = table, layout, executors, report
+        self.measure_notes = measure_notes
         self.priorities: list[Data] = []
         self.form = Form()
         self.cur = Cursor()
@@ -177,6 +181,8 @@ class _Builder:
             out["term"] = term
         elif start or end:
             out["term"] = _term_from(start, end)
+            if self.form.date_format is None and re.fullmatch(r"\d{2}([-.])\d{2}\1\d{4}", start or end):
+                self.form.date_format = "DD-MM-YYYY" if "-" in (start or end) else "DD.MM.YYYY"
         ind = self.text(row, ri, Kind.INDICATOR)
         if ind:
             out["indicator"] = ind
@@ -329,6 +335,10 @@ class _Builder:
                 self._pending_result = None
             if funding is not None:
                 m["funding"] = funding
+            if self.measure_notes and not self.report:  # the forms model's «Очікуваний результат», «Примітка»
+                for kind, key in ((Kind.EXPECTED, "expected"), (Kind.NOTE, "note")):
+                    if text := self.text(row, ri, kind):
+                        m[key] = text
             m["_rows"] = [cells]
         elif self.cur.measure is not None:
             self.cur.measure["_rows"].append(cells)
@@ -398,8 +408,11 @@ def finish_facts(facts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def build_table(table: Table, layout: Layout, executors: ExecutorMatcher, report: bool = False) -> TableResult:
-    b = _Builder(table, layout, executors, report)
+def build_table(table: Table, layout: Layout, executors: ExecutorMatcher, report: bool = False,
+                measure_notes: bool = False) -> TableResult:
+    """The table's priorities (or a report's facts); ``measure_notes`` puts the expected-result and note
+    columns into the measures (a model that has those fields)."""
+    b = _Builder(table, layout, executors, report, measure_notes)
     b.run()
     for p in b.priorities:
         for m in p.get("measures", []):
