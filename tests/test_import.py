@@ -380,3 +380,28 @@ def test_kmu_table_equals_the_hand_transcription(goal: str) -> None:
     expected = yaml.safe_load((REPO / f"tests/fixtures/import/kmu-{goal}.priorities.yaml").read_text("utf-8"))
     assert yaml.safe_load(res.text)["priorities"] == expected["priorities"]
     assert res.executors is not None and res.executors.unmatched == []
+
+
+def test_command_several_files_share_one_organisation(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from plandocs.cli import main
+
+    docs = []
+    for name, body in (("a", "Мін’юст"), ("b", "МВС")):
+        (tmp_path / name).mkdir()
+        rows = [["Найменування заходу", "Відповідальний орган влади", "Термін виконання"],
+                ["Захід", body, "2021"]]
+        src = _table_doc(tmp_path / name, rows, before=["План на 2021 рік"])
+        docs.append(str(src.rename(tmp_path / f"{name}.docx")))
+    out = tmp_path / "plans" / "org"
+    same = CliRunner().invoke(main, ["import", docs[0], docs[0], "-o", str(out)])
+    assert same.output == (f"Error: {out / 'a.yaml'}: two of the files would be imported into it; import them "
+                           "into different folders\n")
+    res = CliRunner().invoke(main, ["import", *docs, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    org = yaml.safe_load((out / "organisation.yaml").read_text(encoding="utf-8"))
+    assert [e["id"] for e in org["executors"]] == ["miniust", "mvs"]
+    assert res.output.splitlines()[:3] == [f"wrote {out / 'a.yaml'}", f"wrote {out / 'b.yaml'}",
+                                           f"wrote {out / 'organisation.yaml'}"]
+    assert res.output.endswith("3 file(s) checked: 0 error(s), 2 warning(s)\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import click
@@ -40,21 +41,33 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, organisation: Path | None
 
     results: list[ImportResult] = []
     errors: list[str] = []
-    for f in files:
-        try:
-            results.append(import_document(f, organisation, allow_no_table=allow_no_table, period=period,
-                                           bodies=bodies))
-        except PlandocsError as e:
-            errors.append(e.message)
+    org_text: str | None = None
+    with tempfile.TemporaryDirectory(prefix="plandocs-import-") as tmp:
+        current = organisation
+        for f in files:
+            try:
+                r = import_document(f, current, allow_no_table=allow_no_table, period=period, bodies=bodies)
+            except PlandocsError as e:
+                errors.append(e.message)
+                continue
+            results.append(r)
+            if r.organisation_text is not None:
+                # the next document of the same organisation adds to this one
+                org_text = r.organisation_text
+                current = Path(tmp) / "organisation.yaml"
+                current.write_text(org_text, encoding="utf-8")
     targets: list[tuple[Path, str]] = []
     for r in results:
         name = r.source.stem + (".report.yaml" if r.kind == "report" else ".yaml")
         targets.append((safe_target(out_dir, Path(name)), r.text))
-        if r.organisation_text is not None:
-            org_name = "organisation.yaml"
-            if organisation is not None and (out_dir / org_name).resolve() == organisation.resolve():
-                org_name = "organisation.imported.yaml"  # never overwrite the file the import read
-            targets.append((safe_target(out_dir, Path(org_name)), r.organisation_text))
+    if org_text is not None:
+        org_name = "organisation.yaml"
+        if organisation is not None and (out_dir / org_name).resolve() == organisation.resolve():
+            org_name = "organisation.imported.yaml"  # never overwrite the file the import read
+        targets.append((safe_target(out_dir, Path(org_name)), org_text))
+    names = [p for p, _ in targets]
+    for path in sorted({p for p in names if names.count(p) > 1}):
+        errors.append(f"{path}: two of the files would be imported into it; import them into different folders")
     for path, _ in targets:
         if path.exists() and not force:
             errors.append(f"{path}: exists; use --force to overwrite it or -o to import elsewhere")
