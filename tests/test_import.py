@@ -405,3 +405,31 @@ def test_command_several_files_share_one_organisation(tmp_path: Path) -> None:
     assert res.output.splitlines()[:3] == [f"wrote {out / 'a.yaml'}", f"wrote {out / 'b.yaml'}",
                                            f"wrote {out / 'organisation.yaml'}"]
     assert res.output.endswith("3 file(s) checked: 0 error(s), 2 warning(s)\n")
+
+
+def test_kmu_layout_as_the_forms_table_declaration() -> None:
+    from plandocs.importer.forms import table_declaration
+
+    doc = read_document(next(KMU.glob("*Ціль 12.4.*.docx")))
+    expected = yaml.safe_load((REPO / "tests/fixtures/import/kmu-12.4.prose.yaml").read_text("utf-8"))
+    assert table_declaration(recognise(doc.tables[0]), "DD-MM-YYYY") == expected["table"]
+
+
+def test_kmu_prose_as_the_forms_markdown() -> None:
+    from plandocs.importer.docxread import Para
+    from plandocs.importer.forms import markdown_paragraph
+
+    doc = read_document(next(KMU.glob("*Ціль 12.4.*.docx")))
+    expected = yaml.safe_load((REPO / "tests/fixtures/import/kmu-12.4.prose.yaml").read_text("utf-8"))
+    want = [p for s in expected["sections"] for p in s["paragraphs"]]
+    # the title and the two chapter headings are not paragraphs; the rest in document order
+    got = [markdown_paragraph(b) for b in doc.blocks if isinstance(b, Para) and b.text.strip()][1:]
+    got = [p for p in got if p not in ("**1.\tПРОБЛЕМА ПОЛІТИКИ**", "**2.\tПРОПОНОВАНИЙ КУРС ПОЛІТИКИ**")]
+    assert len(got) == len(want) == 59
+    # two paragraphs differ: the document has a space at the start of a bold run that the hand
+    # transcription dropped («що**Україна …**»); the import keeps it before the marker
+    differ = [(w, g) for w, g in zip(want, got, strict=True) if w != g]
+    assert [g for _, g in differ] == [w.replace("що**Україна", "що **Україна").replace("перебуває**8", "перебуває **8")
+                                      .replace("Уповноважений).**Уповноважений", "Уповноважений). **Уповноважений")
+                                      for w, _ in differ]
+    assert len(differ) == 2

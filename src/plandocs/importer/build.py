@@ -415,6 +415,10 @@ class _Importer:
                     if key in section:
                         section[key] = [markdown_paragraph(p) for sec, k, p in self.prose
                                         if sec is section and k == key]
+        plain = [p for _, _, p in self.prose if any(r.underline and r.text.strip() for r in p.runs)]
+        if plain:
+            self.notes.append(f"{len(plain)} paragraph(s) have underlined words (the first: paragraph "
+                              f"{plain[0].index + 1}); underline is not part of the prose format and prints plain")
         if model_has(Plan, "number") and (code := re.search(r"\bцілі\s+«?(\d+\.\d+)\.?", full_title)):
             data["number"] = code.group(1)  # the KMU goal code
         if found is not None:

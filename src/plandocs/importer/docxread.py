@@ -32,6 +32,7 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    underline: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,11 @@ def _runs(p: Any) -> tuple[Run, ...]:
         if not text:
             continue
         rpr = r.find(W + "rPr")
-        bold, italic = _flag(rpr, "b"), _flag(rpr, "i")
-        if runs and runs[-1].bold == bold and runs[-1].italic == italic:
-            runs[-1] = Run(runs[-1].text + text, bold, italic)
+        bold, italic, underline = _flag(rpr, "b"), _flag(rpr, "i"), _flag(rpr, "u")
+        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].underline) == (bold, italic, underline):
+            runs[-1] = Run(runs[-1].text + text, bold, italic, underline)
         else:
-            runs.append(Run(text, bold, italic))
+            runs.append(Run(text, bold, italic, underline))
     return tuple(runs)
 
 
