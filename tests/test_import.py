@@ -122,6 +122,7 @@ def test_period_from_title() -> None:
     assert period_of("ПЛАН ДІЙ НА 2021 рік з реалізації Стратегії на 2021-2026 роки") == "2021"
     assert period_of("на 2021-2026 роки") == "2021-2026"
     assert period_of("на 2008/10 роки") == "2008-2010"
+    assert period_of("НА 2024 – 2028 РОКИ") == "2024-2028"
 
 
 def test_executors_several_per_cell_agreed_and_variants() -> None:

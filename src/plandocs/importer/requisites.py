@@ -142,7 +142,7 @@ def period_of(title: str) -> str | None:
         return f"{m.group(2)}-Q{_ROMAN_Q[m.group(1)]}"
     if m := re.search(r"\bна\s+(\d{4})\s*р(?:ік|\.)", t, re.IGNORECASE):
         return m.group(1)
-    if m := re.search(r"(\d{4})\s*[-–—/]\s*(\d{2,4})\s*(?:роки|рр|року)", t):
+    if m := re.search(r"(\d{4})\s*[-–—/]\s*(\d{2,4})\s*(?:роки|рр|року)", t, re.IGNORECASE):
         end = m.group(2) if len(m.group(2)) == 4 else m.group(1)[:2] + m.group(2)
         return f"{m.group(1)}-{end}"
     if m := re.search(r"\bна\s+(\d{4})\s*р(?:ік|\.)", t, re.IGNORECASE):
