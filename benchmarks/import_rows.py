@@ -1,8 +1,8 @@
 """Import benchmark: time of ``plandocs import`` per table row, against python-docx reading the same file.
 
-Synthetic quarterly plans in the format of ``plans/kalush/2020-q2.yaml`` (its organisation, header and
-labels) with 125, 250, 500 and 1,000 measures, each measure one table row, are rendered to DOCX by
-plandocs; then, interleaved at random, ``--runs`` samples of
+Synthetic quarterly plans in the format of ``plans/kalush/2020-q2.yaml`` (``synthetic.quarterly_plan``: its
+organisation, header and labels) with 125, 250, 500 and 1,000 measures, each measure one table row, are
+rendered to DOCX by plandocs; then, interleaved at random, ``--runs`` samples of
 
 * ``import``: :func:`plandocs.importer.import_document` — read, recognise, build, canonical YAML, word
   accounting (no validation, no writing);
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import functools
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -28,39 +27,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _textout import table  # sibling module: the scripts run as benchmarks/<name>.py
+from harness import table  # sibling modules: the scripts run as benchmarks/<name>.py
+from synthetic import QUARTERLY_SEED, quarterly_plan, write_plan
 
 REPO = Path(__file__).resolve().parent.parent
-KALUSH = REPO / "plans" / "kalush"
 SIZES = (125, 250, 500, 1000)
-
-
-def synthetic_plan(measures: int) -> str:
-    """A quarterly plan with ``measures`` one-row measures, 10 per task, 5 tasks per priority."""
-    lines = ["organisation: organisation.yaml", "kind: quarterly-plan", 'period: "2020-Q2"', "title:",
-             "  - КВАРТАЛЬНИЙ ПЛАН ЗАХОДІВ", "  - на II квартал 2020 року",
-             "labels:", "  priority: Пріоритет {roman}.", "  task: \"{id}\"", "  measure: \"{id}\"", "priorities:"]
-    executors = ["legal-education", "bureau-bolekhiv", "bureau-burshtyn", "bureau-dolyna"]
-    n = 0
-    p = 0
-    while n < measures:
-        p += 1
-        lines += [f'  - id: "{p}"', f"    title: Пріоритет розвитку номер {p}", "    tasks:"]
-        for t in range(1, 6):
-            if n >= measures:
-                break
-            lines += [f'      - id: "{p}.{t}"', f"        title: Завдання {p}.{t} щодо правопросвітництва",
-                      "        measures:"]
-            for m in range(1, 11):
-                if n >= measures:
-                    break
-                n += 1
-                lines += [f'          - id: "{p}.{t}.{m}"',
-                          f"            title: Інформаційно-роз'яснювальні заходи для населення, захід {n}",
-                          f"            executor: {executors[n % len(executors)]}",
-                          "            term: Квітень", "            indicator: Кількість заходів",
-                          f"            value: {n % 7 + 1}"]
-    return "\n".join(lines) + "\n"
 
 
 def raw_read(path: Path) -> int:
@@ -100,16 +71,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="plandocs-bench-import-") as tmp:
         docs: dict[int, Path] = {}
         for size in SIZES:
-            folder = Path(tmp) / f"p{size}"
-            folder.mkdir()
-            shutil.copy(KALUSH / "organisation.yaml", folder / "organisation.yaml")
-            (folder / "plan.yaml").write_text(synthetic_plan(size), encoding="utf-8")
-            result = render([folder / "plan.yaml"], Path(tmp) / f"out{size}", formats=("docx",))
+            # one executor row per measure: a table of `size` rows
+            plan = write_plan(Path(tmp) / f"p{size}", QUARTERLY_SEED, quarterly_plan(size, rows_per_measure=1))
+            result = render([plan], Path(tmp) / f"out{size}", formats=("docx",))
             if not result.validation.ok:
                 print("synthetic plan invalid:", [d.headline() for d in result.validation.diagnostics])
                 return 1
-            docs[size] = next((Path(tmp) / f"out{size}").rglob("plan.docx"))
-        org = KALUSH / "organisation.yaml"
+            docs[size] = next((Path(tmp) / f"out{size}").rglob(plan.stem + ".docx"))
+        org = QUARTERLY_SEED.parent / "organisation.yaml"
         cases: list[tuple[int, str, Callable[[], object]]] = []
         for size, path in docs.items():
             cases += [(size, "import", functools.partial(import_document, path, org)),
