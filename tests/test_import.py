@@ -434,3 +434,21 @@ def test_kmu_prose_as_the_forms_markdown() -> None:
                                       .replace("Уповноважений).**Уповноважений", "Уповноважений). **Уповноважений")
                                       for w, _ in differ]
     assert len(differ) == 2
+
+
+def test_command_plan_names_the_given_organisation(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from plandocs.cli import main
+    from plandocs.render import render
+
+    render([REPO / "plans/kalush/2020-q2.yaml"], tmp_path / "out", formats=("docx",))
+    out = tmp_path / "plans" / "kalush"
+    org = REPO / "plans/kalush/organisation.yaml"
+    res = CliRunner().invoke(main, ["import", str(next((tmp_path / "out").rglob("*.docx"))), "-o", str(out),
+                                    "--organisation", str(org)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["2020-q2.yaml"]  # no organisation file: nothing new
+    data = yaml.safe_load((out / "2020-q2.yaml").read_text(encoding="utf-8"))
+    assert (out / data["organisation"]).resolve() == org.resolve()
+    assert res.output.endswith("2 file(s) checked: 0 error(s), 1 warning(s)\n")

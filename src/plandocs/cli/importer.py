@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -56,14 +57,18 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, organisation: Path | None
                 org_text = r.organisation_text
                 current = Path(tmp) / "organisation.yaml"
                 current.write_text(org_text, encoding="utf-8")
-    targets: list[tuple[Path, str]] = []
-    for r in results:
-        name = r.source.stem + (".report.yaml" if r.kind == "report" else ".yaml")
-        targets.append((safe_target(out_dir, Path(name)), r.text))
+    org_name: str | None = None
     if org_text is not None:
         org_name = "organisation.yaml"
         if organisation is not None and (out_dir / org_name).resolve() == organisation.resolve():
             org_name = "organisation.imported.yaml"  # never overwrite the file the import read
+    elif organisation is not None:
+        org_name = os.path.relpath(organisation.resolve(), out_dir.resolve())  # the plan names the given file
+    targets: list[tuple[Path, str]] = []
+    for r in results:
+        name = r.source.stem + (".report.yaml" if r.kind == "report" else ".yaml")
+        targets.append((safe_target(out_dir, Path(name)), r.referring_to(org_name) if org_name else r.text))
+    if org_text is not None and org_name is not None:
         targets.append((safe_target(out_dir, Path(org_name)), org_text))
     names = [p for p, _ in targets]
     for path in sorted({p for p in names if names.count(p) > 1}):

@@ -63,6 +63,15 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     words_total: int = 0
     words_unplaced: int = 0
+    data: Data = field(default_factory=dict, repr=False)
+    """The plan's data before it became text (for :meth:`referring_to`)."""
+
+    def referring_to(self, organisation: str) -> str:
+        """The plan's text with ``organisation:`` set to another path (relative to the plan's folder)."""
+        if self.kind != "plan" or self.data.get("organisation") == organisation:
+            return self.text
+        return canonical({**self.data, "organisation": organisation}, Plan, self.source.stem + ".yaml",
+                         MODELINE_PLAN)
 
 
 def words(text: str) -> list[str]:
@@ -633,7 +642,7 @@ def import_document(path: Path, organisation: Path | None = None, *, allow_no_ta
     text = canonical(data, cls, name, "" if kind == "report" else MODELINE_PLAN)
     org_data = imp.organisation(name)
     org_text = canonical(org_data, Organisation, "organisation.yaml", MODELINE_ORG) if org_data else None
-    result = ImportResult(path, kind, text, org_text, imp.unplaced, imp.matcher, imp.notes)
+    result = ImportResult(path, kind, text, org_text, imp.unplaced, imp.matcher, imp.notes, data=data)
     _account_words(doc, data, org_data or org_raw or {}, result)
     return result
 
