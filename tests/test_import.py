@@ -300,15 +300,21 @@ def test_through_libreoffice(tmp_path: Path) -> None:
         "printed"]
 
 
-def test_odt_is_converted(tmp_path: Path) -> None:
-    rows = [["Найменування заходу", "Відповідальний виконавець", "Термін виконання"],
-            ["Зустрічі", "Відділ", "Квітень"]]
-    src = _table_doc(tmp_path, rows, before=["План на 2023 рік"])
+@pytest.mark.parametrize("fmt", ["odt", "doc", "rtf"])
+def test_other_word_formats_are_converted(tmp_path: Path, fmt: str) -> None:
+    # the rendered seed saved by LibreOffice as .odt, .doc, .rtf imports as the DOCX does
+    from plandocs.render import render
+
+    render([REPO / "plans/kalush/2020-q2.yaml"], tmp_path / "out", formats=("docx",))
+    src = next((tmp_path / "out").rglob("*.docx"))
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                    "odt", "--outdir", str(tmp_path / "odt"), str(src)], check=True, capture_output=True,
+                    fmt, "--outdir", str(tmp_path / fmt), str(src)], check=True, capture_output=True,
                    timeout=180)
-    data = yaml.safe_load(import_document(tmp_path / "odt" / "plan.odt").text)
-    assert data["priorities"][0]["measures"][0]["title"] == "Зустрічі"
+    org = REPO / "plans/kalush/organisation.yaml"
+    converted = yaml.safe_load(import_document(tmp_path / fmt / f"2020-q2.{fmt}", org).text)
+    direct = yaml.safe_load(import_document(src, org).text)
+    assert converted["priorities"] == direct["priorities"]
+    assert converted["title"] == direct["title"] and converted["approval"] == direct["approval"]
 
 
 # --------------------------------------------------------------------------- the command
@@ -452,3 +458,33 @@ def test_command_plan_names_the_given_organisation(tmp_path: Path) -> None:
     data = yaml.safe_load((out / "2020-q2.yaml").read_text(encoding="utf-8"))
     assert (out / data["organisation"]).resolve() == org.resolve()
     assert res.output.endswith("2 file(s) checked: 0 error(s), 1 warning(s)\n")
+
+
+def test_appendix_stamp(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_paragraph("Додаток 3\nдо рішення обласної ради\nвід _________№ ________")
+    d.add_paragraph("ЗАХОДИ ПРОГРАМИ НА 2024 – 2028 РОКИ")
+    t = d.add_table(rows=2, cols=3)
+    for ci, text in enumerate(["Перелік заходів Програми", "Виконавці", "Термін виконання заходу"]):
+        t.cell(0, ci).text = text
+    for ci, text in enumerate(["Змагання", "Департамент", "2024"]):
+        t.cell(1, ci).text = text
+    d.save(str(tmp_path / "p.docx"))
+    data = yaml.safe_load(import_document(tmp_path / "p.docx").text)
+    assert data["approval"] == [{"label": "Додаток 3",
+                                 "position": "до рішення обласної ради\nвід _________№ ________"}]
+    assert data["period"] == "2024-2028"
+
+
+def test_imported_latin_letters_are_flagged_by_validate(tmp_path: Path) -> None:
+    from plandocs.check import validate
+
+    rows = [["Найменування заходу", "Відповідальний виконавець", "Термін виконання"],
+            ["Прaвова допомога", "Відділ", "Квітень"]]  # Latin «a»
+    res = import_document(_table_doc(tmp_path, rows, before=["План на 2023 рік", "Пріоритет I. Доступ"]))
+    folder = tmp_path / "plans" / "org"
+    folder.mkdir(parents=True)
+    (folder / "plan.yaml").write_text(res.text, encoding="utf-8")
+    (folder / "organisation.yaml").write_text(res.organisation_text or "", encoding="utf-8")
+    rules = [d.rule for d in validate([folder / "plan.yaml"]).diagnostics.errors]
+    assert rules == ["mixed-script"]

@@ -11,7 +11,8 @@ from plandocs.model.values import MONTHS_GENITIVE
 
 Data = dict[str, Any]
 
-STAMP_LABELS = re.compile(r"^(ЗАТВЕРДЖЕНО|ЗАТВЕРДЖУЮ|ПОГОДЖЕНО|СХВАЛЕНО)\s*:?\s*$")
+STAMP_LABELS = re.compile(r"^(ЗАТВЕРДЖЕНО|ЗАТВЕРДЖУЮ|ПОГОДЖЕНО|СХВАЛЕНО)\s*:?\s*$|^Додаток\s*№?\s*\d+\s*$")
+"""The first line of a stamp: approval, agreement, or an appendix («Додаток 3 / до рішення …»)."""
 _ACT = re.compile(r"^(?P<name>(?:рішенням|наказом|розпорядженням|постановою|протоколом)[^\n]*?)\s+від\s+"
                   r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:\s*р(?:оку|\.)?)?\s*№\s*(?P<n>\S+)\s*$")
 _DATE_WORDS = re.compile(r"^«\s*(?P<d>\d{1,2})\s*»\s+(?P<m>[а-яіїє]+)\s+(?P<y>\d{4})\s*(?:року|р\.)?$")
