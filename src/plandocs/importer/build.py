@@ -26,7 +26,7 @@ from plandocs.importer.requisites import (
     period_of,
 )
 from plandocs.importer.table import TableResult, build_table
-from plandocs.model.records import DEFAULT_BREAKDOWN, Column, Organisation, Plan, PlanKind, Record, Report
+from plandocs.model.records import DEFAULT_BREAKDOWN, Column, FundingSpec, Organisation, Plan, PlanKind, Record, Report
 
 Data = dict[str, Any]
 WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
@@ -498,14 +498,29 @@ class _Importer:
         funds = layout.of(Kind.FUNDING)
         if funds:
             unit_m = re.search(r"(тис\.?|млн\.?)\s*грн\.?", funds[0].header)
-            sources: list[str] = []
+            sources: list[str] = list(res.form.sources)  # a source column names them on its rows
             for s in funds:
-                if (s.source or "budget") not in sources:
+                if not sources and (s.source or "budget") not in sources:
                     sources.append(s.source or "budget")
-
+                elif s.source and s.source not in sources:
+                    sources.append(s.source)
             ids = {s: source_id(s) or f"source-{n}" for n, s in enumerate(sources, start=1)}
-            data["funding"] = {"unit": unit_m.group(0) if unit_m else "тис. грн",
-                               "sources": [{"id": ids[s], "name": s} for s in sources]}
+            funding: Data = {"unit": unit_m.group(0) if unit_m else "тис. грн",
+                             "sources": [{"id": ids[s], "name": s} for s in sources]}
+            if res.form.totals:
+                amounts = {y: {ids.get(s, s): v for s, v in by_source.items()}
+                           for y, by_source in res.form.totals.items()}
+                if model_has(FundingSpec, "totals"):
+                    totals: Data = {"label": res.form.totals_label or "Усього:", "amounts": amounts}
+                    if res.form.grand_label:
+                        totals["grand_label"] = res.form.grand_label
+                    funding["totals"] = totals
+                else:
+                    for y, by_source in res.form.totals.items():
+                        self.unplaced.append(Unplaced(f"«{res.form.totals_label}» row, {y}", " · ".join(
+                            f"{s}: {v}" for s, v in by_source.items()), "printed totals: the current model "
+                            "computes the «Усього» row itself"))
+            data["funding"] = funding
             _rename_sources(res.priorities, ids)
         labels: Data = {}
         if res.form.priority_label is not None:

@@ -34,6 +34,8 @@ class Kind(StrEnum):
     """One planned-value column: a quarter, month, year or the single value; ``key`` says which."""
     FUNDING = "funding"
     """One funding amount: ``key`` is the year, ``source`` the source's header."""
+    SOURCE = "source"
+    """The funding source as a column: one sub-row per source (the Kharkiv form)."""
     EXPECTED = "expected"
     NOTE = "note"
     PLAN = "plan"
@@ -99,6 +101,7 @@ _RULES: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for 
     (r"^№|^n\s*п/п|з/п|п/п|^номер", Kind.NUMBER),
     (r"примітк", Kind.NOTE),
     (r"^факт|фактичн|виконано", Kind.FACT),
+    (r"^джерел", Kind.SOURCE),
     (r"фінансуван|обсяг.*(фінанс|кошт)|тис\.? ?грн|джерел", Kind.FUNDING),
     (r"значення показник|значення індикатор|планов\w* значен|цільов\w* значен", Kind.VALUE),
     (r"очікуван\w* результат", Kind.EXPECTED),
@@ -108,6 +111,7 @@ _RULES: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for 
     (r"закінчен", Kind.END),
     (r"термін|строк|період реалізац|дата виконан", Kind.TERM),
     (r"виконав|відповідальн|орган\w* влади|співвиконав", Kind.EXECUTOR),
+    (r"напрям\w* діяльн|пріоритетн\w* завданн", Kind.PRIORITY),
     (r"захід|заходу|заходів|заходи", Kind.MEASURE),
     (r"завданн|операційн\w* ціл|задач", Kind.TASK),
     (r"підціл|пріоритет|стратегічн\w* ціл|напрям", Kind.PRIORITY),

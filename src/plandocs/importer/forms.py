@@ -19,7 +19,7 @@ FORM_KIND: dict[Kind, str] = {
     Kind.NUMBER: "number", Kind.PRIORITY: "priority", Kind.TASK: "task", Kind.RESULT: "result",
     Kind.MEASURE: "measure", Kind.EXECUTOR: "executor", Kind.TERM: "term", Kind.START: "start", Kind.END: "end",
     Kind.INDICATOR: "indicator", Kind.VALUE: "values", Kind.PLAN: "values", Kind.FUNDING: "funding",
-    Kind.EXPECTED: "expected", Kind.NOTE: "note",
+    Kind.EXPECTED: "expected", Kind.NOTE: "note", Kind.SOURCE: "source",
 }
 """Recognised kinds → column kinds of docs/forms.md (a report's plan column is the plan's values)."""
 

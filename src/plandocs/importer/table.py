@@ -41,6 +41,13 @@ class Form:
     measure_numbers: list[tuple[str, int]] = field(default_factory=list)
     """(number printed, index of the measure in its task) where the № column counts measures."""
     priority_numbers: int = 0
+    totals: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Amounts of printed «Усього:» rows: year → source name → amount (a source column's form)."""
+    totals_label: str | None = None
+    grand_label: str | None = None
+    """The label of the printed sum over the sources («Разом:»)."""
+    sources: list[str] = field(default_factory=list)
+    """Source names of a source column, in order of first appearance."""
     date_format: str | None = None
     """How the start and end columns print dates: «DD-MM-YYYY» (KMU) or «DD.MM.YYYY»."""
 
@@ -89,6 +96,8 @@ class _Builder:
         self.value_cols = layout.of(Kind.VALUE)
         self.plan_cols = layout.of(Kind.PLAN)
         self._pending_result: str | None = None
+        self.in_totals: str | None = None
+        """The label of the printed totals rows being read («Усього:»), until the next data row."""
         """A result cell that starts inside a task: it belongs to the next measure."""
 
     # ---- helpers
@@ -221,8 +230,34 @@ class _Builder:
             self.placed.cells.add((ri, c.col))
             v = value_text(c.text)
             if v and spec.key:
-                fund.setdefault(spec.key, {})[spec.source or "budget"] = v
+                fund.setdefault(spec.key, {})[spec.source or self.row_source(row, ri) or "budget"] = v
         return fund or None
+
+    def row_source(self, row: TableRow, ri: int) -> str | None:
+        """The funding source a row's amounts belong to, where the form has a source column."""
+        c = self.cell(row, ri, Kind.SOURCE)
+        if c is None or not c.text.strip():
+            return None
+        name = one_line(c.text)
+        if name not in self.form.sources:
+            self.form.sources.append(name)
+        return name
+
+    def totals_row(self, row: TableRow, ri: int, label: str) -> None:
+        """A printed totals row of a source-column form: «Усього:» per source, «Разом:» over them."""
+        for c in row.cells:
+            self.placed.cells.add((ri, c.col))
+        if label:
+            self.in_totals = label
+        if label.startswith("Разом") or (not label and self.in_totals and self.in_totals.startswith("Разом")):
+            self.form.grand_label = label or self.form.grand_label
+            return
+        self.form.totals_label = self.form.totals_label or self.in_totals
+        source = self.row_source(row, ri)
+        for spec in self.layout.of(Kind.FUNDING):
+            amount = row.at(spec.col)
+            if amount is not None and spec.key and source and (v := value_text(amount.text)):
+                self.form.totals.setdefault(spec.key, {})[source] = v
 
     def record_fact(self, row: TableRow, ri: int, measure: Data, row_exec: Any) -> None:
         fact_c = self.cell(row, ri, Kind.FACT)
@@ -260,8 +295,14 @@ class _Builder:
                     self.placed.cells.add((ri, c.col))
                 continue
             first = row.cells[0] if row.cells else None
-            if first is not None and first.colspan > 1 and re.fullmatch(r"(Усього|Разом|Всього)( по програмі)?:?",
-                                                                        first.text.strip()):
+            label = first.text.strip() if first is not None else ""
+            is_total = first is not None and first.colspan > 1 and bool(
+                re.fullmatch(r"(Усього|Разом|Всього)( по програмі)?:?", label))
+            if self.layout.first(Kind.SOURCE) is not None and first is not None and first.colspan > 1 and \
+                    (is_total or (self.in_totals and (first.continued or not label))):
+                self.totals_row(row, ri, label if is_total else "")
+                continue
+            if is_total and first is not None:
                 # the totals row: the renderer computes it from the amounts again
                 for c in row.cells:
                     self.placed.cells.add((ri, c.col))
@@ -289,6 +330,7 @@ class _Builder:
         self.new_priority(text)
 
     def data_row(self, row: TableRow, ri: int) -> None:
+        self.in_totals = None
         number = self.text(row, ri, Kind.NUMBER)
         pcell = self.cell(row, ri, Kind.PRIORITY)
         ptext = one_line(pcell.text) if pcell is not None and not pcell.continued else ""
@@ -342,8 +384,10 @@ class _Builder:
             m["_rows"] = [cells]
         elif self.cur.measure is not None:
             self.cur.measure["_rows"].append(cells)
-            if funding is not None and "funding" not in self.cur.measure:
-                self.cur.measure["funding"] = funding
+            if funding is not None:  # a source's sub-row, or a row continued on the next page
+                merged = self.cur.measure.setdefault("funding", {})
+                for year, amounts in funding.items():
+                    merged.setdefault(year, {}).update(amounts)
         else:
             m = self.new_measure("")
             m["_rows"] = [cells]
