@@ -488,3 +488,30 @@ def test_imported_latin_letters_are_flagged_by_validate(tmp_path: Path) -> None:
     (folder / "organisation.yaml").write_text(res.organisation_text or "", encoding="utf-8")
     rules = [d.rule for d in validate([folder / "plan.yaml"]).diagnostics.errors]
     assert rules == ["mixed-script"]
+
+
+def test_source_column_with_sub_rows_and_printed_totals(tmp_path: Path) -> None:
+    rows = [["№ з/п", "Назва напряму діяльності (пріоритетні завдання)", "Перелік заходів Програми",
+             "Джерела фінан-\nсування", "Обсяги фінансування, тис. грн", ""],
+            ["", "", "", "", "2024", "2025"],
+            ["1", "Спорт", "Змагання", "Обласний бюджет", "10,0", "12,0"],
+            ["", "", "", "Місцеві бюджети", "1,0", "-"],
+            ["Усього:", "", "", "Обласний бюджет", "10,0", "12,0"],
+            ["", "", "", "Місцеві бюджети", "1,0", "-"],
+            ["Разом:", "", "", "", "11,0", "12,0"]]
+    merges = [(0, 4, 0, 5), (0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 1, 3),
+              (2, 0, 3, 0), (2, 1, 3, 1), (2, 2, 3, 2), (4, 0, 5, 2), (6, 0, 6, 3)]
+    res = import_document(_table_doc(tmp_path, rows, merges, before=["Програма на 2024-2025 роки"]))
+    data = yaml.safe_load(res.text)
+    assert data["funding"]["sources"] == [{"id": "oblast-budget", "name": "Обласний бюджет"},
+                                          {"id": "local-budget", "name": "Місцеві бюджети"}]
+    assert data["kind"] == "city-programme" and data["funding"]["unit"] == "тис. грн"
+    p = data["priorities"][0]
+    assert p["title"] == "Спорт"
+    ids = [s["id"] for s in data["funding"]["sources"]]
+    assert p["measures"][0]["funding"] == {"2024": {ids[0]: "10,0", ids[1]: "1,0"},
+                                           "2025": {ids[0]: "12,0", ids[1]: "-"}}
+    # the current model computes its totals row: the printed amounts go to the unplaced report
+    assert [(u.where, u.text) for u in res.unplaced if u.where.startswith("«")] == [
+        ("«Усього:» row, 2024", "Обласний бюджет: 10,0 · Місцеві бюджети: 1,0"),
+        ("«Усього:» row, 2025", "Обласний бюджет: 12,0 · Місцеві бюджети: -")]

@@ -200,6 +200,9 @@ def _numbering(res: TableResult) -> str | None:
 def _kind(title: str, layout: Layout, period: str | None) -> PlanKind:
     t = title.lower()
     if layout.first(Kind.FUNDING) is not None:
+        # a programme that is not a city's: the forms model has a kind for it
+        if "міськ" not in t and "programme" in {k.value for k in PlanKind}:
+            return PlanKind("programme")
         return PlanKind.CITY_PROGRAMME
     keys = {c.key for c in layout.of(Kind.VALUE)}
     if keys & {"I", "II", "III", "IV"}:
@@ -497,7 +500,7 @@ class _Importer:
                 data["breakdown"] = breakdown
         funds = layout.of(Kind.FUNDING)
         if funds:
-            unit_m = re.search(r"(тис\.?|млн\.?)\s*грн\.?", funds[0].header)
+            unit_m = re.search(r"(тис\.?|млн\.?)\s*грн", funds[0].header)
             sources: list[str] = list(res.form.sources)  # a source column names them on its rows
             for s in funds:
                 if not sources and (s.source or "budget") not in sources:
