@@ -19,7 +19,10 @@ from plandocs.render import render
 from plandocs.view.uaformat import quotes
 
 SEEDS = ["plans/kalush/2020-q2.yaml", "plans/zhytomyr/2023.yaml", "plans/odesa/2021.yaml",
-         "plans/pokrovsk/2021.yaml", "plans/kherson/2008-2010.yaml", "plans/odesa/2021-q2.report.yaml"]
+         "plans/pokrovsk/2021.yaml", "plans/kherson/2008-2010.yaml", "plans/odesa/2021-q2.report.yaml",
+         # the forms of issue 11
+         "plans/kmu/goal-12.4.yaml", "plans/kmu/goal-16.2.yaml", "plans/kmu/goal-7.1.yaml",
+         "plans/kharkiv-oblast/2024-2028.yaml"]
 
 
 def diff(a: Any, b: Any, path: str = "") -> list[str]:
@@ -56,7 +59,10 @@ def roundtrip(plan: Path, soffice: bool) -> list[str]:
             lo = out / "lo"
             lo.mkdir()
             docx = convert_with_soffice(docx, lo)
-        res = import_document(docx, plan.parent / "organisation.yaml")
+        # goal 7.1 has no table and prints no period: the options the command needs for it
+        no_table = plan.name == "goal-7.1.yaml"
+        res = import_document(docx, plan.parent / "organisation.yaml", allow_no_table=no_table,
+                              period="2020" if no_table else None)
         src = yaml.safe_load(plan.read_text(encoding="utf-8"))
         got = yaml.safe_load(res.text)
         return diff(src, got)

@@ -87,7 +87,8 @@ def test_two_row_header_with_quarters_and_column_numbers(tmp_path: Path) -> None
     assert [(c.kind, c.key) for c in layout.columns[3:]] == [(Kind.VALUE, k) for k in ("I", "II", "III", "IV",
                                                                                        "total")]
     data = yaml.safe_load(import_document(path).text)
-    assert data["column_numbers"] is True and data["kind"] == "annual-plan" and data["period"] == "2023"
+    assert data["table"]["column_numbers"] is True and data["kind"] == "annual-plan" and data["period"] == "2023"
+    assert data["table"]["columns"][3] == {"kind": "values", "header": "Значення показника"}
     assert data["labels"]["priority"] == "Пріоритет {roman}."
     m = data["priorities"][0]["measures"][0]
     assert (m["id"], m["title"], m["values"]) == ("1.1", "Зустрічі", {"I": 1, "II": 2, "III": "-", "IV": "x",
@@ -210,6 +211,9 @@ EXPECTED = {
     "plans/pokrovsk/2021.yaml": 0,
     "plans/kherson/2008-2010.yaml": 0,
     "plans/odesa/2021-q2.report.yaml": 1,  # the signature's position, as above
+    "plans/kmu/goal-12.4.yaml": 1,       # QUOTES in measure 2.2.4
+    "plans/kmu/goal-16.2.yaml": 0,
+    "plans/kmu/goal-7.1.yaml": 0,        # prose only (no table), --period 2020
 }
 
 
@@ -237,7 +241,7 @@ def test_repeated_header_and_row_split_at_page_break(tmp_path: Path) -> None:
     measures = data["priorities"][0]["tasks"][0]["measures"]
     assert [m["id"] for m in measures] == ["1.1.1"]
     assert [r["term"] for r in measures[0]["rows"]] == ["Квітень", "Травень", "Червень"]
-    assert data["column_numbers"] is True and data["period"] == "2020-Q2"
+    assert data["table"]["column_numbers"] is True and data["period"] == "2020-Q2"
 
 
 def test_vertical_merges_make_the_hierarchy(tmp_path: Path) -> None:
@@ -256,7 +260,10 @@ def test_vertical_merges_make_the_hierarchy(tmp_path: Path) -> None:
     assert m[0]["term"] == {"from": datetime.date(2020, 1, 1), "to": datetime.date(2023, 11, 30)}
     assert m[0]["executor"] == ["miniust", "mvs"] and m[1]["executor"] == "miniust"
     assert data["period"] == "2019-2023" and data["labels"] == {"priority": "", "task": "{n}.", "measure": ""}
-    assert data["headers"]["term"] == "Початок – Закінчення"
+    assert data["table"]["columns"][3:5] == [
+        {"kind": "start", "header": "Початок", "date_format": "DD-MM-YYYY"},
+        {"kind": "end", "header": "Закінчення", "date_format": "DD-MM-YYYY"}]
+    assert data["table"]["columns"][0] == {"kind": "priority", "header": "Підціль"}
     org = yaml.safe_load(res.organisation_text or "")
     assert org["executors"] == [{"id": "miniust", "name": "Мін’юст"}, {"id": "mvs", "name": "МВС",
                                                                          "external": True}]
@@ -505,13 +512,15 @@ def test_source_column_with_sub_rows_and_printed_totals(tmp_path: Path) -> None:
     data = yaml.safe_load(res.text)
     assert data["funding"]["sources"] == [{"id": "oblast-budget", "name": "Обласний бюджет"},
                                           {"id": "local-budget", "name": "Місцеві бюджети"}]
-    assert data["kind"] == "city-programme" and data["funding"]["unit"] == "тис. грн"
+    assert data["kind"] == "programme" and data["funding"]["unit"] == "тис. грн"
     p = data["priorities"][0]
     assert p["title"] == "Спорт"
     ids = [s["id"] for s in data["funding"]["sources"]]
     assert p["measures"][0]["funding"] == {"2024": {ids[0]: "10,0", ids[1]: "1,0"},
                                            "2025": {ids[0]: "12,0", ids[1]: "-"}}
-    # the current model computes its totals row: the printed amounts go to the unplaced report
-    assert [(u.where, u.text) for u in res.unplaced if u.where.startswith("«")] == [
-        ("«Усього:» row, 2024", "Обласний бюджет: 10,0 · Місцеві бюджети: 1,0"),
-        ("«Усього:» row, 2025", "Обласний бюджет: 12,0 · Місцеві бюджети: -")]
+    # the printed totals are the plan's funding.totals, checked by a rule against the measures
+    assert data["funding"]["totals"] == {"label": "Усього:", "grand_label": "Разом:", "amounts": {
+        "2024": {ids[0]: "10,0", ids[1]: "1,0"}, "2025": {ids[0]: "12,0", ids[1]: "-"}}}
+    assert data["table"]["columns"][1] == {"kind": "priority",
+                                           "header": "Назва напряму діяльності (пріоритетні завдання)"}
+    assert data["table"]["columns"][3] == {"kind": "source", "header": "Джерела фінан-\nсування"}

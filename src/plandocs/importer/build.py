@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -200,8 +201,9 @@ def _numbering(res: TableResult) -> str | None:
 def _kind(title: str, layout: Layout, period: str | None) -> PlanKind:
     t = title.lower()
     if layout.first(Kind.FUNDING) is not None:
-        # a programme that is not a city's: the forms model has a kind for it
-        if "міськ" not in t and "programme" in {k.value for k in PlanKind}:
+        # a regional programme or one with a source column: the forms model has a kind for it
+        regional = layout.first(Kind.SOURCE) is not None or re.search(r"обласн|регіональн", t) is not None
+        if regional and "міськ" not in t and "programme" in {k.value for k in PlanKind}:
             return PlanKind("programme")
         return PlanKind.CITY_PROGRAMME
     keys = {c.key for c in layout.of(Kind.VALUE)}
@@ -233,7 +235,8 @@ def _clean_header(text: str) -> str:
 
 class _Importer:
     def __init__(self, doc: Document, org: Organisation | None, org_raw: Data | None,
-                 allow_no_table: bool = False, period: str | None = None, bodies: list[Body] | None = None) -> None:
+                 allow_no_table: bool = False, period: str | None = None, bodies: list[Body] | None = None,
+                 organisation_path: Path | None = None) -> None:
         self.doc, self.org, self.org_raw = doc, org, org_raw
         self.allow_no_table, self.period = allow_no_table, period
         # the forms issue's model (docs/forms.md): a declared table, Markdown prose, measure notes
@@ -243,7 +246,12 @@ class _Importer:
         self.unplaced: list[Unplaced] = []
         self.used: set[int] = set()
         known = [Body(e.id, e.name, e.external) for e in (org.executors if org else [])]
-        known += [b for b in bodies or [] if b.id not in {k.id for k in known}]
+        registers = list(bodies or [])
+        if org is not None and organisation_path is not None:  # the organisation's own bodies registers
+            for rel in getattr(org, "bodies", ()) or ():
+                registers += [dataclasses.replace(b, register=False)
+                              for b in load_bodies(organisation_path.parent / rel)]
+        known += [b for b in registers if b.id not in {k.id for k in known}]
         self.matcher = ExecutorMatcher(known, org.executor_separator if org else "; ")
         self.people = People([{"id": p.id, "surname": p.surname, "initials": p.initials,
                                "position": p.position} for p in (org.people if org else [])])
@@ -400,7 +408,8 @@ class _Importer:
             order.data["signature"].pop("_style", None)
         # what the plan is
         full_title = " ".join(title)
-        period = self.period or period_of(full_title) or _period_from_terms(res.priorities)
+        stated = self.period or period_of(full_title)
+        period = stated or _period_from_terms(res.priorities)
         if period is None:
             raise ImportFileError(f"{doc.source}: the plan's period is neither in the title nor in the terms; "
                                   "give it with --period (e.g. --period 2024)")
@@ -408,7 +417,8 @@ class _Importer:
         if report:
             return "report", self.report_data(full_title, title, period, res, signatures, acks)
         data["kind"] = kind.value
-        data["period"] = period
+        if stated or "period" not in getattr(Plan, "DERIVED", ()):
+            data["period"] = period  # else the model derives it from the terms, as the document did
         if kind is PlanKind.ACTION_PLAN and (h := horizon_of(full_title, period)):
             data["horizon"] = h
         data["title"] = title or ["План"]
@@ -653,7 +663,8 @@ def import_document(path: Path, organisation: Path | None = None, *, allow_no_ta
     """
     doc = read_document(path)
     org, org_raw = _load_org(organisation)
-    imp = _Importer(doc, org, org_raw, allow_no_table, period, load_bodies(bodies) if bodies else None)
+    imp = _Importer(doc, org, org_raw, allow_no_table, period, load_bodies(bodies) if bodies else None,
+                    organisation)
     kind, data = imp.run()
     cls: type[Record] = Report if kind == "report" else Plan
     name = path.stem + (".report.yaml" if kind == "report" else ".yaml")

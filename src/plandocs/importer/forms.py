@@ -106,6 +106,9 @@ def markdown_paragraph(p: Para) -> str:
     «[1]» ``[^1]`` and the note's own paragraph ``[^1]: …``."""
     text = p.text.strip()
     whole_bold = all(r.bold for r in p.runs if r.text.strip())
+    style = p.style.lower()
+    if style in ("heading 2", "heading 3"):  # a document plandocs rendered: its headings are real styles
+        return ("## " if style == "heading 2" else "### ") + text
     if whole_bold and _SUBHEADING.match(text):
         return "## " + text
     body = _emphasis(p.runs).strip()
@@ -133,4 +136,4 @@ def _drop_prefix(runs: tuple[Run, ...], n: int) -> tuple[Run, ...]:
 def needs_markdown(paragraphs: list[Para]) -> bool:
     """Whether plain paragraphs would lose structure: emphasis, sub-headings or notes."""
     return any(any((r.bold or r.italic) and r.text.strip() for r in p.runs) or _NOTE_TEXT.match(p.text.strip())
-               for p in paragraphs)
+               or p.style.lower() in ("heading 2", "heading 3") for p in paragraphs)
