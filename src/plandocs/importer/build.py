@@ -691,6 +691,9 @@ def _account_words(doc: Document, data: Data, org: Data, result: ImportResult) -
         source.update(words(note))
         result.unplaced.append(Unplaced("footnote", note, "footnotes have no place in the plan model"))
     placed = set(words(" ".join(_strings(data) + _strings(org))))
+    if result.executors is not None:  # names the ids stand for, in the organisation or its registers
+        placed |= {w for b in result.executors.known for name in (b.name, *b.variants, b.consent or "")
+                   for w in words(name)}
     placed |= {w for u in result.unplaced for w in words(u.text)}
     missing = [w for w in source if w not in placed and not _generated(w)]
     if missing:
