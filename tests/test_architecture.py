@@ -13,11 +13,12 @@ import pytest
 
 PKG = Path(__file__).parent.parent / "src" / "plandocs"
 
-LAYERS = ["i18n", "errors", "files", "model", "load", "check", "reports", "view", "render", "review", "scaffold",
-          "serve", "cli"]
+LAYERS = ["i18n", "errors", "files", "model", "load", "check", "reports", "view", "render", "review", "importer",
+          "scaffold", "serve", "cli"]
 """``reports`` computes roll-ups from checked files; the views of reports and roll-ups come after it.
-``scaffold`` (``plandocs init``) writes canonical, valid files, so it comes after ``review`` (fmt).
-``serve`` (the live preview) validates, renders and diffs, so it sits above those and below the CLI."""
+``importer`` writes canonical YAML (review) and validates it (check); ``scaffold`` (``plandocs init``) writes
+canonical, valid files, so it comes after ``review`` (fmt). ``serve`` (the live preview) validates, renders
+and diffs, so it sits above those and below the CLI."""
 
 
 def _layer(module: str) -> str:
@@ -65,6 +66,6 @@ def test_each_package_names_its_entry_point() -> None:
     for init in PKG.glob("*/__init__.py"):
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), init
     for pkg, entry in {"load": "load_source", "check": "validate", "view": "build_view", "render": "render",
-                       "scaffold": "init_repository", "cli": "main"}.items():
+                       "scaffold": "init_repository", "importer": "import_document", "cli": "main"}.items():
         module = __import__(f"plandocs.{pkg}", fromlist=[entry])
         assert callable(getattr(module, entry)), pkg

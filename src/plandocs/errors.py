@@ -184,6 +184,10 @@ class OutsideRoot(PlandocsError):
     """``plandocs serve`` was asked for a path outside its folder (``..``, absolute, a link leading out)."""
 
 
+class ImportFileError(PlandocsError):
+    """A Word file that ``plandocs import`` cannot read: not DOCX, password-protected, corrupt, empty, no table."""
+
+
 def read_lines(path: str | Path) -> list[str]:
     """Best-effort source lines for excerpts; undecodable bytes are replaced, never raised."""
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from plandocs import __version__
-from plandocs.cli import hooks, init, render, report, review, schema, serve, validate
+from plandocs.cli import hooks, importer, init, render, report, review, schema, serve, validate
 from plandocs.cli.language import LocalisedGroup, lang_option
 
 
@@ -21,7 +21,7 @@ def main() -> None:
     """Plans and reports of Ukrainian public bodies, from YAML to signed-ready documents."""
 
 
-for _module in (validate, render, report, schema, review, serve, init, hooks):
+for _module in (validate, render, report, schema, review, serve, init, hooks, importer):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 
