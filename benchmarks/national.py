@@ -107,12 +107,12 @@ def worker_raw(spec: dict[str, Any]) -> dict[str, Any]:
     import jinja2
     import weasyprint
 
-    from plandocs import render as pipeline
-    from plandocs.render_html import render_html
-    from plandocs.report_view import build_report_view
-    from plandocs.templating import nl2br, resolve_org_templates, template_dirs
-    from plandocs.validate import validate
-    from plandocs.view import build_view
+    from plandocs.check.validate import validate
+    from plandocs.render import pipeline
+    from plandocs.render.html import render_html
+    from plandocs.render.templating import nl2br, resolve_org_templates, template_dirs
+    from plandocs.view.plan import build_view
+    from plandocs.view.report import build_report_view
 
     paths = [Path(p) for p in spec["documents"]]
     result = validate(paths)
@@ -127,7 +127,7 @@ def worker_raw(spec: dict[str, Any]) -> dict[str, Any]:
                                                    pipeline.project_root(lp.organisation_path)))
         paged = render_html(view, dirs, paged=True)
 
-        def raw_env() -> jinja2.Environment:
+        def raw_env(dirs: list[Path] = dirs) -> jinja2.Environment:
             env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs),
                                      autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True,

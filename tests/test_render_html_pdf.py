@@ -19,9 +19,9 @@ from plandocs.cli import main
 from plandocs.errors import UsageError
 from plandocs.files.write import safe_target, write_outputs
 from plandocs.render.html import TemplateFailure, render_html
+from plandocs.render.manifest import MANIFEST_NAME
 from plandocs.render.pdf import render_pdf
 from plandocs.render.pipeline import output_relpath
-from plandocs.render.manifest import MANIFEST_NAME
 from plandocs.render.templating import resolve_org_templates, template_dirs
 from plandocs.view.plan import build_view
 
