@@ -4,6 +4,7 @@ shards split a tree by organisation, and the bytes never depend on how the tree 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -95,7 +96,11 @@ def test_force_a_deleted_output_and_a_new_format_render_again(north: Path, tmp_p
     assert _names(render_batch([north], out, ["html"], jobs=1, force=True), north) == ALL
     (out / "north" / "2021-q3.report.html").unlink()
     (out / "north" / "2021-q4.report.html").write_text("edited by hand", encoding="utf-8")
-    assert _names(render_batch([north], out, ["html"], jobs=1), north) == REPORTS[2:]
+    plan = out / "north" / "2021.html"
+    os.utime(plan, ns=(0, 0))  # restored from a CI cache: another time, the same bytes
+    edited = out / "north" / "2021-q2.report.html"
+    edited.write_bytes(edited.read_bytes().replace(b"<body", b"<BODY", 1))  # same size, other bytes
+    assert _names(render_batch([north], out, ["html"], jobs=1), north) == REPORTS[1:]
     assert _names(render_batch([north], out, ["html", "docx"], jobs=1), north) == ALL
 
 
@@ -207,7 +212,6 @@ def test_cli_summary_and_options(north: Path, tmp_path: Path) -> None:
 
 def test_a_killed_run_leaves_a_manifest_that_claims_nothing_untrue(north: Path, tmp_path: Path) -> None:
     import hashlib
-    import os
     import signal
     import subprocess
     import sys
