@@ -237,3 +237,15 @@ def test_a_killed_run_leaves_a_manifest_that_claims_nothing_untrue(north: Path, 
     assert render_batch([north], out, ["html", "pdf"], jobs=2).rendered == []
     fresh = render_batch([north], tmp_path / "fresh", ["html", "pdf"], jobs=1)
     assert fresh.ok and _bytes(tmp_path / "fresh") == _bytes(out)
+
+
+def test_workers_are_replaced_after_their_quota_without_hanging(north: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's pool hangs when a worker retires with documents still queued (gh-115634); the batch queues
+    one document per worker, so five documents over a one-worker pool with a quota of two all complete."""
+    import plandocs.render.batch as batch
+
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 2)
+    result = render_batch([north], tmp_path / "out", ["html"], jobs=1)
+    assert result.ok and len(result.rendered) == 5
+    assert len({d.pid for d in result.rendered}) == 3  # 2 + 2 + 1 documents

@@ -23,7 +23,7 @@ import os
 import resource
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -74,6 +74,8 @@ class Done:
     error: str = ""
     peak_rss_kib: int = 0
     """The worker's peak resident memory so far."""
+    pid: int = field(default_factory=os.getpid)
+    """The process that rendered it."""
 
     @property
     def ok(self) -> bool:
@@ -220,16 +222,34 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _pool_results(work: list[Job], workers: int) -> Iterator[Done]:
     """Results as they complete.  A worker that dies (killed, out of memory) breaks the whole pool; the
-    documents it took down are then rendered again one per fresh process, so only the culprit fails."""
+    documents it took down are then rendered again one per fresh process, so only the culprit fails.
+
+    At most one document per worker is queued at a time: with a backlog in its queue, Python's pool stops
+    replacing workers that reached ``max_tasks_per_child`` and hangs (CPython gh-115634, in 3.11 to 3.14)."""
     crashed: list[Job] = []
+    queue = list(reversed(work))
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_warm,
                              max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        futures: dict[Future[Done], Job] = {pool.submit(render_job, job): job for job in work}
-        for fut in as_completed(futures):
-            try:
-                yield fut.result()
-            except BrokenProcessPool:
-                crashed.append(futures[fut])
+        running: dict[Future[Done], Job] = {}
+        while queue or running:
+            while queue and len(running) < workers:
+                job = queue.pop()
+                try:
+                    running[pool.submit(render_job, job)] = job
+                except BrokenProcessPool:
+                    crashed.append(job)
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                job = running.pop(fut)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    crashed.append(job)
+            if crashed:  # the pool is broken: everything not yet done goes the slow way
+                crashed += [running.pop(f) for f in list(running)] + queue[::-1]
+                queue = []
     for job in crashed:  # one fresh process each: a document that kills its worker takes only itself down
         with ProcessPoolExecutor(1, mp_context=_context()) as single:
             try:
