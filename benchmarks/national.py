@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -92,8 +93,11 @@ def run_render(venv: Path, base: Path, out: str, formats: str, jobs: int | None,
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     tail = (output.strip().splitlines() or [""])[-1]
-    return Run(case, formats, jobs or 1, seconds, documents, usage.ru_maxrss / 1024, before, load1(),
-               proc.returncode, tail)
+    # wait4 covers the command (and what it waited for); the pool's workers report their own peak in the
+    # summary line ("peak N MiB per worker"), since they are children of the fork server
+    reported = re.search(r"peak (\d+) MiB per worker", tail)
+    peak = max(usage.ru_maxrss / 1024, float(reported.group(1)) if reported else 0.0)
+    return Run(case, formats, jobs or 1, seconds, documents, peak, before, load1(), proc.returncode, tail)
 
 
 # --------------------------------------------------------------------------- raw-engine ratios (child side)
@@ -244,7 +248,7 @@ def bench(args: argparse.Namespace, venv: Path, base: Path) -> int:
     headers = ["case", "formats", "jobs", "s", "docs", "docs/s", "floor s", "peak MiB", "load 1-min", "result"]
     print(table(headers, [fmt_run(r, floors.get((r.formats, r.jobs))) for r in runs]))
     print("\n'floor s': the raw engine alone for every document (per-document raw time of the sample × documents"
-          " / jobs);\n'peak MiB': ru_maxrss of the largest process of the run (the command or one of its workers).")
+          " / jobs);\n'peak MiB': the largest peak RSS of the command or one of its workers (ru_maxrss).")
     if raw:
         print(f"\nraw-engine ratios on {raw['documents']:.0f} sample documents (same process, interleaved):")
         print(table(["stage", "plandocs s/doc", "raw s/doc", "ratio"], [

@@ -249,3 +249,45 @@ def test_workers_are_replaced_after_their_quota_without_hanging(north: Path, tmp
     result = render_batch([north], tmp_path / "out", ["html"], jobs=1)
     assert result.ok and len(result.rendered) == 5
     assert len({d.pid for d in result.rendered}) == 3  # 2 + 2 + 1 documents
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_workers_exit_when_the_command_is_killed(north: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "plandocs", "render", str(north), "-o", str(tmp_path / "out"),
+                             "-q", "--format", "pdf", "--jobs", "2"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 3:  # the fork server and two workers
+        time.sleep(0.1)
+        workers = _descendants(proc.pid) - {proc.pid}
+    assert len(workers) >= 3
+    proc.send_signal(signal.SIGKILL)  # the command alone: its workers are left without it
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    left = [pid for pid in workers if Path(f"/proc/{pid}/cmdline").exists()
+            and b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert left == []

@@ -21,6 +21,8 @@ import hashlib
 import multiprocessing
 import os
 import resource
+import select
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -228,8 +230,8 @@ def _pool_results(work: list[Job], workers: int) -> Iterator[Done]:
     replacing workers that reached ``max_tasks_per_child`` and hangs (CPython gh-115634, in 3.11 to 3.14)."""
     crashed: list[Job] = []
     queue = list(reversed(work))
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_warm,
-                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
+                             initargs=(os.getpid(), True), max_tasks_per_child=TASKS_PER_WORKER) as pool:
         running: dict[Future[Done], Job] = {}
         while queue or running:
             while queue and len(running) < workers:
@@ -251,18 +253,44 @@ def _pool_results(work: list[Job], workers: int) -> Iterator[Done]:
                 crashed += [running.pop(f) for f in list(running)] + queue[::-1]
                 queue = []
     for job in crashed:  # one fresh process each: a document that kills its worker takes only itself down
-        with ProcessPoolExecutor(1, mp_context=_context()) as single:
+        with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
+                                 initargs=(os.getpid(), False)) as single:
             try:
                 yield single.submit(render_job, job).result()
             except BrokenProcessPool:
                 yield Done(job, 0.0, error="the render process died (killed, or out of memory)")
 
 
-def _warm() -> None:
-    """Load fonts and compile the default templates once per worker, before its first document."""
-    from plandocs.render.warm import warm
+def _start_worker(parent: int, warm: bool) -> None:
+    """Runs first in every worker: exit with the command that started it, then (``warm``) load the fonts."""
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="plandocs-parent-watch").start()
+    if warm:
+        from plandocs.render.warm import warm as warm_up
 
-    warm()
+        warm_up()
+
+
+def _exit_with(parent: int) -> None:
+    """A worker whose command was killed (SIGKILL, a cancelled CI job) would otherwise wait for work forever,
+    and keep the fork server alive with it; it leaves as soon as the command is gone."""
+    try:
+        fd = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # no pidfd (old kernel, not Linux): look once a second
+        while _alive(parent):
+            time.sleep(1.0)
+    else:
+        select.select([fd], [], [])  # readable when the process has exited
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # --------------------------------------------------------------------------- worker side
