@@ -102,6 +102,9 @@ def test_force_a_deleted_output_and_a_new_format_render_again(north: Path, tmp_p
     edited.write_bytes(edited.read_bytes().replace(b"<body", b"<BODY", 1))  # same size, other bytes
     assert _names(render_batch([north], out, ["html"], jobs=1), north) == REPORTS[1:]
     assert _names(render_batch([north], out, ["html", "docx"], jobs=1), north) == ALL
+    assert _names(render_batch([north], out, ["pdf"], jobs=1), north) == ALL
+    # each format rendered from the same inputs stays recorded: none of the three is rendered again
+    assert render_batch([north], out, ["docx", "html", "pdf"], jobs=1).rendered == []
 
 
 def test_unreadable_manifest_renders_everything_and_is_rewritten(north: Path, tmp_path: Path) -> None:

@@ -162,22 +162,28 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     found = documents(paths, shard)
     todo = [(f, key) for f, key in found if force or not manifest.up_to_date(key, settings, formats)]
     result = BatchResult(validate([f for f, _ in todo]) if todo else ValidationResult())
-    result.skipped = [f for f, key in found if (f, key) not in todo]
+    rendering = {key for _, key in todo}
+    result.skipped = [f for f, key in found if key not in rendering]
     valid = {p.path.resolve() for p in result.validation.plans} | {r.path.resolve() for r in result.validation.reports}
     work = [Job(f.resolve(), key, tuple(formats), pdf_a, out_dir) for f, key in todo if f.resolve() in valid]
 
     # the outputs of these documents are about to be replaced: drop their entries first, so that whenever the
     # run is killed, every entry left in the manifest still describes the files on disk
-    if any(job.key in manifest.entries for job in work):
-        for job in work:
-            manifest.forget(job.key)
+    before = {job.key: manifest.entries[job.key] for job in work if job.key in manifest.entries}
+    if before:
+        for key in before:
+            manifest.forget(key)
         manifest.save()
     last_save = time.monotonic()
     for i, done in enumerate(_run(work, jobs or os.cpu_count() or 1), start=1):
         if done.ok:
             result.rendered.append(done)
             if done.inputs:
-                manifest.record(done.job.key, Entry(os.fspath(done.job.source), done.inputs, settings, done.outputs))
+                outputs = done.outputs
+                old = before.get(done.job.key)
+                if old is not None and old.inputs == done.inputs and old.settings == settings:
+                    outputs = old.outputs | outputs  # formats not rendered this time are still as recorded
+                manifest.record(done.job.key, Entry(os.fspath(done.job.source), done.inputs, settings, outputs))
             else:
                 manifest.forget(done.job.key)
         else:
