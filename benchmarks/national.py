@@ -29,12 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _textout import table  # sibling modules: the scripts run as benchmarks/<name>.py
+from harness import table  # sibling modules: the scripts run as benchmarks/<name>.py
 from synthetic_tree import Centre, change_plan, write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def supports(venv: Path, option: str) -> bool:
 def run_render(venv: Path, base: Path, out: str, formats: str, jobs: int | None, extra: Sequence[str],
                case: str, documents: int) -> Run:
     """One ``plandocs render`` process; its wall time and the peak RSS over it and its workers."""
-    cmd = [*plandocs_cmd(venv), "render", "plans", "-o", out, "--format", formats, "--quiet", *extra]
+    cmd = [*plandocs_cmd(venv), "render", "plans", "-o", out, "--format", formats, *extra]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
     env = {**os.environ, "PYTHONHASHSEED": "0", "CI": "1"}
@@ -112,6 +112,7 @@ def worker_raw(spec: dict[str, Any]) -> dict[str, Any]:
     import weasyprint
 
     from plandocs.check.validate import validate
+    from plandocs.files.paths import project_root
     from plandocs.render import pipeline
     from plandocs.render.html import render_html
     from plandocs.render.templating import nl2br, resolve_org_templates, template_dirs
@@ -128,7 +129,7 @@ def worker_raw(spec: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, list[float]] = {"pdf": [], "raw-pdf": [], "html": [], "raw-html": []}
     for lp, view, source in subjects:
         dirs = template_dirs(resolve_org_templates(lp.organisation_path, lp.organisation.templates,
-                                                   pipeline.project_root(lp.organisation_path)))
+                                                   project_root(lp.organisation_path)))
         paged = render_html(view, dirs, paged=True)
 
         def raw_env(dirs: list[Path] = dirs) -> jinja2.Environment:
@@ -140,7 +141,7 @@ def worker_raw(spec: dict[str, Any]) -> dict[str, Any]:
             return env
 
         env = raw_env()  # compiled once, as plandocs' cached sandbox is
-        cases = {
+        cases: dict[str, Callable[[], object]] = {
             "pdf": lambda: pipeline.render_documents(lp, view, ["pdf"], False, source),  # noqa: B023
             "raw-pdf": lambda: weasyprint.HTML(string=paged, base_url=str(dirs[0])).write_pdf(),  # noqa: B023
             "html": lambda: pipeline.render_documents(lp, view, ["html"], False, source),  # noqa: B023

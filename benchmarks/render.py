@@ -11,9 +11,8 @@
      python-docx code plandocs uses (``render_docx._measures_subdoc``), ``tpl.render(<same context>,
      autoescape=True)``, ``tpl.save()``.
 
-   Target: ratio = plandocs / raw < 1.15.  Informational variants (not gated) split the stages up and
-   time prototypes of suggested changes, patched in for the duration of a call and checked to give the
-   same bytes.
+   Target: ratio = plandocs / raw < 1.15.  Informational variants (not gated) split the stages up
+   (the Jinja part of the PDF stage, the DOCX table alone, a table built with python-docx's public API).
 2. **Peak memory.**  Every (plan, format, plandocs|raw) runs once in a fresh subprocess that imports the
    same libraries and prepares the same inputs; just before the call the process resets its RSS
    high-water mark (``/proc/self/clear_refs``), and the figure is ``ru_maxrss`` after the call minus the
@@ -41,7 +40,6 @@ import os
 import pstats
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -50,22 +48,19 @@ import time
 import traceback
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from _textout import table  # sibling module: the scripts run as benchmarks/<name>.py
+from harness import PLANS, ROOT, Failures, child_env, mib, ms, section, table  # siblings: run as benchmarks/<name>.py
+from synthetic import ANNUAL_SEED, annual_plan, write_plan
 
 if TYPE_CHECKING:
     from plandocs.check.validate import LoadedPlan
     from plandocs.view.types import DocumentView
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = ROOT / ".venv"
-PLANS = ROOT / "plans"
-SCALE_SEED = PLANS / "zhytomyr" / "2023.yaml"
-SCALE_ORG = PLANS / "zhytomyr" / "organisation.yaml"
 
 FORMATS = ("docx", "html", "pdf")
 RATIO_TARGET = 1.15
@@ -75,24 +70,15 @@ ISSUE_RAW_MS_PER_ROW = 8.0
 ISSUE_RAW_MIB_PER_ROW = 0.3
 RESULT_MARK = "@@plandocs-render-bench@@"
 
-# Variables that would change what a child process does or how fast it runs.
-_SKEWING_ENV = ("PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONTRACEMALLOC", "PYTHONVERBOSE",
-                "PYTHONINSPECT", "PYTHONBREAKPOINT", "PYTHONWARNINGS", "PYTHONMALLOC", "SOURCE_DATE_EPOCH")
-
 # Which variant of a format is compared with "plandocs" for the target, and what each variant is.
 GATED_RAW = "raw"
 VARIANT_TITLES: dict[str, str] = {
     "plandocs": "plandocs stage (render_documents, one format)",
     "raw": "raw library, same content (gated)",
     "raw-env-reused": "raw Jinja2 with one Environment per process (templates compiled once)",
-    "proto-cached-env": "plandocs with render_html's jinja_env cached per template path (compiled once)",
-    "proto-fast-sandbox": "plandocs with a sandbox fast path for the view's own frozen dataclasses",
-    "proto-both": "plandocs with both HTML prototypes",
     "paged-html": "plandocs render_html(paged=True) alone: the Jinja part of the PDF stage",
-    "proto-gc-paused": "plandocs with Python's cyclic garbage collector paused (gc.disable) during the call",
     "raw-plain-table": "docxtpl + the table built with python-docx's public API (runs, merge)",
     "table-only": "DocxTemplate() + plandocs' _measures_subdoc alone (no render, no save)",
-    "proto-linear-table": "plandocs with _measures_subdoc linear: tr_lst once per table, merges row by row",
 }
 
 
@@ -117,8 +103,8 @@ class Subject:
 
 def prepare(plan: Path) -> Subject:
     from plandocs.check.validate import validate
+    from plandocs.files.paths import project_root
     from plandocs.render.html import render_html
-    from plandocs.render.pipeline import project_root
     from plandocs.render.templating import resolve_org_templates, template_dirs
     from plandocs.view.plan import build_view
 
@@ -227,138 +213,13 @@ def plain_table_subdoc(tpl: Any, view: DocumentView) -> object:
     return sub
 
 
-# ---- prototypes: plandocs with one suggested change, patched in for the duration of a call
-
-
-@contextlib.contextmanager
-def patched(obj: Any, name: str, value: Any) -> Iterator[None]:
-    old = getattr(obj, name)
-    setattr(obj, name, value)
-    try:
-        yield
-    finally:
-        setattr(obj, name, old)
-
-
-def _view_types() -> tuple[type, ...]:
-    import dataclasses
-
-    import plandocs.view.plan as v
-
-    return tuple(t for t in vars(v).values()
-                 if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == v.__name__)
-
-
-def fast_sandbox(env: Any) -> Any:
-    """plandocs' sandboxed environment with a fast path for attributes of the view's own frozen
-    dataclasses: public names are returned directly, everything else (strings, tuples, methods' own
-    attributes, dunders) still goes through the sandbox checks."""
-    view_types = frozenset(_view_types())
-    slow = env.getattr
-
-    def getattr_(obj: Any, attribute: str) -> Any:
-        if type(obj) in view_types and not attribute.startswith("_"):
-            try:
-                return getattr(obj, attribute)
-            except AttributeError:
-                return env.undefined(obj=obj, name=attribute)
-        return slow(obj, attribute)
-
-    env.getattr = getattr_
-    return env
-
-
-def html_prototype(kind: str) -> Callable[[], contextlib.AbstractContextManager[None]]:
-    """``render_html.jinja_env`` replaced by ``cached`` (one environment per template path and process, so
-    templates are compiled once), ``fast`` (sandbox fast path for view objects) or ``both``; returns a
-    context manager factory (the cache lives as long as the factory)."""
-    import functools
-
-    import plandocs.render.html as rh
-    from plandocs.render.templating import jinja_env
-
-    def fast(dirs: list[Path]) -> Any:
-        return fast_sandbox(jinja_env(dirs))
-
-    make = fast if kind in ("fast", "both") else jinja_env
-    cached = functools.lru_cache(maxsize=8)(lambda key: make(list(key)))
-    factory = (lambda dirs: cached(tuple(dirs))) if kind in ("cached", "both") else make
-    return lambda: patched(rh, "jinja_env", factory)
-
-
-class _RowByRowMerge:
-    """Stands in for python-docx's ``_Cell`` in ``render_docx``: ``merge`` sets ``gridSpan``/``vMerge`` row by
-    row from a row index built once, instead of ``CT_Tc.merge``, which looks up each cell's row with
-    ``tbl.tr_lst.index()`` (a fresh list of all rows, several times per merged row)."""
-
-    _index: ClassVar[dict[int, tuple[Any, dict[Any, int]]]] = {}
-
-    def __init__(self, tc: Any, table: Any) -> None:
-        self._tc, self._table = tc, table
-
-    def merge(self, other: _RowByRowMerge) -> None:
-        from docx.oxml.simpletypes import ST_Merge
-
-        tbl = self._table._tbl
-        trs = tbl.tr_lst
-        entry = self._index.get(id(tbl))
-        if entry is None or entry[0] is not tbl:
-            entry = (tbl, {tr: i for i, tr in enumerate(trs)})
-            self._index[id(tbl)] = entry
-        rows = entry[1]
-        a, b = self._tc, other._tc
-        top, bottom = rows[a.getparent()], rows[b.getparent()]
-        left = a.grid_offset
-        width, height = b.grid_offset + b.grid_span - left, bottom - top + 1
-        top_tc = trs[top].tc_at_grid_offset(left)
-        for dr in range(height):
-            v = None if height == 1 else ST_Merge.RESTART if dr == 0 else ST_Merge.CONTINUE
-            trs[top + dr].tc_at_grid_offset(left)._span_to_width(width, top_tc, v)
-
-
-def linear_table_prototype() -> contextlib.AbstractContextManager[None] | None:
-    """plandocs' own ``_measures_subdoc`` with (1) ``CT_Tbl.tr_lst`` computed once per table instead of on
-    every access and (2) merges done row by row; ``None`` when render_docx has no such function."""
-    from docx.oxml.table import CT_Tbl
-
-    import plandocs.render.docx as rd
-
-    original = getattr(rd, "_measures_subdoc", None)
-    if original is None or not hasattr(rd, "_Cell"):
-        return None
-    prop = CT_Tbl.__dict__["tr_lst"]
-
-    def subdoc(tpl: Any, view: DocumentView) -> object:
-        memo: dict[int, tuple[Any, list[Any]]] = {}
-
-        def tr_lst(tbl: Any) -> list[Any]:
-            hit = memo.get(id(tbl))
-            if hit is None or hit[0] is not tbl:
-                hit = memo[id(tbl)] = (tbl, prop.fget(tbl))
-            return hit[1]
-
-        _RowByRowMerge._index.clear()
-        with patched(CT_Tbl, "tr_lst", property(tr_lst)), patched(rd, "_Cell", _RowByRowMerge):
-            return original(tpl, view)
-
-    return patched(rd, "_measures_subdoc", subdoc)
-
-
 def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[], bytes]]:
     """The calls measured for ``fmt``: always "plandocs" and the gated "raw", then those of ``names``
-    that apply (informational baselines and prototypes)."""
+    that apply (informational baselines)."""
     from plandocs.render.pipeline import render_documents
 
     def stage() -> bytes:
         return render_documents(s.lp, s.view, (fmt,), False)[fmt]
-
-    def under(cm: Callable[[], contextlib.AbstractContextManager[None] | None]) -> Callable[[], bytes]:
-        def call() -> bytes:
-            ctx = cm()
-            assert ctx is not None
-            with ctx:
-                return stage()
-        return call
 
     out: dict[str, Callable[[], bytes]] = {"plandocs": stage}
     if fmt == "html":
@@ -366,9 +227,6 @@ def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[
         out["raw"] = lambda: raw_html_env(s.dirs).get_template(name).render(doc=s.view, paged=False).encode()
         env = raw_html_env(s.dirs)
         out["raw-env-reused"] = lambda: env.get_template(name).render(doc=s.view, paged=False).encode()
-        out["proto-cached-env"] = under(html_prototype("cached"))
-        out["proto-fast-sandbox"] = under(html_prototype("fast"))
-        out["proto-both"] = under(html_prototype("both"))
     elif fmt == "pdf":
         import weasyprint
 
@@ -381,16 +239,8 @@ def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[
             assert isinstance(data, bytes)
             return data
 
-        def gc_paused() -> bytes:
-            gc.disable()
-            try:
-                return stage()
-            finally:
-                gc.enable()
-
         out["raw"] = raw_pdf
         out["paged-html"] = lambda: render_html(s.view, s.dirs, paged=True).encode()
-        out["proto-gc-paused"] = gc_paused
     elif fmt == "docx":
         from docxtpl import DocxTemplate
 
@@ -410,8 +260,6 @@ def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[
         out["raw"] = lambda: raw_docx(same_table)
         out["raw-plain-table"] = lambda: raw_docx(plain_table_subdoc)
         out["table-only"] = lambda: (same_table(DocxTemplate(template), s.view), b"")[1]
-        if linear_table_prototype() is not None:
-            out["proto-linear-table"] = under(linear_table_prototype)
     return {k: v for k, v in out.items() if k in ("plandocs", GATED_RAW) or k in names}
 
 
@@ -492,7 +340,7 @@ def checks_of(fmt: str, s: Subject, last: dict[tuple[str, str], bytes]) -> tuple
     names = [n for f, n in last if f == fmt]
     if fmt == "html":
         for n in names:
-            if n.startswith(("raw", "proto")) and last[(fmt, n)] != mine:
+            if n.startswith("raw") and last[(fmt, n)] != mine:
                 msgs.append(f"{n}: HTML DIFFERS from plandocs'")
     elif fmt == "pdf":
         facts["pages"] = pdf_pages(mine)
@@ -502,16 +350,11 @@ def checks_of(fmt: str, s: Subject, last: dict[tuple[str, str], bytes]) -> tuple
                 msgs.append(f"raw: PDF pages DIFFER ({facts['raw_pages']} vs {facts['pages']})")
         if (fmt, "paged-html") in last and last[(fmt, "paged-html")] != s.paged_html.encode():
             msgs.append("paged-html: paged HTML DIFFERS between calls")
-        for n in names:
-            if n.startswith("proto") and last[(fmt, n)] != mine:
-                msgs.append(f"{n}: PDF bytes DIFFER from plandocs'")
     elif fmt == "docx":
         facts["table_rows"] = docx_rows(mine)
         for n in names:
             if n.startswith("raw") and docx_rows(last[(fmt, n)]) != facts["table_rows"]:
                 msgs.append(f"{n}: DOCX table rows DIFFER")
-            if n.startswith("proto") and last[(fmt, n)] != mine:
-                msgs.append(f"{n}: DOCX bytes DIFFER from plandocs'")
         if plandocs_table_builder() is None:
             msgs.append("render_docx._measures_subdoc not found: raw builds the table with the public API")
     return msgs, facts
@@ -687,24 +530,10 @@ def worker_main(argv: Sequence[str]) -> int:
 # =========================================================================== parent side
 
 
-@dataclass
-class Failures:
-    items: list[str] = field(default_factory=list)
-
-    def add(self, what: str) -> None:
-        self.items.append(what)
-
-
-def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _SKEWING_ENV}
-    env["PYTHONHASHSEED"] = "0"
-    return env
-
-
 def run_worker(python: str, spec: dict[str, Any], failures: Failures, what: str) -> dict[str, Any] | None:
     proc = subprocess.run([python, os.fspath(Path(__file__).resolve()), "--worker", json.dumps(spec)],
-                          cwd=ROOT, env=child_env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          check=False)
+                          cwd=ROOT, env=child_env(PYTHONHASHSEED="0"), stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, check=False)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(RESULT_MARK):
             result: dict[str, Any] = json.loads(line[len(RESULT_MARK):])
@@ -716,109 +545,7 @@ def run_worker(python: str, spec: dict[str, Any], failures: Failures, what: str)
     return None
 
 
-# --------------------------------------------------------------------------- synthetic plans
-
-MEASURES_PER_TASK = 8
-TASKS_PER_PRIORITY = 5
-_TITLES = (
-    "Організація та проведення правопросвітницьких заходів для внутрішньо переміщених осіб",
-    "Забезпечення роботи консультаційних пунктів доступу до безоплатної правової допомоги у приміщеннях "
-    "органів місцевого самоврядування, центрів надання адміністративних послуг та бібліотек",
-    "Проведення інформаційних зустрічей з працівниками центрів, які надають безоплатну правову допомогу, "
-    "та адвокатами системи з метою аналізу практики, обговорення шляхів вирішення проблемних питань, "
-    "вивчення потреби у навчанні та поширення кращих практик захисту",
-)
-_INDICATORS = ("кількість заходів", "кількість проведених зустрічей", "кількість осіб, яким надано допомогу")
-
-
-def scale_header() -> str:
-    """Everything of the zhytomyr plan before its ``priorities:`` key: kind, period, approval, columns…"""
-    out: list[str] = []
-    for line in SCALE_SEED.read_text(encoding="utf-8").splitlines():
-        if line.startswith("priorities:"):
-            return "\n".join(out) + "\n"
-        out.append(line)
-    raise ValueError(f"{SCALE_SEED} has no top-level 'priorities:' key")
-
-
-def _quarters(i: int) -> str:
-    q = [(i + k) % 5 + 1 for k in range(4)]
-    return f"{{I: {q[0]}, II: {q[1]}, III: {q[2]}, IV: {q[3]}, total: {sum(q)}}}"
-
-
-def synthetic_plan(header: str, measures: int) -> str:
-    """An annual plan (quarters I-IV and total) with ``measures`` measures; of every four measures one
-    has three executor rows, one two, two a single row (1.75 rows per measure)."""
-    lines = [header.rstrip("\n"), "priorities:"]
-    for i in range(measures):
-        t_index, m_no = divmod(i, MEASURES_PER_TASK)
-        p_index, t_no = divmod(t_index, TASKS_PER_PRIORITY)
-        pid, tid = f"{p_index + 1}", f"{p_index + 1}.{t_no + 1}"
-        mid = f"{tid}.{m_no + 1}"
-        if t_no == 0 and m_no == 0:
-            lines += [f'  - id: "{pid}"',
-                      f"    title: Синтетичний пріоритет {pid} — підвищення рівня правової обізнаності людей",
-                      "    tasks:"]
-        if m_no == 0:
-            lines += [f'      - id: "{tid}"',
-                      f"        title: Синтетичне завдання {tid} — підвищення спроможності людей самостійно "
-                      "ідентифікувати правові потреби та правові проблеми",
-                      "        result: Обізнаність громадян про права та захист в разі їх порушення",
-                      "        measures:"]
-        lines += [f'          - id: "{mid}"',
-                  f"            title: {_TITLES[i % len(_TITLES)]} ({mid})"]
-        if m_no == MEASURES_PER_TASK // 2:
-            lines.append("            result: Відновлення порушених прав людей, які належать до найбільш "
-                         "вразливих соціальних груп")
-        indicator = f"            indicator: {_INDICATORS[i % len(_INDICATORS)]}"
-        shape = i % 4
-        if shape == 0:
-            lines += [indicator,
-                      "            rows:",
-                      "              - executor: legal-aid-head",
-                      f"                values: {_quarters(i)}",
-                      "              - executor: director",
-                      f"                values: {_quarters(i + 2)}",
-                      "              - executor: [legal-aid-head, director]",
-                      "                value: Постійно (за потреби)"]
-        elif shape == 2:
-            lines += [indicator,
-                      "            rows:",
-                      "              - executor: legal-aid-head",
-                      f"                values: {_quarters(i)}",
-                      "              - executor: director",
-                      "                values: {I: 1, III: 1, total: 2}"]
-        elif shape == 1:
-            lines += ["            executor: legal-aid-head", indicator, f"            values: {_quarters(i)}"]
-        else:
-            lines += ["            executor: [legal-aid-head, director]", indicator,
-                      "            value: При наявності коштів"]
-    return "\n".join(lines) + "\n"
-
-
-def write_synthetic(base: Path, measures: int) -> Path:
-    """``base/plans/synthetic-<n>/{2023.yaml,organisation.yaml}``; returns the plan file."""
-    folder = base / "plans" / f"synthetic-{measures}"
-    folder.mkdir(parents=True)
-    shutil.copyfile(SCALE_ORG, folder / "organisation.yaml")
-    plan = folder / SCALE_SEED.name
-    plan.write_text(synthetic_plan(scale_header(), measures), encoding="utf-8")
-    return plan
-
-
 # --------------------------------------------------------------------------- output helpers
-
-
-def section(title: str) -> None:
-    print(f"\n== {title} " + "=" * max(0, 96 - len(title)), flush=True)
-
-
-def ms(x: float) -> str:
-    return f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
-
-
-def mib(kib: float) -> str:
-    return f"{kib / 1024:,.2f}"
 
 
 def verdict(ratio: float) -> str:
@@ -836,11 +563,10 @@ def seed_plans() -> list[Path]:
 
 # --------------------------------------------------------------------------- parts
 
-SEED_EXTRAS = ("raw-env-reused", "proto-cached-env", "proto-fast-sandbox", "proto-both", "paged-html",
-               "proto-gc-paused", "raw-plain-table", "table-only", "proto-linear-table")
+SEED_EXTRAS = ("raw-env-reused", "paged-html", "raw-plain-table", "table-only")
 SCALE_VARIANTS: dict[str, tuple[str, ...]] = {
-    "html": ("plandocs", "raw", "proto-fast-sandbox", "proto-both"),
-    "docx": ("plandocs", "proto-linear-table"),
+    "html": ("plandocs", "raw"),
+    "docx": ("plandocs",),
     "pdf": ("plandocs",),
 }
 
@@ -905,7 +631,7 @@ def part_time(python: str, plans: Sequence[Path], formats: Sequence[str], args: 
           f"at random; (xK) = each sample is the mean of K calls in a row, for calls under {args.min_sample_ms:g} "
           f"ms; ratio = plandocs / raw, target < {RATIO_TARGET}; cpu ratio = the same with process CPU time)")
     if extra:
-        print("\ninformational variants and prototypes of suggested changes (not gated):")
+        print("\ninformational variants (not gated):")
         print(table(["plan", "format", "variant", "median ms", "variant / plandocs", "variant / raw"], extra,
                     [False, False, False, True, True, True]))
         for name in sorted({e[2] for e in extra}):
@@ -915,7 +641,7 @@ def part_time(python: str, plans: Sequence[Path], formats: Sequence[str], args: 
     notes = [f"{r.plan} {fmt}: {c}" for r in results for fmt, f in r.data["formats"].items() for c in f["checks"]]
     pages = ", ".join(f"{r.plan} {r.data['formats']['pdf'].get('pages')}" for r in results
                       if "pdf" in r.data["formats"])
-    print("same-content checks (HTML and prototype DOCX byte-identical, same PDF pages and DOCX table rows): "
+    print("same-content checks (HTML byte-identical, same PDF pages and DOCX table rows): "
           + ("; ".join(notes) if notes else "all passed") + (f"\nPDF pages: {pages}" if pages else ""))
     for n in notes:
         if "DIFFER" in n:
@@ -1008,12 +734,12 @@ def part_scale(python: str, formats: Sequence[str], args: argparse.Namespace, fa
             f"{args.scale_runs}")
     results: dict[tuple[int, str], ScaleResult] = {}
     with tempfile.TemporaryDirectory(prefix="plandocs-render-bench-") as tmp:
-        plans = {n: write_synthetic(Path(tmp), n) for n in sizes}
+        plans = {n: write_plan(Path(tmp) / "plans" / f"synthetic-{n}", ANNUAL_SEED, annual_plan(n)) for n in sizes}
         for n in sizes:
             for fmt in formats:
                 jobs = [SCALE_VARIANTS[fmt] if not args.quick else ("plandocs",)]
                 if args.scale_raw:
-                    jobs.append(("raw", "proto-gc-paused") if fmt == "pdf" else ("raw",))
+                    jobs.append(("raw",))
                 res = results.setdefault((n, fmt), ScaleResult())
                 for names in jobs:
                     print(f"  {n} measures, {fmt}, {'+'.join(names)}…", file=sys.stderr, flush=True)
@@ -1059,7 +785,7 @@ def part_scale(python: str, formats: Sequence[str], args: argparse.Namespace, fa
                 mem = f"{r.peak_kib['plandocs'] / r.peak_kib[name]:.2f}"
             others.append([str(n), fmt, name, ms(x), f"{x / r.rows:.3f}", f"{t / x:.2f}", mem])
     if others:
-        print("\nplandocs against raw and the prototypes at each size (informational):")
+        print("\nplandocs against raw at each size (informational):")
         print(table(["measures", "format", "variant", "median ms", "ms/row", "plandocs / variant (time)",
                      "plandocs / variant (peak)"], others, [True, False, False, True, True, True, True]))
 
@@ -1153,13 +879,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None,
                    help="measures of the synthetic plans (default 125,250,500,1000; --quick 125,250,500)")
     p.add_argument("--scale-raw", action="store_true",
-                   help="also time and measure the raw libraries (and the PDF GC prototype) at every size; "
+                   help="also time and measure the raw libraries at every size; "
                         "adds about 6 minutes")
     p.add_argument("--formats", type=lambda s: [x.strip() for x in s.split(",")], default=list(FORMATS),
                    help="formats to measure (default docx,html,pdf)")
     p.add_argument("--plans", type=Path, nargs="+", help="plan files instead of every seed plan")
     p.add_argument("--quick", action="store_true",
-                   help="--runs 3 --scale-runs 1 --sizes 125,250,500, no informational variants or prototypes")
+                   help="--runs 3 --scale-runs 1 --sizes 125,250,500, no informational variants")
     p.add_argument("--no-memory", action="store_true", help="skip part 2")
     p.add_argument("--no-scale", action="store_true", help="skip part 3")
     p.add_argument("--profile", action="store_true",

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,23 +30,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _textout import table  # sibling module: the scripts run as benchmarks/<name>.py
+from harness import child_env, ms, percentile, section, table  # siblings: the scripts run as benchmarks/<name>.py
+from synthetic import QUARTERLY_SEED, quarterly_plan, write_plan
 
 if sys.platform != "win32":
     import resource
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = ROOT / ".venv"
-SEED_PLAN = ROOT / "plans" / "kalush" / "2020-q2.yaml"
-SEED_ORG = ROOT / "plans" / "kalush" / "organisation.yaml"
 
 RATIO_TARGET = 2.5
 HEAVY_MODULES = ("weasyprint", "docxtpl", "docx", "lxml", "jinja2")
 TOP_IMPORTS = 15
 
-# Variables that would change what a child process does or how fast it starts.
-_SKEWING_ENV = ("PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONTRACEMALLOC", "PYTHONVERBOSE",
-                "PYTHONDONTWRITEBYTECODE", "PYTHONINSPECT", "PYTHONBREAKPOINT", "PYTHONWARNINGS")
 
 
 # --------------------------------------------------------------------------- timing
@@ -63,12 +58,6 @@ class Case:
     wall_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
     returncodes: set[int] = field(default_factory=set)
-
-
-def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _SKEWING_ENV}
-    env["NO_COLOR"] = "1"
-    return env
 
 
 def _children_cpu_s() -> float:
@@ -101,17 +90,6 @@ def time_interleaved(cases: Sequence[Case], runs: int, warmup: int, rng: random.
             if round_no >= warmup:
                 case.wall_ms.append(wall)
                 case.cpu_ms.append(cpu)
-
-
-def percentile(data: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (``q`` in 0..100) of ``data``."""
-    xs = sorted(data)
-    if len(xs) == 1:
-        return xs[0]
-    pos = (len(xs) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
 # --------------------------------------------------------------------------- import time
@@ -217,60 +195,13 @@ def is_under(module: str, package: str) -> bool:
 
 # --------------------------------------------------------------------------- synthetic plan
 
-_TERMS = ("Квітень", "Травень", "Червень")
-_ROW_EXECUTORS = ("legal-education", "legal-aid-organisation", "finance", "bureau-bolekhiv",
-                  "bureau-burshtyn", "bureau-dolyna", "bureau-perehinske", "bureau-rohatyn",
-                  "bureau-rozhniativ", "director")
-MEASURES_PER_TASK = 10
-
-
-def plan_header(seed_plan: Path) -> str:
-    """Everything of the seed plan before its ``priorities:`` key: kind, period, approval, columns…"""
-    out: list[str] = []
-    for line in seed_plan.read_text(encoding="utf-8").splitlines():
-        if line.startswith("priorities:"):
-            return "\n".join(out) + "\n"
-        out.append(line)
-    raise ValueError(f"{seed_plan} has no top-level 'priorities:' key")
-
-
-def synthetic_plan(header: str, measures: int, rows_per_measure: int = 3) -> str:
-    """A Q2 quarterly plan in the seed's format: ``measures`` measures, each with executor rows."""
-    n_tasks = -(-measures // MEASURES_PER_TASK)
-    tasks_per_priority = max(10, -(-n_tasks // 10))  # at most 10 priorities: their labels are roman numerals
-    lines = [header.rstrip("\n"), "priorities:"]
-    for i in range(measures):
-        t_index, m_no = divmod(i, MEASURES_PER_TASK)
-        p_index, t_no = divmod(t_index, tasks_per_priority)
-        pid, tid, mid = f"{p_index + 1}", f"{p_index + 1}.{t_no + 1}", f"{p_index + 1}.{t_no + 1}.{m_no + 1}"
-        if t_no == 0 and m_no == 0:
-            lines += [f'  - id: "{pid}"',
-                      f"    title: Синтетичний пріоритет {pid} для вимірювання швидкодії перевірки",
-                      "    tasks:"]
-        if m_no == 0:
-            lines += [f'      - id: "{tid}"',
-                      f"        title: Синтетичне завдання {tid} з проведення правопросвітницьких заходів",
-                      "        measures:"]
-        lines += [f'          - id: "{mid}"',
-                  f"            title: Інформаційно-роз'яснювальний захід {mid} для населення щодо "
-                  "можливості отримати безоплатну правову допомогу",
-                  "            indicator: Кількість робочих зустрічей",
-                  f"            value: {i % 7 + 1}",
-                  "            rows:"]
-        for r in range(rows_per_measure):
-            lines += [f"              - executor: {_ROW_EXECUTORS[(i + r) % len(_ROW_EXECUTORS)]}",
-                      f"                term: {_TERMS[(i + r) % len(_TERMS)]}"]
-    return "\n".join(lines) + "\n"
-
 
 def write_synthetic_tree(base: Path, measures: int) -> Path:
     """``base/plans/synthetic/{2020-q2.yaml,organisation.yaml}``; returns ``base/plans``."""
-    plans = base / "plans"
-    folder = plans / "synthetic"
-    folder.mkdir(parents=True)
-    shutil.copyfile(SEED_ORG, folder / "organisation.yaml")
-    (folder / SEED_PLAN.name).write_text(synthetic_plan(plan_header(SEED_PLAN), measures), encoding="utf-8")
-    return plans
+    write_plan(base / "plans" / "synthetic", QUARTERLY_SEED, quarterly_plan(measures))
+    return base / "plans"
+
+
 
 
 def json_summary(python: str, cwd: Path, env: dict[str, str]) -> dict[str, object]:
@@ -287,14 +218,6 @@ def json_summary(python: str, cwd: Path, env: dict[str, str]) -> dict[str, objec
 
 
 # --------------------------------------------------------------------------- output
-
-
-def ms(x: float) -> str:
-    return f"{x:.1f}"
-
-
-def section(title: str) -> None:
-    print(f"\n== {title} " + "=" * max(0, 74 - len(title)))
 
 
 # --------------------------------------------------------------------------- main
@@ -331,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not Path(exe).exists():
             print(f"error: {exe} not found; run `make setup` first", file=sys.stderr)
             return 2
-    env = child_env()
+    env = child_env(NO_COLOR="1")
     rng = random.Random(args.seed)
     failures: list[str] = []
 

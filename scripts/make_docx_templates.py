@@ -66,6 +66,7 @@ KINDS: dict[str, str] = {
     "quarterly-plan": "landscape",
     "annual-plan": "landscape",
     "city-programme": "landscape",
+    "programme": "landscape",
     "action-plan": "mixed",
     "report": "summary",
     "region": "summary",
@@ -406,6 +407,25 @@ def paragraphs(w: _Writer, items: str) -> None:
     w.tag("{%p endfor %}")
 
 
+PROSE_STYLES = (("h2", "Heading2"), ("h3", "Heading3"), ("bullet", "ListBullet"), ("footnote", "PlanFootnote"))
+"""Block kind → paragraph style id of the Markdown subset; render/docx_forms.py adds these styles (and the
+bullet numbering) to a document only when it has such prose, so other documents keep their bytes."""
+
+
+def blocks(w: _Writer, items: str) -> None:
+    """Prose parsed as the Markdown subset (``prose: markdown``): a styled paragraph per block, its runs
+    built by the ``rich`` function of the render context."""
+    w.tag(f"{{%p for b in {items} %}}")
+    for i, (kind, style_id) in enumerate(PROSE_STYLES):
+        w.tag(f'{{%p {"if" if i == 0 else "elif"} b.kind == "{kind}" %}}')
+        p = w.para("{{r rich(b) }}")
+        p._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+    w.tag("{%p else %}")
+    w.para("{{r rich(b) }}", "Plan Body")
+    w.tag("{%p endif %}")
+    w.tag("{%p endfor %}")
+
+
 def goals(w: _Writer) -> None:
     """The list of strategic and operational goals (a section with insert: goals)."""
     w.tag('{%p if s.insert == "goals" %}')
@@ -424,12 +444,14 @@ def sections_loop(w: _Writer, items: str, with_table: bool) -> None:
     w.tag(f"{{%p for s in {items} %}}")
     heading(w)
     paragraphs(w, "s.paragraphs")
+    blocks(w, "s.blocks")
     goals(w)
     if with_table:
         w.tag('{%p if s.insert == "table" %}')
         w.para("{{p table }}")
         w.tag("{%p endif %}")
     paragraphs(w, "s.paragraphs_after")
+    blocks(w, "s.blocks_after")
     w.tag("{%p endfor %}")
 
 
@@ -527,6 +549,7 @@ def build(layout: str) -> bytes:
         w.tag("{%p with s = table_section %}")
         heading(w)
         paragraphs(w, "s.paragraphs")
+        blocks(w, "s.blocks")
         w.tag("{%p endwith %}")
         w.tag("{%p endif %}")
         w.section_break("portrait")
@@ -535,6 +558,7 @@ def build(layout: str) -> bytes:
         w.tag("{%p if table_section %}")
         w.tag("{%p with s = table_section %}")
         paragraphs(w, "s.paragraphs_after")
+        blocks(w, "s.blocks_after")
         w.tag("{%p endwith %}")
         w.tag("{%p endif %}")
         sections_loop(w, "sections_after", with_table=False)

@@ -13,8 +13,11 @@ import pytest
 
 PKG = Path(__file__).parent.parent / "src" / "plandocs"
 
-LAYERS = ["errors", "files", "model", "load", "check", "reports", "view", "render", "review", "cli"]
-"""``reports`` computes roll-ups from checked files; the views of reports and roll-ups come after it."""
+LAYERS = ["i18n", "errors", "files", "model", "load", "check", "reports", "view", "render", "review", "scaffold",
+          "serve", "cli"]
+"""``reports`` computes roll-ups from checked files; the views of reports and roll-ups come after it.
+``scaffold`` (``plandocs init``) writes canonical, valid files, so it comes after ``review`` (fmt).
+``serve`` (the live preview) validates, renders and diffs, so it sits above those and below the CLI."""
 
 
 def _layer(module: str) -> str:
@@ -34,18 +37,18 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-MODULES = sorted([PKG / "errors.py", *(p for p in PKG.rglob("*.py") if p.parent != PKG)])
+MODULES = sorted([PKG / "i18n.py", PKG / "errors.py", *(p for p in PKG.rglob("*.py") if p.parent != PKG)])
 
 
 def test_every_package_is_a_layer() -> None:
     packages = sorted(p.name for p in PKG.iterdir() if (p / "__init__.py").exists())
-    assert packages == sorted(set(LAYERS) - {"errors"})
+    assert packages == sorted(set(LAYERS) - {"i18n", "errors"})
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PKG)))
 def test_no_import_goes_back_up(path: Path) -> None:
     rel = path.relative_to(PKG)
-    own = "errors" if rel.parts == ("errors.py",) else rel.parts[0]
+    own = rel.stem if len(rel.parts) == 1 else rel.parts[0]
     level = LAYERS.index(own)
     upward = []
     for lineno, module in _imports(path):
@@ -62,6 +65,6 @@ def test_each_package_names_its_entry_point() -> None:
     for init in PKG.glob("*/__init__.py"):
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), init
     for pkg, entry in {"load": "load_source", "check": "validate", "view": "build_view", "render": "render",
-                       "cli": "main"}.items():
+                       "scaffold": "init_repository", "cli": "main"}.items():
         module = __import__(f"plandocs.{pkg}", fromlist=[entry])
         assert callable(getattr(module, entry)), pkg

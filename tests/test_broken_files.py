@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,7 @@ DEPTH_ERROR = "error[yaml-syntax]: nesting deeper than 64 levels is not allowed"
 
 # Nesting inside the top-level mapping: the value of 'kind' opens level 2, so the 65th level is the 64th
 # opener. libyaml stops at 1,000 levels by itself since PyYAML 6.0.3; the diagnostic must not change.
-NESTING = {
+NESTING: dict[str, tuple[Callable[[int], bytes], int]] = {
     "flow-lists": (lambda n: b"kind: " + b"[" * n + b"1" + b"]" * n + b"\n", 6 + 63 + 1),
     "flow-mappings": (lambda n: b"kind: " + b"{a: " * n + b"1" + b"}" * n + b"\n", 6 + 63 * 4 + 1),
     "block-lists": (lambda n: b"kind:\n" + b"- " * n + b"1\n", 2 * 63 + 1),

@@ -342,8 +342,13 @@ def test_pre_commit_hooks_offer_validate_and_fmt_check() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     by_id = {h["id"]: h for h in hooks}
     assert set(by_id) == {"plandocs-validate", "plandocs-fmt"}
-    assert by_id["plandocs-validate"]["entry"] == "plandocs validate"
-    assert by_id["plandocs-fmt"]["entry"] == "plandocs fmt --check"
+    assert by_id["plandocs-validate"]["entry"] == "plandocs hook validate"
+    assert by_id["plandocs-fmt"]["entry"] == "plandocs hook fmt"
+    # the same hooks as the local ones plandocs init writes (tested with the real pre-commit there)
+    local = yaml.safe_load((REPO / "src/plandocs/scaffold/pre-commit-config.yaml").read_text(encoding="utf-8"))
+    for h in local["repos"][0]["hooks"]:
+        assert {k: v for k, v in by_id[h["id"]].items() if k not in ("description", "language")} == {
+            k: v for k, v in h.items() if k != "language"}
     for h in hooks:
         assert h["language"] == "python"
         assert h["files"] == r"^plans/.*\.ya?ml$"

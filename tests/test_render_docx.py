@@ -242,7 +242,9 @@ def test_kherson_years_by_sources() -> None:
 def test_column_number_row_repeats_with_the_header() -> None:
     result = validate([PLANS / "kherson"])
     lp = result.plans[0]
-    view = build_view(dataclasses.replace(lp.plan, column_numbers=True), lp.organisation)
+    assert lp.plan.table is not None
+    view = build_view(dataclasses.replace(lp.plan, table=dataclasses.replace(lp.plan.table, column_numbers=True)),
+                      lp.organisation)
     assert [row.kind for row in view.table.head] == ["head", "head", "head", "colnums"]
     table = measures_table(open_docx(render_docx(view, template(view))))
     rows = table._tbl.tr_lst

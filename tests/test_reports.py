@@ -219,8 +219,9 @@ def test_odesa_report_outcomes_and_document() -> None:
                           "безоплатної вторинної правової допомоги на 2021 рік у II кварталі")
     head = [c.text for row in view.table.head for c in row.cells]
     assert head[-3:] == ["План", "Факт", "Примітка у разі невиконання плану"]
+    assert view.summary is not None
     total = view.summary.total
-    assert (total.due, total.done, total.exceeded, total.missed, total.not_due) == (40, 21, 15, 4, 32)  # type: ignore[attr-defined]
+    assert (total.due, total.done, total.exceeded, total.missed, total.not_due) == (40, 21, 15, 4, 32)
     html = render_html(view, template_dirs(None))
     for text in ("В I кварталі підготовлено на 1 статтю більше", "відсутній кейс", "9973", "<svg", "Усього"):
         assert text in html
@@ -258,6 +259,7 @@ def test_annual_rollup_sums_quarters_and_names_the_missing_one() -> None:
     # 1.1.2: 8+8+7 = 23 of 32, the Q4 note kept with its quarter
     assert (rows["1.1.2"].fact.number, rows["1.1.2"].note) == (Decimal(23), "IV кв.: Скорочено наклад")  # type: ignore[union-attr]
     view = build_annual_view(rollup)
+    assert view.summary is not None
     assert view.summary.notes == ("Відсутні звіти за: III квартал",)
     assert view.title == ("Звіт про виконання плану діяльності Західного місцевого центру з надання безоплатної "
                           "правничої допомоги за 2021 рік",)
@@ -267,9 +269,10 @@ def test_annual_rollup_of_a_complete_year() -> None:
     rollup = annual_rollup(REGION / "north" / "2021.yaml", Diagnostics())
     assert rollup is not None and rollup.missing == []
     rows = {o.measure.id: o for o in outcomes(rollup.report, rollup.plan.plan)}
-    assert rows["2.1.1"].fact.number == Decimal(13)  # 3 + 4 + 3 + 3  # type: ignore[union-attr]
+    assert rows["2.1.1"].fact is not None and rows["2.1.1"].fact.number == Decimal(13)  # 3 + 4 + 3 + 3
     assert rows["2.1.1"].outcome is Outcome.EXCEEDED  # plan 12
-    assert rows["1.2.1"].fact.number == Decimal(2)  # Q2 and Q4 not reported: plan had nothing then  # type: ignore[union-attr]
+    fact = rows["1.2.1"].fact
+    assert fact is not None and fact.number == Decimal(2)  # Q2 and Q4 not reported: plan had nothing then
 
 
 def test_region_rollup_quarter_lists_missing_organisation() -> None:
@@ -283,11 +286,13 @@ def test_region_rollup_quarter_lists_missing_organisation() -> None:
     assert (lines["1.1.1"].total_planned, lines["1.1.1"].total_fact) == (Decimal(3), Decimal(5))
     assert (lines["1.1.2"].total_planned, lines["1.1.2"].total_fact) == (Decimal(15), Decimal(14))
     view = build_region_view(rollup)
+    assert view.summary is not None
     assert view.summary.notes == ("Не подали звіт за період: Західний МЦ",)
     assert [c.text for c in view.table.head[0].cells] == [
         "№ з/п", "Найменування заходу", "Північний МЦ", "Південний МЦ", "Регіон у цілому"]
     first = [c.text for c in view.table.body[0].cells]
     assert first == ["1", "1.1.1 Правопросвітницькі заходи для населення", "2", "3", "1", "2", "3", "5", "166,7 %"]
+    assert view.summary is not None
     by_org = {s.label: (s.due, s.done + s.exceeded, s.missed) for s in view.summary.lines}
     assert by_org == {"Північний МЦ": (4, 3, 1), "Південний МЦ": (4, 4, 0)}
 

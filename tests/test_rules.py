@@ -116,7 +116,7 @@ def test_type_list_where_a_scalar_value_is_expected(ws: Workspace, old: str, new
 def test_invalid_enum_value_suggests_the_closest(ws: Workspace) -> None:
     ws.edit_plan(("kind: quarterly-plan\n", "kind: quartely-plan\n"))
     ws.expect(("plan.yaml:1:7: error[invalid-value]: kind: expected one of quarterly-plan, annual-plan, "
-               "action-plan, city-programme; got 'quartely-plan'; did you mean 'quarterly-plan'?",
+               "action-plan, city-programme, programme; got 'quartely-plan'; did you mean 'quarterly-plan'?",
                "quartely-plan"))
 
 
@@ -171,10 +171,10 @@ def test_invalid_date_without_leading_zeros(ws: Workspace) -> None:
                "(e.g. 2020-03-19), got '2020-3-19'", "2020-3-19"))
 
 
-def test_invalid_date_term_range_ends_before_it_starts(ws: Workspace) -> None:
+def test_term_order_range_ends_before_it_starts(ws: Workspace) -> None:
     ws.edit_plan(("            term: Квітень\n", "            term: {from: 2020-04-10, to: 2020-04-01}\n"))
-    ws.expect(("plan.yaml:19:19: error[invalid-date]: priorities[0].tasks[0].measures[0].term: the term ends "
-               "(2020-04-01) before it starts (2020-04-10)", "{from"))
+    ws.expect(("plan.yaml:19:19: error[term-order]: priorities[0].tasks[0].measures[0].term: the term ends "
+               "(2020-04-01) before it starts (2020-04-10); swap 'from' and 'to'", "{from"))
 
 
 # --------------------------------------------------------------------------- duplicate-id

@@ -38,6 +38,9 @@ REPORT_WARNINGS = {
 }
 """Report warnings, with the (measure, fact) row of docs/seeds/odesa-2021-q2-facts.tsv that they keep."""
 
+SEEDS = {"kalush", "kherson", "odesa", "pokrovsk", "zhytomyr"}
+"""The folders of the five seeds; the forms of issue 11 (kharkiv-oblast, kmu) are tested in test_forms.py."""
+
 SEED_COMMENT_REACH = 8
 """How many lines above a warned line its explaining ``# seed:`` comment may start."""
 
@@ -56,7 +59,7 @@ def loaded() -> dict[str, LoadedPlan]:
     result = validate([PLANS])
     assert result.ok
     assert result.invalid == []
-    return {lp.path.parent.name: lp for lp in result.plans}
+    return {lp.path.parent.name: lp for lp in result.plans if lp.path.parent.name in SEEDS}
 
 
 def test_plans_validate_with_exit_0() -> None:
@@ -84,7 +87,7 @@ def test_every_seed_file_is_checked(json_report: dict[str, object]) -> None:
     files = json_report["files"]
     assert isinstance(files, list)
     assert sorted(files) == sorted(str(p.relative_to(REPO)) for p in PLANS.rglob("*.yaml"))
-    assert {f.split("/")[1] for f in files} == {"kalush", "kherson", "odesa", "pokrovsk", "zhytomyr"}
+    assert {f.split("/")[1] for f in files} == SEEDS | {"kharkiv-oblast", "kmu"}
 
 
 def test_exactly_the_expected_warnings(json_report: dict[str, object]) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from plandocs.i18n import N_, _
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -24,6 +26,9 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+SEVERITY_LABELS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,11 @@ class Diagnostic:
 
     def headline(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.loc}: {self.severity.value}[{self.rule}]: {where}{self.message}"
+        return f"{self.loc}: {self.label()}[{self.rule}]: {where}{self.message}"
+
+    def label(self) -> str:
+        """``error`` or ``warning`` in the current language (the JSON output keeps the English value)."""
+        return _(SEVERITY_LABELS[self.severity])
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -119,12 +128,18 @@ class Diagnostics:
         return iter(self.items)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest candidate, or an empty string."""
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word``, if one is close enough to be what was meant."""
     import difflib  # only needed when something is wrong
 
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest candidate, or an empty string."""
+    match = closest(word, candidates)
+    return _("; did you mean '{word}'?").format(word=match) if match else ""
 
 
 def source_excerpt(text_lines: Sequence[str], loc: Loc) -> str:
@@ -163,6 +178,10 @@ class FormatError(PlandocsError):
 
 class OutputError(PlandocsError):
     """A document or file could not be written (permissions, a full disk, a folder in the way)."""
+
+
+class OutsideRoot(PlandocsError):
+    """``plandocs serve`` was asked for a path outside its folder (``..``, absolute, a link leading out)."""
 
 
 def read_lines(path: str | Path) -> list[str]:

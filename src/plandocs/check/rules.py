@@ -12,10 +12,13 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
-from plandocs.errors import Diagnostics, Loc, Severity, did_you_mean
+from plandocs.errors import Diagnostics, Loc, Severity, closest, did_you_mean
+from plandocs.i18n import N_, _
 from plandocs.model.records import (
     TOTAL,
+    Bodies,
     Breakdown,
+    Column,
     Funding,
     Measure,
     NameStyle,
@@ -26,9 +29,16 @@ from plandocs.model.records import (
     Record,
     RowData,
     Signatory,
+    TableColumn,
     Task,
+    column_entries,
     effective_rows,
+    fold_name,
+    kind_of_column,
+    leaf_columns,
     plan_breakdown,
+    plan_funding_totals,
+    resolve_executor,
     value_keys,
 )
 from plandocs.model.values import PeriodKind, Term, Value, ValueKind
@@ -48,12 +58,24 @@ _LAT_TO_CYR = str.maketrans(
 )
 
 
+# Cyrillic letters that look like the Latin letters of Roman numerals (І, Х, С, М, and the Cyrillic Д/Л never).
+_CYR_TO_ROMAN = str.maketrans("ІХСМ", "IXCM")
+_ROMAN_RE = re.compile(r"^M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def roman_numeral(word: str) -> str | None:
+    """The all-Latin form of a Roman numeral written with Cyrillic look-alikes (``VІІІ`` → ``VIII``)."""
+    latin = word.translate(_CYR_TO_ROMAN)
+    return latin if latin and _ROMAN_RE.match(latin) else None
+
+
 def mixed_script_words(text: str) -> Iterator[tuple[int, str, str]]:
-    """``(offset, word, suggestion)`` for each word that mixes Latin and Cyrillic letters."""
+    """``(offset, word, suggestion)`` for each word that mixes Latin and Cyrillic letters; a Roman numeral
+    (``ХVI``) is suggested in Latin letters, any other word in Cyrillic ones."""
     for m in _WORD_RE.finditer(text):
         word = m.group(0)
         if _CYR_RE.search(word) and _LAT_RE.search(word):
-            yield m.start(), word, word.translate(_LAT_TO_CYR)
+            yield m.start(), word, roman_numeral(word) or word.translate(_LAT_TO_CYR)
 
 
 def _word_loc(lines: Sequence[str], loc: Loc, word: str) -> Loc:
@@ -100,13 +122,16 @@ def check_mixed_script(root: Record, lines: Sequence[str], diags: Diagnostics) -
         return  # the usual case: one regex pass over the source instead of a walk over every text
     for text, path, loc in _texts(root):
         if _LAT_RE.search(text) and _CYR_RE.search(text):
-            for _, word, fixed in mixed_script_words(text):
-                if _LAT_RE.search(fixed):
+            for _start, word, fixed in mixed_script_words(text):
+                if roman_numeral(word):
+                    fix = _("a Roman numeral is written in Latin letters: did you mean '{word}'?").format(word=fixed)
+                elif _LAT_RE.search(fixed):
                     latin = "".join(sorted(set(_LAT_RE.findall(fixed))))
-                    fix = f"retype the Latin letters ({latin}) in Cyrillic"
+                    fix = _("retype the Latin letters ({latin}) in Cyrillic").format(latin=latin)
                 else:
-                    fix = f"did you mean '{fixed}'?"
-                diags.add("mixed-script", f"'{word}' mixes Latin and Cyrillic letters; {fix}",
+                    fix = _("did you mean '{word}'?").format(word=fixed)
+                diags.add("mixed-script",
+                          _("'{word}' mixes Latin and Cyrillic letters; {fix}").format(word=word, fix=fix),
                           _word_loc(lines, loc, word), path)
 
 
@@ -120,21 +145,53 @@ def check_organisation(org: Organisation, lines: Sequence[str], diags: Diagnosti
             _unique(item.id, item.loc_of("id"), item.path_of("id"), seen, diags, what)
     people = {p.id for p in org.people}
     if org.head is not None and org.head not in people:
-        diags.add("unknown-person", f"head '{org.head}' is not among people{did_you_mean(org.head, people)}",
+        diags.add("unknown-person", _("head '{id}' is not among people{hint}").format(
+            id=org.head, hint=did_you_mean(org.head, people)),
                   org.loc_of("head"), "head")
     if org.name_style is NameStyle.GIVEN_NAME_SURNAME:
         for p in org.people:
             if not p.given_name:
-                diags.add("name-style", f"name_style is given-name-surname (ДСТУ 4163:2020), so person "
-                          f"'{p.id}' needs 'given_name'", p.loc, p.path)
+                diags.add("name-style", _("name_style is given-name-surname (ДСТУ 4163:2020), so person "
+                                          "'{id}' needs 'given_name'").format(id=p.id), p.loc, p.path)
     check_mixed_script(org, lines, diags)
+
+
+def check_bodies(reg: Bodies, lines: Sequence[str], diags: Diagnostics) -> None:
+    """Unique ids, and no name or variant that two bodies share (it could not be resolved to one id)."""
+    seen: dict[str, Loc] = {}
+    names: dict[str, str] = {}
+    for b in reg.bodies:
+        _unique(b.id, b.loc_of("id"), b.path_of("id"), seen, diags, "body")
+        for key, name in (("name", b.name), *((f"variants[{i}]", v) for i, v in enumerate(b.variants))):
+            folded = fold_name(name)
+            if folded in names and names[folded] != b.id:
+                diags.add("duplicate-id", _("'{name}' also names body '{other}'; a name or variant must name one "
+                                            "body").format(name=name, other=names[folded]),
+                          b.loc_of(key), b.path_of(key))
+            names.setdefault(folded, b.id)
+    check_mixed_script(reg, lines, diags)
+
+
+_DUPLICATE = {
+    "executor": N_("executor id '{id}' is already used at line {line}; ids must be unique"),
+    "person": N_("person id '{id}' is already used at line {line}; ids must be unique"),
+    "priority": N_("priority id '{id}' is already used at line {line}; ids must be unique"),
+    "task": N_("task id '{id}' is already used at line {line}; ids must be unique"),
+    "measure": N_("measure id '{id}' is already used at line {line}; ids must be unique"),
+    "body": N_("body id '{id}' is already used at line {line}; ids must be unique"),
+}
+_NO_TITLE = {"priority": N_("priority '{id}' has no title"), "task": N_("task '{id}' has no title")}
+_NUMBERING = {
+    ("task", "priority"): N_("task '{id}' is under priority '{parent}'; its id should start with '{parent}.'"),
+    ("measure", "priority"): N_("measure '{id}' is under priority '{parent}'; its id should start with '{parent}.'"),
+    ("measure", "task"): N_("measure '{id}' is under task '{parent}'; its id should start with '{parent}.'"),
+}
 
 
 def _unique(ident: str, loc: Loc, path: str, seen: dict[str, Loc], diags: Diagnostics, what: str) -> None:
     if ident in seen:
         first = seen[ident]
-        diags.add("duplicate-id", f"{what} id '{ident}' is already used at line {first.line}; ids must be "
-                  "unique", loc, path)
+        diags.add("duplicate-id", _(_DUPLICATE[what]).format(id=ident, line=first.line), loc, path)
     else:
         seen[ident] = loc
 
@@ -182,13 +239,66 @@ class _PlanChecker:
         for s in plan.approval:
             if s.date is not None and s.date > plan.period.start:
                 self.report("approval-after-start",
-                            f"approved on {s.date:%d.%m.%Y}, after the period {plan.period} began on "
-                            f"{plan.period.start:%d.%m.%Y}; check the date", s, "date", W)
+                            _("approved on {date}, after the period {period} began on {start}; check the date")
+                            .format(date=f"{s.date:%d.%m.%Y}", period=plan.period,
+                                    start=f"{plan.period.start:%d.%m.%Y}"), s, "date", W)
+        self.table()
+        self.funding_totals()
         check_mixed_script(plan, self.lines, self.diags)
+
+    def table(self) -> None:
+        """The table declaration: one form of it, each kind once, a source column only with funding."""
+        plan, table = self.plan, self.plan.table
+        if table is None:
+            return
+        old = [k for k in ("columns", "headers", "column_numbers") if k in plan.locs]
+        for k in old:
+            self.report("table-keys", _("'{key}' and 'table' both declare the table; move '{key}' into 'table' "
+                                        "(docs/forms.md)").format(key=k), plan, k)
+        seen: dict[Column, str] = {}
+        for i, entry in enumerate(leaf_columns(column_entries(plan))):
+            kind = kind_of_column(entry)
+            if kind in seen:
+                self.report("unknown-column", _("column '{kind}' is declared twice (columns {first} and {second}); "
+                                                "each kind prints once").format(
+                    kind=kind.value, first=seen[kind], second=i + 1), table, "columns")
+            seen.setdefault(kind, str(i + 1))
+        if Column.SOURCE in seen and (plan.funding is None or Column.FUNDING not in seen):
+            self.report("unknown-column", _("a 'source' column prints one sub-row per funding source; it needs a "
+                                            "'funding' column and a top-level 'funding' with the sources"),
+                        table, "columns")
+        for entry in _groups(table.columns or []):
+            if entry.kind is not None and entry.group is not None:
+                self.report("unknown-column", _("a column entry has either 'kind' or 'group', not both ('{kind}', "
+                                                "'{group}')").format(kind=entry.kind.value, group=entry.group),
+                            entry)
+            elif entry.kind is None and (entry.group is None or not entry.columns):
+                self.report("unknown-column", _("a column entry needs 'kind' (a column) or 'group' with 'columns' "
+                                                "under it"), entry)
+
+    def funding_totals(self) -> None:
+        """Written totals equal the sum of the measures' amounts (when the plan has any)."""
+        spec = self.plan.funding
+        if spec is None or spec.totals is None:
+            return
+        self.funding(spec.totals, spec.totals.amounts, "amounts")
+        sums = plan_funding_totals(self.plan)
+        if not sums:
+            return
+        for year, amounts in spec.totals.amounts.items():
+            for src, written in amounts.items():
+                if written.kind is not ValueKind.NUMBER or written.number is None:
+                    continue
+                total = sums.get((year, src), Decimal(0))
+                if total != written.number:
+                    self.report("funding-total-mismatch", _("the total for {source} in {year} is {total} but the "
+                                                            "measures' amounts add up to {sum}").format(
+                        source=src, year=year, total=written.text, sum=_num(total)), spec.totals,
+                        f"amounts.{year}.{src}")
 
     def node_common(self, node: Priority | Task, what: str) -> None:
         if not node.title:
-            self.report("missing-title", f"{what} '{node.id}' has no title", node, "id", W)
+            self.report("missing-title", _(_NO_TITLE[what]).format(id=node.id), node, "id", W)
         if node.executor is not None:
             self.executor_ids(node, node.executor)
         if node.term is not None:
@@ -198,13 +308,12 @@ class _PlanChecker:
 
     def numbering(self, node: Task | Measure, what: str, parent_id: str, parent_what: str) -> None:
         if not node.id.startswith(parent_id + "."):
-            self.report("numbering",
-                        f"{what} '{node.id}' is under {parent_what} '{parent_id}'; its id should start with "
-                        f"'{parent_id}.'", node, "id", W)
+            self.report("numbering", _(_NUMBERING[what, parent_what]).format(id=node.id, parent=parent_id),
+                        node, "id", W)
 
     def measure(self, m: Measure) -> None:
         if not m.title:
-            self.report("missing-title", f"measure '{m.id}' has no title", m, "id", W)
+            self.report("missing-title", _("measure '{id}' has no title").format(id=m.id), m, "id", W)
         if m.funding is not None:
             self.funding(m, m.funding)
         for rec in (m, *m.rows):
@@ -215,6 +324,8 @@ class _PlanChecker:
             rec = er.record
             if er.executor is not None:
                 self.executor_ids(rec if rec.executor is not None else m, er.executor)
+            if er.co_executors is not None:
+                self.executor_ids(rec if rec.co_executors is not None else m, er.co_executors, "co_executors")
             if rec is not m and rec.term is not None:
                 self.term(rec, rec.term)
             if er.indicator is None:
@@ -224,25 +335,26 @@ class _PlanChecker:
                     key = "value" if er.value is not None else "values"
                     src = rec if (rec.value is not None or rec.values is not None) else m
                     self.report("value-without-indicator",
-                                f"measure '{m.id}' plans {numeric[0].text} but names no indicator; add "
-                                "'indicator' to say what is counted", src, key)
+                                _("measure '{id}' plans {value} but names no indicator; add 'indicator' to say "
+                                  "what is counted").format(id=m.id, value=numeric[0].text), src, key)
 
     def row_values(self, rec: RowData) -> None:
         if rec.value is not None and rec.values is not None:
-            self.report("value-conflict", "write either 'value' (one cell for the whole period) or 'values' "
-                        "(one per column), not both", rec, "values")
+            self.report("value-conflict", _("write either 'value' (one cell for the whole period) or 'values' "
+                                            "(one per column), not both"), rec, "values")
             return
         if rec.values is None:
             return
         if self.breakdown in (Breakdown.SINGLE, Breakdown.NONE):
-            self.report("unknown-column", f"this plan has breakdown '{self.breakdown.value}', so it has no "
-                        "per-period value columns; write 'value' instead of 'values'", rec, "values")
+            self.report("unknown-column", _("this plan has breakdown '{breakdown}', so it has no per-period value "
+                                            "columns; write 'value' instead of 'values'")
+                        .format(breakdown=self.breakdown.value), rec, "values")
             return
         unknown = [key for key in rec.values if key not in self.keys]
         for key in unknown:
             hint = _column_hint(key, self.keys)
-            self.report("unknown-column", f"unknown value column '{key}'; expected one of "
-                        f"{', '.join(self.keys)}{hint}", rec, f"values.{key}")
+            self.report("unknown-column", _("unknown value column '{key}'; expected one of {keys}{hint}")
+                        .format(key=key, keys=", ".join(self.keys), hint=hint), rec, f"values.{key}")
         if not unknown:  # a misspelt column would make the sum wrong, not the total
             self.totals(rec, rec.values)
 
@@ -256,80 +368,94 @@ class _PlanChecker:
         if written is None:
             numeric = [v for v in parts.values() if v.kind is ValueKind.NUMBER]
             if len(numeric) >= 2:
-                self.report("total-missing", f"values {shown} add up to {_num(total)} but no total is written; "
-                            f"add 'total: {_num(total)}'", rec, "values", W)
+                self.report("total-missing", _("values {values} add up to {sum} but no total is written; add "
+                                               "'total: {sum}'").format(values=shown, sum=_num(total)),
+                            rec, "values", W)
             return
         if written.kind is ValueKind.NUMBER and written.number != total:
-            self.report("total-mismatch", f"total is {written.text} but {shown} add up to {_num(total)}",
-                        rec, f"values.{TOTAL}")
+            self.report("total-mismatch", _("total is {total} but {values} add up to {sum}").format(
+                total=written.text, values=shown, sum=_num(total)), rec, f"values.{TOTAL}")
 
-    def executor_ids(self, rec: Record, ids: Sequence[str]) -> None:
+    def executor_ids(self, rec: Record, ids: Sequence[str], field_name: str = "executor") -> None:
         for i, ident in enumerate(ids):
-            if ident not in self.executors and self.org is not None:
-                key = "executor" if len(ids) == 1 or f"executor[{i}]" not in rec.locs else f"executor[{i}]"
-                hint = did_you_mean(ident, self.executors) or \
-                    "; add it to the organisation's executors"
-                self.report("unknown-executor", f"executor '{ident}' is not in the organisation file{hint}",
-                            rec, key)
+            if ident not in self.executors and self.org is not None \
+                    and resolve_executor(self.org, ident) is None:
+                key = field_name if len(ids) == 1 or f"{field_name}[{i}]" not in rec.locs else f"{field_name}[{i}]"
+                names = {fold_name(n): e for e in self.org.executors for n in (e.name, *e.variants)}
+                near = closest(fold_name(ident), names)
+                if near:
+                    body = names[near]
+                    hint = _("; did you mean '{name}' ({id})?").format(name=body.name, id=body.id)
+                else:
+                    hint = did_you_mean(ident, self.executors) or (
+                        _("; add it to the organisation's executors or to its bodies register") if self.org.bodies
+                        else _("; add it to the organisation's executors"))
+                self.report("unknown-executor", _("executor '{id}' is not in the organisation file{hint}")
+                            .format(id=ident, hint=hint), rec, key)
 
     def term(self, rec: Record, term: Term) -> None:
         period = self.plan.period
         horizon = self.plan.horizon or period
         bad_years = [y for y in term.years if y not in horizon.years]
         if bad_years:
-            where = f"the plan's horizon {horizon}" if self.plan.horizon else f"the plan's period {period}"
+            where = (_("the plan's horizon {period}") if self.plan.horizon else _("the plan's period {period}")) \
+                .format(period=horizon if self.plan.horizon else period)
             hint = "" if self.plan.horizon else \
-                "; if the plan belongs to a longer strategy, set 'horizon' to the strategy's years"
-            self.report("term-outside-period", f"term '{term.text}' names {bad_years[0]}, outside {where}{hint}",
-                        rec, "term")
+                _("; if the plan belongs to a longer strategy, set 'horizon' to the strategy's years")
+            self.report("term-outside-period", _("term '{term}' names {year}, outside {where}{hint}").format(
+                term=term.text, year=bad_years[0], where=where, hint=hint), rec, "term")
             return
         if term.years and not set(term.years) & set(period.years):
-            self.report("term-outside-period", f"term '{term.text}' does not overlap the plan's period {period}",
-                        rec, "term")
+            self.report("term-outside-period", _("term '{term}' does not overlap the plan's period {period}")
+                        .format(term=term.text, period=period), rec, "term")
             return
         if period.kind is PeriodKind.QUARTER:
             bad = [m for m in term.months if m not in period.months]
             if bad:
                 from plandocs.model.values import MONTHS_NOMINATIVE
                 allowed = ", ".join(MONTHS_NOMINATIVE[m - 1].capitalize() for m in period.months)
-                self.report("term-outside-period", f"term '{term.text}' names "
-                            f"{MONTHS_NOMINATIVE[bad[0] - 1].capitalize()}, outside the plan's period "
-                            f"{period} ({allowed})", rec, "term")
+                self.report("term-outside-period", _("term '{term}' names {month}, outside the plan's period "
+                                                     "{period} ({allowed})").format(
+                    term=term.text, month=MONTHS_NOMINATIVE[bad[0] - 1].capitalize(), period=period,
+                    allowed=allowed), rec, "term")
                 return
         if term.start is not None and term.end is not None and (term.start < period.start
                                                                  or term.end > period.end):
-            self.report("term-outside-period", f"term '{term.text}' is not inside the plan's period {period} "
-                        f"({period.start:%d.%m.%Y} – {period.end:%d.%m.%Y})", rec, "term")
+            self.report("term-outside-period", _("term '{term}' is not inside the plan's period {period} "
+                                                 "({start} – {end})").format(
+                term=term.text, period=period, start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}"),
+                rec, "term")
 
-    def funding(self, rec: Record, funding: Funding) -> None:
+    def funding(self, rec: Record, funding: Funding, key: str = "funding") -> None:
         spec = self.plan.funding
         if spec is None:
-            self.report("unknown-column", "this plan declares no funding columns; add a top-level 'funding' "
-                        "with its sources", rec, "funding")
+            self.report("unknown-column", _("this plan declares no funding columns; add a top-level 'funding' "
+                                            "with its sources"), rec, "funding")
             return
         years = [str(y) for y in (spec.years or self.plan.period.years)]
         sources = [s.id for s in spec.sources]
         for year, amounts in funding.items():
             if year not in years:
-                self.report("unknown-column", f"funding year '{year}' is not one of {', '.join(years)}",
-                            rec, f"funding.{year}")
+                self.report("unknown-column", _("funding year '{year}' is not one of {years}").format(
+                    year=year, years=", ".join(years)), rec, f"{key}.{year}")
                 continue
             for src in amounts:
                 if src not in sources:
                     hint = did_you_mean(src, sources)
-                    self.report("unknown-column", f"unknown funding source '{src}'; expected one of "
-                                f"{', '.join(sources)}{hint}", rec, f"funding.{year}.{src}")
+                    self.report("unknown-column", _("unknown funding source '{source}'; expected one of "
+                                                    "{sources}{hint}").format(
+                        source=src, sources=", ".join(sources), hint=hint), rec, f"{key}.{year}.{src}")
 
     def signatory(self, s: Signatory) -> None:
         if isinstance(s.person, str) and self.org is not None and s.person not in self.people:
             hint = did_you_mean(s.person, self.people) or \
-                "; add the person to the organisation's people or write {surname: …, initials: …}"
-            self.report("unknown-person", f"person '{s.person}' is not in the organisation file{hint}",
-                        s, "person")
+                _("; add the person to the organisation's people or write {{surname: …, initials: …}}").format()
+            self.report("unknown-person", _("person '{id}' is not in the organisation file{hint}").format(
+                id=s.person, hint=hint), s, "person")
         if isinstance(s.person, PersonName) and self.org is not None \
                 and self.org.name_style is NameStyle.GIVEN_NAME_SURNAME and not s.person.given_name:
-            self.report("name-style", "the organisation prints names as given-name-surname "
-                        "(ДСТУ 4163:2020), so this person needs 'given_name'", s, "person")
+            self.report("name-style", _("the organisation prints names as given-name-surname "
+                                        "(ДСТУ 4163:2020), so this person needs 'given_name'"), s, "person")
 
 
 _QUARTER_ALIASES = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "1": "I", "2": "II", "3": "III", "4": "IV",
@@ -345,6 +471,14 @@ def _column_hint(key: str, keys: Sequence[str]) -> str:
 
 def _num(d: Decimal) -> str:
     return format(d.normalize(), "f").replace(".", ",")
+
+
+def _groups(entries: Sequence[Column | TableColumn]) -> Iterator[TableColumn]:
+    """Every mapping entry of a column declaration, groups and their children included."""
+    for e in entries:
+        if isinstance(e, TableColumn):
+            yield e
+            yield from _groups(e.columns)
 
 
 def check_plan(plan: Plan, org: Organisation | None, lines: Sequence[str], diags: Diagnostics) -> None:

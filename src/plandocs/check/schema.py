@@ -15,7 +15,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from plandocs.errors import Diagnostics, Loc, did_you_mean
+from plandocs.errors import Diagnostics, Loc, closest, did_you_mean
+from plandocs.i18n import N_, _
 from plandocs.load.source import Map, Node, Scalar, Seq
 from plandocs.model.records import Format, IdList, Lines, Organisation, Plan, Record
 from plandocs.model.values import (
@@ -23,6 +24,7 @@ from plandocs.model.values import (
     Term,
     Value,
     parse_date,
+    parse_decimal,
     parse_period,
     parse_term_text,
     parse_value,
@@ -34,7 +36,7 @@ _INVALID: Any = object()
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
-_KIND_NAMES = {Map: "a mapping", Seq: "a list", Scalar: "a single value"}
+_KIND_NAMES = {Map: N_("a mapping"), Seq: N_("a list"), Scalar: N_("a single value")}
 
 
 @cache
@@ -54,26 +56,32 @@ def record_fields(cls: Any) -> dict[str, Any]:
 
 
 def _describe(tp: Any) -> str:
+    """What a value of ``tp`` is, in words, in the current language."""
+    return _(_describe_en(tp)) if not (isinstance(tp, type) and issubclass(tp, Enum)) else \
+        _("one of {values}").format(values=", ".join(repr(m.value) for m in tp))
+
+
+def _describe_en(tp: Any) -> str:
     origin = typing.get_origin(tp)
     if tp in (str, Format):
-        return "text"
+        return N_("text")
     if tp is bool:
-        return "true or false"
+        return N_("true or false")
     if tp is int:
-        return "a whole number"
+        return N_("a whole number")
+    if tp is float:
+        return N_("a number")
     if tp is _dt.date:
-        return "a date (YYYY-MM-DD)"
+        return N_("a date (YYYY-MM-DD)")
     if tp in (Lines, IdList):
-        return "text or a list of texts" if tp is Lines else "an id or a list of ids"
-    if isinstance(tp, type) and issubclass(tp, Enum):
-        return "one of " + ", ".join(repr(m.value) for m in tp)
+        return N_("text or a list of texts") if tp is Lines else N_("an id or a list of ids")
     if tp in (Value, Term, Period):
-        return {Value: "a value", Term: "a term", Period: "a period"}[tp]
+        return {Value: N_("a value"), Term: N_("a term"), Period: N_("a period")}[tp]
     if origin is list:
-        return "a list"
+        return N_("a list")
     if origin is dict or (isinstance(tp, type) and is_dataclass(tp)):
-        return "a mapping"
-    return "a value"
+        return N_("a mapping")
+    return N_("a value")
 
 
 class _Converter:
@@ -85,7 +93,8 @@ class _Converter:
         return _INVALID
 
     def wrong_kind(self, node: Node, tp: Any, path: str) -> Any:
-        return self.fail("type", f"expected {_describe(tp)}, got {_KIND_NAMES[type(node)]}", node, path)
+        return self.fail("type", _("expected {expected}, got {got}").format(
+            expected=_describe(tp), got=_(_KIND_NAMES[type(node)])), node, path)
 
     def convert(self, node: Node, tp: Any, path: str) -> Any:
         origin = typing.get_origin(tp)
@@ -131,7 +140,8 @@ class _Converter:
                 items = [self.scalar(n, str, f"{path}[{i}]") if isinstance(n, Scalar)
                          else self.wrong_kind(n, str, f"{path}[{i}]") for i, n in enumerate(node.items)]
                 if not items:
-                    return self.fail("type", f"expected {_describe(tp)}, got an empty list", node, path)
+                    return self.fail("type", _("expected {expected}, got an empty list").format(
+                        expected=_describe(tp)), node, path)
                 return _INVALID if any(i is _INVALID for i in items) else tp(items)
             return self.wrong_kind(node, tp, path)
         if tp is Term and isinstance(node, Map):
@@ -140,12 +150,12 @@ class _Converter:
                 return _INVALID
             unknown = set(rng) - {"from", "to"}
             if unknown or len(rng) != 2:
-                return self.fail("type", "a term written as a mapping needs exactly 'from' and 'to' dates",
+                return self.fail("type", _("a term written as a mapping needs exactly 'from' and 'to' dates"),
                                  node, path)
             try:
                 return term_from_dates(rng["from"], rng["to"])
             except ValueError as exc:
-                return self.fail("invalid-date", str(exc), node, path)
+                return self.fail("term-order", str(exc), node, path)
         if not isinstance(node, Scalar):
             return self.wrong_kind(node, tp, path)
         return self.scalar(node, tp, path)
@@ -153,29 +163,35 @@ class _Converter:
     def scalar(self, node: Scalar, tp: Any, path: str) -> Any:
         text = node.value
         if not node.quoted and text in _NULLS:
-            return self.fail("type", f"expected {_describe(tp)}, got nothing", node, path)
+            return self.fail("type", _("expected {expected}, got nothing").format(expected=_describe(tp)),
+                             node, path)
         try:
             if tp is str:
                 if not text.strip():
-                    raise ValueError("expected text, got an empty string")
+                    raise ValueError(_("expected text, got an empty string"))
                 return text
             if tp is Format:
                 return Format(text)
             if tp is bool:
                 if text in ("true", "false"):
                     return text == "true"
-                raise ValueError(f"expected true or false, got '{text}'")
+                raise ValueError(_("expected true or false, got '{text}'").format(text=text))
             if tp is int:
                 if text.isdigit():
                     return int(text)
-                raise ValueError(f"expected a whole number, got '{text}'")
+                raise ValueError(_("expected a whole number, got '{text}'").format(text=text))
+            if tp is float:
+                number = parse_decimal(text)
+                if number is None or number <= 0:
+                    raise ValueError(f"expected a positive number such as 12 or 7,5, got '{text}'")
+                return float(number)
             if isinstance(tp, type) and issubclass(tp, Enum):
                 try:
                     return tp(text)
                 except ValueError:
                     choices = [str(m.value) for m in tp]
-                    raise ValueError(f"expected one of {', '.join(choices)}; got '{text}'"
-                                     f"{did_you_mean(text, choices)}") from None
+                    raise ValueError(_("expected one of {choices}; got '{text}'{hint}").format(
+                        choices=", ".join(choices), text=text, hint=did_you_mean(text, choices))) from None
             if tp is _dt.date:
                 try:
                     return parse_date(text)
@@ -184,7 +200,12 @@ class _Converter:
             if tp is Value:
                 return parse_value(text)
             if tp is Term:
-                return parse_term_text(text)
+                try:
+                    return parse_term_text(text)
+                except ValueError as exc:
+                    if "before it starts" not in str(exc):
+                        raise
+                    return self.fail("term-order", str(exc), node, path)
             if tp is Period:
                 return parse_period(text)
         except ValueError as exc:
@@ -203,10 +224,12 @@ class _Converter:
         for key, val in node.items:
             kpath = f"{path}.{key.value}" if path else key.value
             if key.value not in flds:
-                hint = did_you_mean(key.value, flds) or f"; expected one of: {', '.join(flds)}"
-                self.diags.add("unknown-key", f"unknown key '{key.value}'{hint}", key.loc, path)
-                if hint.startswith("; did you mean '"):
-                    misspelt.add(hint.split("'")[1])
+                hint = did_you_mean(key.value, flds) or _("; expected one of: {keys}").format(keys=", ".join(flds))
+                self.diags.add("unknown-key", _("unknown key '{key}'{hint}").format(key=key.value, hint=hint),
+                               key.loc, path)
+                meant = closest(key.value, flds)
+                if meant is not None:
+                    misspelt.add(meant)
                 continue
             _record_locs(locs, key.value, val)
             converted = self.convert(val, hints[key.value], kpath)
@@ -215,12 +238,14 @@ class _Converter:
         # A record with bad optional keys is still built (without them) so that the rules check the
         # rest; one whose required keys are missing or invalid is dropped.
         ok = True
+        values = cls.derive(values)
         for name, f in flds.items():
             if name not in values and f.default is MISSING and f.default_factory is MISSING:
                 ok = False
                 if name not in locs and name not in misspelt:
-                    self.diags.add("missing-key", f"missing required key '{name}' ({f.metadata['doc']})",
-                                   node.loc, path)
+                    derived = _(" — or terms to derive it from") if name in cls.DERIVED else ""
+                    self.diags.add("missing-key", _("missing required key '{key}' ({doc})").format(
+                        key=name, doc=_(f.metadata["doc"])) + derived, node.loc, path)
         if not ok:
             return _INVALID
         rec = cls(**values)
@@ -243,9 +268,10 @@ def _record_locs(locs: dict[str, Loc], key: str, node: Node) -> None:
 def to_record(node: Node, cls: type[Record], diags: Diagnostics) -> Any:
     """Convert the root node of a file to ``cls``; ``None`` when it has errors (added to ``diags``)."""
     if not isinstance(node, Map):
-        what = "a list" if isinstance(node, Seq) else "a single value"
+        what = _("a list") if isinstance(node, Seq) else _("a single value")
         name = "plan" if cls is Plan else "organisation" if cls is Organisation else cls.__name__
-        diags.add("type", f"the top level of a {name} file must be a mapping of keys, got {what}", node.loc)
+        diags.add("type", _("the top level of a {kind} file must be a mapping of keys, got {what}").format(
+            kind=name, what=what), node.loc)
         return None
     rec = _Converter(diags).record(node, cls, "")
     return None if rec is _INVALID else rec
@@ -285,6 +311,8 @@ def _json_type(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
+    if tp is float:
+        return {"type": ["number", "string"]}
     if tp is _dt.date:
         return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     if tp is Period:
@@ -309,28 +337,39 @@ def _json_record(cls: type, defs: dict[str, Any]) -> None:
     required = []
     for name, f in record_fields(cls).items():
         prop = _json_type(hints[name], defs)
-        prop = {**prop, "description": f.metadata.get("doc", "")}
+        prop = {**prop, "description": _(f.metadata.get("doc", ""))}
         if name == "id":
-            prop = {"type": ["string", "number"], "description": f.metadata.get("doc", "")}
+            prop = {"type": ["string", "number"], "description": _(f.metadata.get("doc", ""))}
         props[name] = prop
-        if f.default is MISSING and f.default_factory is MISSING:
+        if f.default is MISSING and f.default_factory is MISSING and name not in getattr(cls, "DERIVED", ()):
             required.append(name)
     schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
-        schema["description"] = " ".join(cls.__doc__.split())
+        described = " ".join(cls.__doc__.split())  # a msgid (scripts/i18n.py reads the docstrings)
+        schema["description"] = _(described)
     if required:
         schema["required"] = required
     defs[cls.__name__] = schema
 
 
 def json_schema(cls: type[Record]) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a plan or organisation file."""
+    """The JSON Schema (draft 2020-12) of a plan or organisation file.
+
+    Its ``$id`` names the kind and the plandocs release the schema was made by (also in
+    ``x-plandocs-version``), so an editor's cached copy and a repository's ``schemas/`` can be told apart
+    from the current one.
+    """
+    from plandocs import __version__
+
     defs: dict[str, Any] = {}
     _json_record(cls, defs)
     root = defs.pop(cls.__name__)
+    name = cls.__name__.lower()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"plandocs {cls.__name__.lower()} file",
+        "$id": f"urn:plandocs:{__version__}:{name}",
+        "x-plandocs-version": __version__,
+        "title": f"plandocs {name} file",
         **root,
         "$defs": defs,
     }

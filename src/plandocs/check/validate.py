@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plandocs.check.report_rules import check_report
-from plandocs.check.rules import check_organisation, check_plan
+from plandocs.check.rules import check_bodies, check_organisation, check_plan
 from plandocs.check.schema import to_record
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
+from plandocs.files.paths import inside, project_root
+from plandocs.i18n import _
 from plandocs.load.source import Source, load_source
-from plandocs.model.records import Organisation, Plan, Report
+from plandocs.model.records import Bodies, Organisation, Plan, Report
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class _Validator:
         self.result = ValidationResult()
         self.orgs: dict[Path, Organisation | None] = {}
         self.plans: dict[Path, LoadedPlan | None] = {}
+        self.registers: dict[Path, Bodies | None] = {}
 
     def source(self, path: Path) -> Source:
         name = display_path(path)
@@ -83,10 +86,55 @@ class _Validator:
         org = to_record(src.root, Organisation, diags) if src.root is not None else None
         if org is not None:
             check_organisation(org, src.lines, diags)
+            self.add_bodies(org, path)
         if len(diags.errors) > before:
             org = None
         self.orgs[key] = org
         return org
+
+    def bodies(self, path: Path) -> Bodies | None:
+        """A bodies register, loaded once however many organisations name it."""
+        key = path.resolve()
+        if key in self.registers:
+            return self.registers[key]
+        diags = self.result.diagnostics
+        before = len(diags.errors)
+        src = self.source(path)
+        reg = to_record(src.root, Bodies, diags) if src.root is not None else None
+        if reg is not None:
+            check_bodies(reg, src.lines, diags)
+        self.registers[key] = reg if len(diags.errors) == before else None
+        return self.registers[key]
+
+    def add_bodies(self, org: Organisation, org_path: Path) -> None:
+        """The organisation's executors extended with the bodies of the registers it names."""
+        diags = self.result.diagnostics
+        own = {e.id for e in org.executors}
+        for i, name in enumerate(org.bodies):
+            key = f"bodies[{i}]" if len(org.bodies) > 1 else "bodies"
+            path = org_path.parent / name
+            if not inside(path, project_root(org_path)):
+                diags.add("bodies-missing", _("bodies register '{name}' is outside the project ({root}); keep "
+                                              "registers inside the repository").format(
+                    name=name, root=project_root(org_path)), org.loc_of(key), key)
+                continue
+            if not path.is_file() or kind_of(path) is not FileKind.BODIES:
+                diags.add("bodies-missing", _("bodies register '{file}' not found; 'bodies' names *.bodies.yaml files "
+                                              "relative to the organisation file").format(file=display_path(path)),
+                          org.loc_of(key), key)
+                continue
+            reg = self.bodies(path)
+            if reg is None:
+                diags.add("bodies-missing", _("the bodies register '{file}' has errors").format(
+                    file=display_path(path)), org.loc_of(key), key)
+                continue
+            for body in reg.bodies:
+                if body.id in own:
+                    diags.add("duplicate-id", _("executor id '{id}' is also a body of '{file}'; rename one of them")
+                              .format(id=body.id, file=display_path(path)), org.loc, "executors")
+                    continue
+                own.add(body.id)
+                org.executors.append(body)
 
     def plan(self, path: Path) -> LoadedPlan | None:
         key = path.resolve()
@@ -103,13 +151,15 @@ class _Validator:
         if report is not None:
             plan_path = path.parent / report.plan
             if not plan_path.is_file():
-                diags.add("plan-missing", f"plan file '{display_path(plan_path)}' not found; 'plan' names the "
-                          "approved plan, relative to the report", report.loc_of("plan"), "plan")
+                diags.add("plan-missing", _("plan file '{file}' not found; 'plan' names the approved plan, "
+                                            "relative to the report").format(file=display_path(plan_path)),
+                          report.loc_of("plan"), "plan")
             else:
                 loaded = self.plan(plan_path)
                 if loaded is None:
-                    diags.add("plan-missing", f"the plan '{display_path(plan_path)}' has errors; the report "
-                              "can be checked once they are fixed", report.loc_of("plan"), "plan")
+                    diags.add("plan-missing", _("the plan '{file}' has errors; the report can be checked once "
+                                                "they are fixed").format(file=display_path(plan_path)),
+                              report.loc_of("plan"), "plan")
                 else:
                     check_report(report, loaded.plan, src.lines, diags)
         if report is None or loaded is None or len(diags.errors) > before:
@@ -129,8 +179,8 @@ class _Validator:
                 org = self.organisation(org_path)
             else:
                 diags.add("organisation-missing",
-                          f"organisation file '{display_path(org_path)}' not found; create it or set "
-                          "'organisation' to its path", plan.loc_of("organisation"), "organisation")
+                          _("organisation file '{file}' not found; create it or set 'organisation' to its path")
+                          .format(file=display_path(org_path)), plan.loc_of("organisation"), "organisation")
             check_plan(plan, org, src.lines, diags)
         if plan is None or org is None or len(diags.errors) > before:
             self.result.invalid.append(src.path)
@@ -146,6 +196,8 @@ def validate(paths: list[Path]) -> ValidationResult:
         kind = kind_of(f)
         if kind is FileKind.ORGANISATION:
             v.organisation(f)
+        elif kind is FileKind.BODIES:
+            v.bodies(f)
         elif kind is FileKind.PLAN:
             loaded = v.plan(f)
             if loaded is not None:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import click
 
 from plandocs import __version__
-from plandocs.cli import render, report, review, schema, validate
+from plandocs.cli import hooks, init, render, report, review, schema, serve, validate
+from plandocs.cli.language import LocalisedGroup, lang_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalisedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plandocs")
+@lang_option
 def main() -> None:
     """Plans and reports of Ukrainian public bodies, from YAML to signed-ready documents."""
 
 
-for _module in (validate, render, report, schema, review):
+for _module in (validate, render, report, schema, review, serve, init, hooks):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

@@ -10,6 +10,7 @@ import click
 
 from plandocs.errors import UsageError
 from plandocs.files.kinds import DEFAULT_PLANS, OUTPUT_FORMATS
+from plandocs.i18n import _
 from plandocs.model.values import Period, parse_period
 
 
@@ -24,7 +25,7 @@ class PeriodType(click.ParamType[Period, object]):
         try:
             return parse_period(str(value))
         except ValueError as exc:
-            raise UsageError(f"--period: {exc}") from None
+            raise UsageError(_("--period: {error}").format(error=exc)) from None
 
 
 class FormatsType(click.ParamType[tuple[str, ...], object]):
@@ -38,7 +39,8 @@ class FormatsType(click.ParamType[tuple[str, ...], object]):
         chosen = [f.strip().lower() for f in str(value).split(",") if f.strip()]
         bad = [f for f in chosen if f not in OUTPUT_FORMATS]
         if bad or not chosen:
-            self.fail(f"expected a comma-separated list of {', '.join(OUTPUT_FORMATS)}; got '{value}'", param, ctx)
+            self.fail(_("expected a comma-separated list of {formats}; got '{value}'").format(
+                formats=", ".join(OUTPUT_FORMATS), value=value), param, ctx)
         return tuple(f for f in OUTPUT_FORMATS if f in chosen)
 
 

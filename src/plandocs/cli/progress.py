@@ -1,61 +1,80 @@
-"""Progress and summary of a batch render: a live line on a terminal, nothing in CI (only the summary)."""
+"""A progress line for long runs: documents done / total and the current file, on a terminal only.
+
+On a terminal one line is rewritten in place (``[3/12] plans/odesa/2021.yaml``) and cleared at the end, so
+the summary and any errors stand alone; in a CI log or a pipe nothing is printed (a log wants results, not
+a ticker), nor with ``-q``.  Anything else printed while the line is shown goes through :meth:`echo`,
+which clears the line first.  A renderer working on several files at once calls :meth:`start` for each
+file it begins and :meth:`done` for each it finishes; the line shows the file started last.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from typing import TextIO
 
 import click
 
-from plandocs.files.discovery import display_path
-from plandocs.render.batch import BatchResult, Done
+CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI")
 
 
-def interactive(stream: TextIO) -> bool:
-    """A person is watching: a terminal, and not a CI job (``CI`` is set by GitHub Actions, GitLab and others)."""
-    return stream.isatty() and not os.environ.get("CI")
+def on_terminal(stream: TextIO) -> bool:
+    """A terminal a person watches: a TTY, and not a CI runner that fakes one."""
+    return stream.isatty() and not any(os.environ.get(v) for v in CI_VARIABLES) and os.environ.get("TERM") != "dumb"
 
 
-class BatchProgress:
-    """``[done/total] current file`` rewritten in place on a terminal; a line per document when the output
-    goes to a file outside CI; silent in CI and with ``--quiet``."""
+class Progress:
+    """``[done/total] file`` on stderr, rewritten in place; silent when not on a terminal or when quiet."""
 
-    def __init__(self, quiet: bool, stream: TextIO | None = None) -> None:
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
-        self.live = not quiet and interactive(self.stream)
-        self.lines = not quiet and not self.live and not os.environ.get("CI")
-        self._width = 0
+        self.enabled = not quiet and on_terminal(self.stream)
+        self.total = 0
+        self.finished = 0
+        self.current = ""
+        self.shown = False
 
-    def __call__(self, i: int, n: int, done: Done) -> None:
-        status = "" if done.ok else " — failed"
-        if self.live:
-            text = f"[{i}/{n}] {display_path(done.job.source)}{status}"
-            click.echo("\r" + text.ljust(self._width), nl=False, err=True)
-            self._width = len(text)
-        elif self.lines:
-            outs = ", ".join(f"{done.job.key}.{fmt}" for fmt in done.outputs)
-            click.echo(f"[{i}/{n}] {display_path(done.job.source)} → {outs or 'nothing'} ({done.seconds:.1f} s)"
-                       f"{status}", err=True)
+    def _draw(self) -> None:
+        if not self.enabled:
+            return
+        text = f"[{self.finished}/{self.total}] {self.current}"
+        width = max(shutil.get_terminal_size().columns - 1, 20)
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.shown = True
 
-    def finish(self) -> None:
-        if self.live and self._width:
-            click.echo("\r" + " " * self._width + "\r", nl=False, err=True)
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def start(self, name: str, total: int | None = None) -> None:
+        """A file is being worked on."""
+        if total is not None:
+            self.total = total
+        self.current = name
+        self._draw()
+
+    def done(self, name: str, total: int | None = None) -> None:
+        """A file is finished."""
+        if total is not None:
+            self.total = total
+        self.finished += 1
+        self.current = name
+        self._draw()
+
+    def echo(self, message: str) -> None:
+        """Print a line to stderr without mixing it into the progress line."""
+        self.clear()
+        click.echo(message, err=True)
+        self._draw()
+
+    def close(self) -> None:
+        self.clear()
 
 
-def summary(result: BatchResult, out_dir: str, n_invalid: int) -> str:
-    """One line: rendered, skipped, not rendered, stale; time, documents per second and peak memory."""
-    parts = [f"rendered {len(result.rendered)} document(s) into {out_dir}"]
-    if result.skipped:
-        parts.append(f"{len(result.skipped)} unchanged (skipped)")
-    n_bad = n_invalid + len(result.failed)
-    if n_bad:
-        parts.append(f"{n_bad} not rendered")
-    if result.pruned:
-        parts.append(f"{len(result.pruned)} stale output file(s) removed")
-    line = "; ".join(parts)
-    if result.rendered:
-        rate = len(result.rendered) / result.seconds if result.seconds else 0.0
-        line += (f" in {result.seconds:.1f} s ({rate:.2f} documents/s, "
-                 f"peak {result.peak_rss_kib / 1024:.0f} MiB per worker)")
-    return line
+__all__ = ["Progress", "on_terminal"]

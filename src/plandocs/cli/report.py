@@ -12,6 +12,7 @@ from plandocs.cli.options import PERIOD, formats_option, output_folder
 from plandocs.cli.output import print_diagnostics
 from plandocs.errors import EXIT_INVALID, Diagnostics, UsageError
 from plandocs.files.discovery import display_path
+from plandocs.i18n import _
 from plandocs.model.values import Period
 
 
@@ -25,7 +26,7 @@ def _load_plan(path: Path) -> LoadedPlan:
     loaded = next((lp for lp in result.plans if lp.path.resolve() == path.resolve()), None)
     if loaded is None:
         print_diagnostics(result, "text", strict=False)
-        raise UsageError(f"{path} is not a valid plan; fix the errors above first")
+        raise UsageError(_("{file} is not a valid plan; fix the errors above first").format(file=path))
     return loaded
 
 
@@ -41,7 +42,8 @@ def report_new_cmd(plan: Path, period: Period, output: Path | None) -> None:
 
     loaded = _load_plan(plan)
     target = new_report(plan, loaded.plan, period, output)
-    click.echo(f"wrote {display_path(target)}; fill in the facts, then run plandocs validate", err=True)
+    click.echo(_("wrote {file}; fill in the facts, then run plandocs validate").format(file=display_path(target)),
+               err=True)
 
 
 @report_group.command("annual")
@@ -59,9 +61,10 @@ def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...]) -> No
         print_diagnostics(ValidationResult(diagnostics=diags), "text", strict=False)
         sys.exit(EXIT_INVALID)
     if rollup.missing:
-        click.echo("missing quarterly reports: " + ", ".join(quarter_name(q) for q in rollup.missing), err=True)
+        click.echo(_("missing quarterly reports: {quarters}").format(
+            quarters=", ".join(quarter_name(q) for q in rollup.missing)), err=True)
     written = write_annual_report(rollup, plan, out_dir, formats)
-    click.echo("wrote " + ", ".join(display_path(p) for p in written), err=True)
+    click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
 
 
 @report_group.command("region")
@@ -82,9 +85,10 @@ def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tupl
     if rollup is None:
         sys.exit(EXIT_INVALID)
     if rollup.missing:
-        click.echo("no report for the period: " + ", ".join(m.name for m in rollup.missing), err=True)
+        click.echo(_("no report for the period: {names}").format(names=", ".join(m.name for m in rollup.missing)),
+                   err=True)
     written = write_region_report(rollup, region, out_dir, formats)
-    click.echo("wrote " + ", ".join(display_path(p) for p in written), err=True)
+    click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
     if diags.errors:
         sys.exit(EXIT_INVALID)
 

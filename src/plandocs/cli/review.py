@@ -18,6 +18,7 @@ from plandocs.cli.output import print_diagnostic_list
 from plandocs.errors import EXIT_INVALID, EXIT_USAGE
 from plandocs.files.decode import decode_lenient
 from plandocs.files.kinds import FileKind, kind_of
+from plandocs.i18n import _, ngettext
 from plandocs.model.values import Period
 
 if TYPE_CHECKING:
@@ -50,16 +51,18 @@ def fmt_cmd(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
         if show_diff:
             click.echo(result.diffs[name], nl=False)
         elif check:
-            click.echo(f"would reformat {name}")
+            click.echo(_("would reformat {file}").format(file=name))
         else:
-            click.echo(f"reformatted {name}")
+            click.echo(_("reformatted {file}").format(file=name))
     n_changed = len(result.changed)
     n_bad = len({d.loc.file for d in result.diagnostics.errors})
     n_same = len(result.files) - n_changed - n_bad
-    verb = "would be reformatted" if dry else "reformatted"
-    summary = f"{n_changed} file(s) {verb}, {n_same} already canonical"
+    changed = (ngettext("{n} file(s) would be reformatted", "{n} file(s) would be reformatted", n_changed) if dry
+               else ngettext("{n} file(s) reformatted", "{n} file(s) reformatted", n_changed)).format(n=n_changed)
+    summary = changed + ngettext(", {n} already canonical", ", {n} already canonical", n_same).format(n=n_same)
     if n_bad:
-        summary += f", {n_bad} not formatted because of errors"
+        summary += ngettext(", {n} not formatted because of errors", ", {n} not formatted because of errors",
+                            n_bad).format(n=n_bad)
     click.echo(summary, err=True)
     if n_bad or (dry and n_changed):
         sys.exit(EXIT_INVALID)
@@ -118,12 +121,12 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) ->
     try:
         result = plan_diff(list(what), list(ctx.meta.get(PATHS_KEY, [])))
     except PlandocsError as exc:
-        click.echo(f"Error: {exc.format_message()}", err=True)
+        click.echo(_("Error: {message}").format(message=exc.format_message()), err=True)
         sys.exit(EXIT_USAGE)
     _report_diff(result, fmt, _use_color(color))
     if result.diagnostics.errors:
         print_diagnostic_list(result.diagnostics.errors, result.lines)
-        click.echo("some files could not be compared as plans (see above)", err=True)
+        click.echo(_("some files could not be compared as plans (see above)"), err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if result.changed else 0)
 
@@ -150,13 +153,14 @@ def new_cmd(plan: Path, period: Period, carry_values: bool, output: Path | None)
     if result.path is None:
         print_diagnostic_list(result.diagnostics.items, result.lines)
         n = len(result.diagnostics.errors)
-        click.echo(f"{result.source}: nothing written ({n} error(s))", err=True)
+        click.echo(ngettext("{file}: nothing written ({n} error(s))", "{file}: nothing written ({n} error(s))", n)
+                   .format(file=result.source, n=n), err=True)
         sys.exit(EXIT_INVALID)
-    click.echo(f"wrote {result.path}")
+    click.echo(_("wrote {file}").format(file=result.path))
     for note in result.notes:
         click.echo(f"  {note}")
     if result.diagnostics.items:
-        click.echo("check these warnings in the new plan:", err=True)
+        click.echo(_("check these warnings in the new plan:"), err=True)
         print_diagnostic_list(result.diagnostics.items, result.lines)
 
 
@@ -200,7 +204,7 @@ def git_diff_cmd(args: tuple[str, ...]) -> None:
     from plandocs.review.diff.compare import compare_texts
 
     if len(args) < 7:
-        click.echo(f"{args[0] if args else '?'}: unmerged; resolve the conflict first")
+        click.echo(_("{file}: unmerged; resolve the conflict first").format(file=args[0] if args else "?"))
         return
     path, old_file, new_file = args[0], args[1], args[4]
     new_path = args[7] if len(args) >= 9 else path
@@ -212,7 +216,7 @@ def git_diff_cmd(args: tuple[str, ...]) -> None:
     if fd is None:
         first = diags.errors[0] if diags.errors else None
         why = f": {first.headline()}" if first else ""
-        click.echo(f"{new_path}: not compared as a plan{why}; line diff follows")
+        click.echo(_("{file}: not compared as a plan{why}; line diff follows").format(file=new_path, why=why))
         lines = difflib.unified_diff((old.text or "").splitlines(keepends=True),
                                      (new.text or "").splitlines(keepends=True),
                                      f"a/{path}" if old.text is not None else os.devnull,
@@ -220,7 +224,7 @@ def git_diff_cmd(args: tuple[str, ...]) -> None:
         click.echo("".join(lines), nl=False)
         return
     if not fd.changes:
-        click.echo(f"{new_path}\n  (no changes to the plan: formatting or comments only)")
+        click.echo(f"{new_path}\n  " + _("(no changes to the plan: formatting or comments only)"))
         return
     _report_diff(DiffResult(files=[fd]), "text", color)
 

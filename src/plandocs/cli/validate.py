@@ -15,8 +15,9 @@ from plandocs.errors import EXIT_INVALID
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output for people or for machines.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "gitlab"]), default="text",
+              show_default=True, help="Output for people, for machines, as GitHub annotations or as a GitLab "
+              "code-quality report.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate_cmd(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check plan and organisation files (default: the plans/ folder).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plandocs.errors import Diagnostics, Loc
+from plandocs.i18n import _
 
 
 def decode_text(path: str, data: bytes, diags: Diagnostics) -> str | None:
@@ -10,7 +11,7 @@ def decode_text(path: str, data: bytes, diags: Diagnostics) -> str | None:
     if b"\x00" in data[:8192] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
         diags.add(
             "encoding",
-            "this is not a text file (it contains NUL bytes or is UTF-16); save the plan as UTF-8 text",
+            _("this is not a text file (it contains NUL bytes or is UTF-16); save the plan as UTF-8 text"),
             Loc(path),
         )
         return None
@@ -20,13 +21,14 @@ def decode_text(path: str, data: bytes, diags: Diagnostics) -> str | None:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        hint = "save the file as UTF-8"
+        hint = _("save the file as UTF-8")
         try:
             data.decode("cp1251")
-            hint = "the file looks like Windows-1251 (cp1251); re-save it as UTF-8"
+            hint = _("the file looks like Windows-1251 (cp1251); re-save it as UTF-8")
         except UnicodeDecodeError:
             pass
-        diags.add("encoding", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; {hint}", Loc(path, line, col))
+        diags.add("encoding", _("byte 0x{byte} is not valid UTF-8; {hint}").format(
+            byte=f"{data[exc.start]:02x}", hint=hint), Loc(path, line, col))
         return None
 
 

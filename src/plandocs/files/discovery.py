@@ -8,6 +8,7 @@ from pathlib import Path
 
 from plandocs.errors import UsageError
 from plandocs.files.kinds import is_yaml
+from plandocs.i18n import _
 
 
 def display_path(path: Path) -> str:
@@ -30,9 +31,9 @@ def discover(paths: Sequence[Path]) -> list[Path]:
         elif p.exists():
             found.append(p)
         else:
-            raise UsageError(f"no such file or folder: {p}")
+            raise UsageError(_("no such file or folder: {path}").format(path=p))
     if not found:
-        raise UsageError(f"no .yaml files found in {', '.join(map(str, paths))}")
+        raise UsageError(_("no .yaml files found in {paths}").format(paths=", ".join(map(str, paths))))
     seen: set[Path] = set()
     out = []
     for f in found:

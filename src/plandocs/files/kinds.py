@@ -11,6 +11,7 @@ DEFAULT_PLANS = Path("plans")
 ORGANISATION_FILE = "organisation.yaml"
 REPORT_SUFFIX = ".report.yaml"
 REGION_SUFFIX = ".region.yaml"
+BODIES_SUFFIX = ".bodies.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 OUTPUT_FORMATS = ("docx", "html", "pdf")
@@ -18,12 +19,14 @@ OUTPUT_FORMATS = ("docx", "html", "pdf")
 
 
 class FileKind(StrEnum):
-    """The four kinds of YAML file a plans folder holds."""
+    """The kinds of YAML file a plans folder holds."""
 
     PLAN = "plan"
     ORGANISATION = "organisation"
     REPORT = "report"
     REGION = "region"
+    BODIES = "bodies"
+    """A register of bodies (``*.bodies.yaml``) that organisations share."""
 
 
 def is_yaml(path: Path | str) -> bool:
@@ -32,7 +35,8 @@ def is_yaml(path: Path | str) -> bool:
 
 
 def kind_of(path: Path | str) -> FileKind:
-    """``organisation.yaml`` → organisation, ``*.report.yaml`` → report, ``*.region.yaml`` → region, else plan."""
+    """``organisation.yaml`` → organisation, ``*.report.yaml`` → report, ``*.region.yaml`` → region,
+    ``*.bodies.yaml`` → bodies, else plan."""
     name = Path(path).name
     if name == ORGANISATION_FILE:
         return FileKind.ORGANISATION
@@ -40,4 +44,6 @@ def kind_of(path: Path | str) -> FileKind:
         return FileKind.REPORT
     if name.endswith(REGION_SUFFIX):
         return FileKind.REGION
+    if name.endswith(BODIES_SUFFIX):
+        return FileKind.BODIES
     return FileKind.PLAN

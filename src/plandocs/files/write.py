@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from plandocs.errors import UsageError
+from plandocs.i18n import _
 
 TMP_MARK = ".plandocs-tmp-"
 
@@ -21,11 +22,13 @@ TMP_MARK = ".plandocs-tmp-"
 def safe_target(out_root: Path, relative: Path) -> Path:
     """``out_root / relative``, refused when it would escape ``out_root`` (``..``, absolute, symlinks)."""
     if relative.is_absolute():
-        raise UsageError(f"refusing to write '{relative}': output paths must be relative to the output folder")
+        raise UsageError(_("refusing to write '{path}': output paths must be relative to the output folder").format(
+            path=relative))
     root = out_root.resolve()
     target = (out_root / relative).resolve()
     if root not in target.parents:
-        raise UsageError(f"refusing to write '{relative}': it is outside the output folder {out_root}")
+        raise UsageError(_("refusing to write '{path}': it is outside the output folder {folder}").format(
+            path=relative, folder=out_root))
     return out_root / relative
 
 
@@ -98,6 +101,6 @@ def write_outputs(files: Mapping[Path, bytes], out_root: Path) -> list[Path]:
         for tmp, target in temps:
             os.replace(tmp, target)
     finally:
-        for tmp, _ in temps:
+        for tmp, _target in temps:
             tmp.unlink(missing_ok=True)
     return list(targets)

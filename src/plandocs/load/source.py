@@ -20,6 +20,7 @@ import yaml
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.decode import decode_text
 from plandocs.files.kinds import FileKind, kind_of
+from plandocs.i18n import N_, _
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; real plans need about 12."""
@@ -81,51 +82,52 @@ def _loc(path: str, mark: typing.Any) -> Loc:
 # libyaml and PyYAML's pure-Python parser share these problem texts; the user reads ours, so a new
 # release that rewords one cannot change what plandocs prints (an unknown text falls back to the library's).
 _PROBLEMS: dict[str, str] = {
-    "found unexpected end of stream": "the file ends inside an unfinished construct",
-    "did not find expected key": "expected a 'key: value' line at this indentation",
-    "did not find expected ',' or ']'": "expected ',' or ']' in this [list]",
-    "did not find expected ',' or '}'": "expected ',' or '}' in this {mapping}",
-    "mapping values are not allowed here": "a ': ' is not allowed here; put the whole text in quotes",
-    "mapping values are not allowed in this context": "a ': ' is not allowed here; put the whole text in quotes",
-    "could not find expected ':'": "expected ':' after the key",
-    "found character that cannot start any token": "this character cannot start a value; put the value in quotes",
-    "found undefined tag handle": "'!' starts a tag, which plans do not use; put the value in quotes",
-    "did not find expected node content": "expected a value here",
-    "did not find expected '-' indicator": "expected a '- ' list item at this indentation",
-    "did not find expected <document start>": "unexpected text after the end of the document",
-    "found a tab character that violates indentation": "tab character found; YAML indentation must use spaces, "
-                                                      "not tabs",
-    "found unknown escape character": "unknown escape sequence after '\\' in a double-quoted text; "
-                                      "write '\\\\' for a backslash or use single quotes",
-    "found unexpected ':'": "a ':' is not allowed here; put the whole text in quotes",
-    "block sequence entries are not allowed here": "a '- ' list item is not allowed here; check the indentation",
+    "found unexpected end of stream": N_("the file ends inside an unfinished construct"),
+    "did not find expected key": N_("expected a 'key: value' line at this indentation"),
+    "did not find expected ',' or ']'": N_("expected ',' or ']' in this [list]"),
+    "did not find expected ',' or '}'": N_("expected ',' or '}' in this {mapping}"),
+    "mapping values are not allowed here": N_("a ': ' is not allowed here; put the whole text in quotes"),
+    "mapping values are not allowed in this context": N_("a ': ' is not allowed here; put the whole text in quotes"),
+    "could not find expected ':'": N_("expected ':' after the key"),
+    "found character that cannot start any token": N_("this character cannot start a value; put the value in quotes"),
+    "found undefined tag handle": N_("'!' starts a tag, which plans do not use; put the value in quotes"),
+    "did not find expected node content": N_("expected a value here"),
+    "did not find expected '-' indicator": N_("expected a '- ' list item at this indentation"),
+    "did not find expected <document start>": N_("unexpected text after the end of the document"),
+    "found a tab character that violates indentation": N_("tab character found; YAML indentation must use spaces, "
+                                                      "not tabs"),
+    "found unknown escape character": N_("unknown escape sequence after '\\' in a double-quoted text; "
+                                      "write '\\\\' for a backslash or use single quotes"),
+    "found unexpected ':'": N_("a ':' is not allowed here; put the whole text in quotes"),
+    "block sequence entries are not allowed here": N_("a '- ' list item is not allowed here; check the indentation"),
 }
 _CONTEXTS: dict[str, str] = {
-    "while scanning a quoted scalar": "a quoted text that was opened here is not closed",
-    "while scanning a double-quoted scalar": "a quoted text that was opened here is not closed",
-    "while scanning a single-quoted scalar": "a quoted text that was opened here is not closed",
-    "while parsing a block mapping": "in a mapping",
-    "while parsing a block collection": "in a list",
-    "while parsing a flow sequence": "in a [list]",
-    "while parsing a flow mapping": "in a {mapping}",
-    "while scanning a simple key": "in a key",
-    "while scanning a plain scalar": "in a text",
-    "while parsing a block node": "in a value",
-    "while parsing a flow node": "in a value",
-    "while scanning an alias": "in an alias",
-    "while scanning an anchor": "in an anchor",
-    "while scanning a tag": "in a tag",
-    "while scanning a block scalar": "in a block text ('|' or '>')",
-    "while scanning a directive": "in a '%' directive",
-    "while parsing a block sequence": "in a list",
-    "while parsing a quoted scalar": "in a quoted text",
+    "while scanning a quoted scalar": N_("a quoted text that was opened here is not closed"),
+    "while scanning a double-quoted scalar": N_("a quoted text that was opened here is not closed"),
+    "while scanning a single-quoted scalar": N_("a quoted text that was opened here is not closed"),
+    "while parsing a block mapping": N_("in a mapping"),
+    "while parsing a block collection": N_("in a list"),
+    "while parsing a flow sequence": N_("in a [list]"),
+    "while parsing a flow mapping": N_("in a {mapping}"),
+    "while scanning a simple key": N_("in a key"),
+    "while scanning a plain scalar": N_("in a text"),
+    "while parsing a block node": N_("in a value"),
+    "while parsing a flow node": N_("in a value"),
+    "while scanning an alias": N_("in an alias"),
+    "while scanning an anchor": N_("in an anchor"),
+    "while scanning a tag": N_("in a tag"),
+    "while scanning a block scalar": N_("in a block text ('|' or '>')"),
+    "while scanning a directive": N_("in a '%' directive"),
+    "while parsing a block sequence": N_("in a list"),
+    "while parsing a quoted scalar": N_("in a quoted text"),
     "while scanning for the next token": "",
 }
 
 
 def _problem_text(problem: str) -> str:
     key = problem.split(" but found ")[0].strip()
-    return _PROBLEMS.get(key, problem)
+    known = _PROBLEMS.get(key)
+    return _(known) if known is not None else problem
 
 
 def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -> None:
@@ -138,37 +140,39 @@ def _yaml_error(path: str, text: str, exc: yaml.YAMLError, diags: Diagnostics) -
         pos = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        diags.add("encoding", f"control character #x{exc.character:04x} is not allowed in a YAML file",
-                  Loc(path, line, col))
+        diags.add("encoding", _("control character #x{code} is not allowed in a YAML file").format(
+            code=f"{exc.character:04x}"), Loc(path, line, col))
         return
     deep = _depth_crossing(path, text, mark)
     if deep is not None:
         # libyaml has a nesting limit of its own (1,000 since PyYAML 6.0.3) that can fire before the
         # events reach ours: find where ours is crossed, so the message does not depend on the release.
-        diags.add("yaml-syntax", _DEPTH_MESSAGE, deep)
+        diags.add("yaml-syntax", _(_DEPTH_MESSAGE).format(depth=MAX_DEPTH), deep)
         return
     lines = text.splitlines()
     if mark is not None and 0 <= mark.line < len(lines):
         bad_line = lines[mark.line]
         if "\t" in bad_line[: max(mark.column + 1, 1)] or (mark.column < len(bad_line)
                                                           and bad_line[mark.column] == "\t"):
-            diags.add("yaml-syntax", "tab character found; YAML indentation must use spaces, not tabs", loc)
+            diags.add("yaml-syntax", _("tab character found; YAML indentation must use spaces, not tabs"), loc)
             return
     msg = _problem_text(problem)
     context_mark = getattr(exc, "context_mark", None)
-    where = _CONTEXTS.get(context.strip(), context) if context else ""
+    known = _CONTEXTS.get(context.strip()) if context else None
+    # a text the table does not know stays the library's own; _("") would be the catalogue's header
+    where = (context or "") if known is None else (_(known) if known else "")
     if where:
         moved = mark is not None and mark.line >= len(lines)
         if context_mark is not None and mark is not None and context_mark.line != mark.line and not moved \
                 and "block" not in (context or ""):
-            where += f" at line {context_mark.line + 1}, column {context_mark.column + 1}"
+            where += _(" at line {line}, column {col}").format(line=context_mark.line + 1, col=context_mark.column + 1)
         msg = f"{msg} ({where})"
     if mark is not None and mark.line >= len(lines) and context_mark is not None:
         loc = _loc(path, context_mark)  # "unexpected end of stream": point where the open construct began
-    diags.add("yaml-syntax", f"invalid YAML: {msg}", loc)
+    diags.add("yaml-syntax", _("invalid YAML: {problem}").format(problem=msg), loc)
 
 
-_DEPTH_MESSAGE = f"nesting deeper than {MAX_DEPTH} levels is not allowed"
+_DEPTH_MESSAGE = N_("nesting deeper than {depth} levels is not allowed")
 
 
 def _depth_crossing(path: str, text: str, mark: typing.Any) -> Loc | None:
@@ -216,13 +220,14 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
         key = pending_key[-1]
         if key is None:
             if type(node) is not Scalar:
-                diags.add("yaml-syntax", "mapping keys must be plain text, not lists or mappings", node.loc)
+                diags.add("yaml-syntax", _("mapping keys must be plain text, not lists or mappings"), node.loc)
                 return False
             assert isinstance(node, Scalar)
             first = seen_keys[-1].get(node.value)
             if first is not None:
-                diags.add("duplicate-key", f"duplicate key '{node.value}' (first defined at line {first.loc.line}); "
-                          "remove or rename one of them", node.loc)
+                diags.add("duplicate-key", _("duplicate key '{key}' (first defined at line {line}); remove or "
+                                             "rename one of them").format(key=node.value, line=first.loc.line),
+                          node.loc)
                 return False
             seen_keys[-1][node.value] = node
             pending_key[-1] = node
@@ -247,17 +252,19 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
                 mark = event.start_mark
                 loc = Loc(path, mark.line + 1, mark.column + 1)
                 if event.anchor is not None:
-                    diags.add("yaml-alias", f"anchors (&{event.anchor}) are not allowed; write values out", loc)
+                    diags.add("yaml-alias", _("anchors (&{anchor}) are not allowed; write values out").format(
+                        anchor=event.anchor), loc)
                     return None
                 if event.tag is not None and event.tag not in _SAFE_TAGS:
-                    diags.add("yaml-tag", f"tag '{event.tag}' is not allowed; plans contain only plain data", loc)
+                    diags.add("yaml-tag", _("tag '{tag}' is not allowed; plans contain only plain data").format(
+                        tag=event.tag), loc)
                     return None
                 if kind is scalar_event:
                     if not attach(Scalar(loc, event.value, quoted=bool(event.style))):
                         return None
                     continue
                 if len(stack) >= MAX_DEPTH:
-                    diags.add("yaml-syntax", _DEPTH_MESSAGE, loc)
+                    diags.add("yaml-syntax", _(_DEPTH_MESSAGE).format(depth=MAX_DEPTH), loc)
                     return None
                 node: Map | Seq = Map(loc) if kind is map_start else Seq(loc)
                 if not attach(node):
@@ -268,12 +275,12 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    diags.add("yaml-syntax", "a plan file holds one YAML document; remove the extra '---'",
+                    diags.add("yaml-syntax", _("a plan file holds one YAML document; remove the extra '---'"),
                               _loc(path, event.start_mark))
                     return None
             elif kind is yaml.AliasEvent:
-                diags.add("yaml-alias", f"aliases (*{event.anchor}) are not allowed; write the value out",
-                          _loc(path, event.start_mark))
+                diags.add("yaml-alias", _("aliases (*{anchor}) are not allowed; write the value out").format(
+                    anchor=event.anchor), _loc(path, event.start_mark))
                 return None
     except yaml.YAMLError as exc:
         _yaml_error(path, text, exc, diags)
@@ -288,26 +295,26 @@ def load_source(path: str | Path, diags: Diagnostics) -> Source:
     name = str(path)
     try:
         if Path(path).exists() and not Path(path).is_file():
-            what = "a folder" if Path(path).is_dir() else "not a regular file"
-            diags.add("io", f"cannot read the file: it is {what}", Loc(name))
+            what = _("it is a folder") if Path(path).is_dir() else _("it is not a regular file")
+            diags.add("io", _("cannot read the file: {why}").format(why=what), Loc(name))
             return Source(name, None, [])
         size = Path(path).stat().st_size
         if size > MAX_BYTES:
-            diags.add("encoding", f"file is {size} bytes; plans larger than {MAX_BYTES} bytes are refused",
-                      Loc(name))
+            diags.add("encoding", _("file is {size} bytes; plans larger than {limit} bytes are refused").format(
+                size=size, limit=MAX_BYTES), Loc(name))
             return Source(name, None, [])
         data = Path(path).read_bytes()
     except OSError as exc:
-        diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
+        diags.add("io", _("cannot read the file: {why}").format(why=exc.strerror or exc), Loc(name))
         return Source(name, None, [])
     text = decode_text(name, data, diags)
     if text is None:
         return Source(name, None, [])
     lines = text.splitlines()
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
-        what = "an organisation needs at least 'name'" if kind_of(name) is FileKind.ORGANISATION else \
-            "a plan needs at least 'kind', 'period', 'title' and 'priorities'"
-        diags.add("empty-file", f"the file is empty; {what}", Loc(name))
+        what = _("an organisation needs at least 'name'") if kind_of(name) is FileKind.ORGANISATION else \
+            _("a plan needs at least 'kind', 'period', 'title' and 'priorities'")
+        diags.add("empty-file", _("the file is empty; {what}").format(what=what), Loc(name))
         return Source(name, None, lines)
     root = parse_text(name, text, diags)
     return Source(name, root, lines)

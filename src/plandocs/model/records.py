@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as _dt
 import typing
 from dataclasses import MISSING, dataclass, field, fields
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from plandocs.errors import Loc
 from plandocs.files.kinds import FileKind
-from plandocs.model.values import Period, Term, Value
+from plandocs.model.values import Period, Term, Value, ValueKind, parse_period
 
 _NO_LOC = Loc("")
 
@@ -39,6 +40,9 @@ class Record:
 
     KEY_ORDER: typing.ClassVar[tuple[str, ...]] = ()
     """Canonical key order where it differs from the field order (inherited fields come first)."""
+
+    DERIVED: typing.ClassVar[tuple[str, ...]] = ()
+    """Required fields that :meth:`derive` may fill in when the file leaves them out."""
 
     loc: Loc = field(default=_NO_LOC, compare=False, repr=False)
     """Position of the record's mapping."""
@@ -62,6 +66,11 @@ class Record:
 
     def loc_of(self, key: str) -> Loc:
         return self.locs.get(key, self.loc)
+
+    @classmethod
+    def derive(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Fill in the ``DERIVED`` fields the file leaves out (from the converted ``values``)."""
+        return values
 
     def path_of(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -103,6 +112,9 @@ class PlanKind(StrEnum):
     ACTION_PLAN = "action-plan"
     """План дій of a multi-year strategy: terms in years, indicators without values (seed 003)."""
     CITY_PROGRAMME = "city-programme"
+    PROGRAMME = "programme"
+    """Регіональна (обласна) програма: measures with funding per year and source, as an oblast council
+    approves them (the Kharkiv form); its table is usually declared with ``table:``."""
     """Міська програма with funding per year and source (seed 004)."""
 
 
@@ -142,6 +154,50 @@ class Column(StrEnum):
     """Planned values by period (see ``breakdown``)."""
     FUNDING = "funding"
     """Funding per year and source (see ``funding``)."""
+    PRIORITY = "priority"
+    """The priority (subgoal, напрям) in its own column, merged over its rows."""
+    START = "start"
+    """Початок: the first date of a ``{from:, to:}`` term."""
+    END = "end"
+    """Закінчення: the last date of a ``{from:, to:}`` term."""
+    TOTAL = "total"
+    """Разом: the row's total value alone."""
+    SOURCE = "source"
+    """Джерела фінансування: the source of each funding sub-row."""
+    EXPECTED = "expected"
+    """Очікуваний результат of a measure."""
+    NOTE = "note"
+    """Примітка of a measure."""
+
+
+class DateFormat(StrEnum):
+    """How the dates of a ``{from:, to:}`` term are printed."""
+
+    DMY_DOT = "DD.MM.YYYY"
+    """01.07.2020 (the default)."""
+    DMY_DASH = "DD-MM-YYYY"
+    """01-07-2020 (the KMU implementation plans)."""
+    ISO = "YYYY-MM-DD"
+    """2020-07-01."""
+
+
+class HeadingRows(StrEnum):
+    """Whether priorities or tasks get full-width heading rows in the table."""
+
+    HEADING = "heading"
+    """A full-width row with the label and title."""
+    NONE = "none"
+    """No heading row (the title stands in its own column, or nowhere)."""
+
+
+class ProseFormat(StrEnum):
+    """How paragraphs of prose fields are read."""
+
+    PLAIN = "plain"
+    """Printed as written; a paragraph starting with «- » is a list item (the seeds)."""
+    MARKDOWN = "markdown"
+    """The Markdown subset of docs/forms.md: ``##`` headings, ``- `` bullets, ``**bold**``, ``*italic*``,
+    links and footnotes."""
 
 
 class Numbering(StrEnum):
@@ -197,6 +253,17 @@ class Executor(Record):
     id: str = doc("Stable id used by plans instead of the full name, e.g. «bureau-bolekhiv».")
     name: str = doc("Name as printed in the executor column.")
     external: bool = doc("An executor from another body: printed with «(за згодою)».", False)
+    consent: str | None = doc("What an external executor is printed with instead of «(за згодою)», "
+                              "e.g. «(за згодами)».", None)
+    variants: list[str] = doc("Other spellings of the name that plans may write instead of the id "
+                              "(«Мін'юст» for «Мін’юст»); they resolve to this id.", list)
+
+
+@dataclass(kw_only=True, repr=False, eq=False)
+class Bodies(Record):
+    """A register of bodies (``*.bodies.yaml``) that many organisations' plans name as executors."""
+
+    bodies: list[Executor] = doc("The bodies: ministries, agencies, councils, with ids, names and variants.")
 
 
 @dataclass(kw_only=True, repr=False, eq=False)
@@ -219,6 +286,8 @@ class Organisation(Record):
     head: str | None = doc("Id of the head of the organisation among ``people``.", None)
     people: list[Person] = doc("People who approve, sign and acknowledge documents.", list)
     executors: list[Executor] = doc("Departments, bureaus and officials that plans name as executors.", list)
+    bodies: Lines = doc("Registers of bodies (``*.bodies.yaml``, relative to this file) whose ids plans may "
+                        "use as executors besides ``executors``.", Lines())
     margins: Margins = doc("Page margins of this organisation's documents.", Margins)
     font_size: int = doc("Body font size in points (12–14).", 12)
     templates: str | None = doc(
@@ -284,15 +353,64 @@ class FundingSource(Record):
     name: str = doc("Column header, e.g. «Міськ. бюджет».")
 
 
-@dataclass(kw_only=True, repr=False, eq=False)
-class FundingSpec(Record):
-    unit: str = doc("Unit of the amounts, printed in the header.", "тис. грн")
-    sources: list[FundingSource] = doc("Funding sources, one column each per year.")
-    years: list[int] | None = doc("Years with funding columns; defaults to the years of the period.", None)
-
-
 Funding = dict[str, dict[str, Value]]
 """Funding of a row: year → source id → amount."""
+
+
+@dataclass(kw_only=True, repr=False, eq=False)
+class FundingTotals(Record):
+    """Total rows under the table, as the form prints them (amounts as written, checked by a rule)."""
+
+    label: str = doc("Label of the per-source total rows, e.g. «Усього:».", "Усього")
+    grand_label: str | None = doc("Label of a row with the sum over the sources, e.g. «Разом:»; computed, "
+                                  "printed only when given.", None)
+    amounts: Funding = doc("The totals as printed: year → source id → amount; each must equal the sum of "
+                           "the measures' amounts when the plan has any.", dict)
+
+
+@dataclass(kw_only=True, repr=False, eq=False)
+class FundingSpec(Record):
+    unit: str = doc("Unit of the amounts, printed in the header: «тис. грн», «млн грн».", "тис. грн")
+    sources: list[FundingSource] = doc("Funding sources, one column each per year.")
+    years: list[int] | None = doc("Years with funding columns; defaults to the years of the period.", None)
+    totals: FundingTotals | None = doc("Total rows as printed (the Kharkiv form's «Усього:» per source "
+                                       "and «Разом:»).", None)
+
+
+@dataclass(kw_only=True, repr=False, eq=False)
+class TableColumn(Record):
+    """A column of the table (``kind`` with options) or a group of columns under one header (``group``)."""
+
+    KEY_ORDER = ("kind", "group", "header", "width", "merge", "date_format", "labels", "total", "columns")
+    kind: Column | None = doc("What the column prints: number, priority, task, result, measure, executor, term, "
+                              "start, end, indicator, values, total, source, funding, expected, note.", None)
+    group: str | None = doc("Header text of a group: one header cell over the ``columns`` under it.", None)
+    header: str | None = doc("Header text of the column; a line break prints as one. Defaults by kind.", None)
+    width: float | None = doc("Relative width of the column (all widths are scaled to the text width).", None)
+    merge: bool = doc("Merge equal cells vertically (priority, task and result columns).", True)
+    date_format: DateFormat | None = doc("How dates are printed in start, end and term columns: DD.MM.YYYY, "
+                                         "DD-MM-YYYY or YYYY-MM-DD.", None)
+    labels: dict[str, str] = doc("Sub-header texts of a values column that differ from its keys, e.g. "
+                                 "{I: І квартал, total: Усього}.", dict)
+    total: bool | None = doc("Whether a values column has its total sub-column (default: where the breakdown "
+                             "has more than one column).", None)
+    columns: list[Column | TableColumn] = doc("The columns under a group.", list)
+
+
+@dataclass(kw_only=True, repr=False, eq=False)
+class Table(Record):
+    """The declaration of the table: its columns left to right and how its rows are laid out."""
+
+    columns: list[Column | TableColumn] | None = doc(
+        "Columns left to right: a kind (``measure``), a mapping with kind and options "
+        "(``{kind: start, header: Початок, date_format: DD-MM-YYYY}``), or a group "
+        "(``{group: Термін виконання, columns: [start, end]}``). Defaults by kind.", None)
+    column_numbers: bool = doc("Print a row of column numbers 1…N under the header (repeated on every page).",
+                               False)
+    priority_rows: HeadingRows | None = doc("Full-width heading rows for priorities; default «heading», «none» "
+                                            "when a priority column is declared.", None)
+    task_rows: HeadingRows | None = doc("Full-width heading rows for tasks; default «heading» when no task "
+                                        "column is declared.", None)
 
 
 @dataclass(kw_only=True, repr=False, eq=False)
@@ -309,7 +427,10 @@ class Labels(Record):
 class RowData(Record):
     """Cells shared by measures and their executor rows."""
 
-    executor: IdList | None = doc("Executor id or list of ids (from the organisation's ``executors``).", None)
+    executor: IdList | None = doc(
+        "Lead executor: an id or a list of ids (from the organisation's ``executors`` or its bodies "
+        "registers), or a name or spelling variant of one.", None)
+    co_executors: IdList | None = doc("Co-executors, printed after the lead executor.", None)
     term: Term | None = doc(
         "Term: «Квітень», «Квітень Червень», «Протягом кварталу», «2021-2022», or {from: …, to: …}.", None)
     indicator: str | None = doc("Name of the performance indicator.", None)
@@ -327,11 +448,14 @@ class Row(RowData):
 
 @dataclass(kw_only=True, repr=False, eq=False)
 class Measure(RowData):
-    KEY_ORDER = ("id", "title", "result", "executor", "term", "indicator", "value", "values", "funding", "rows")
+    KEY_ORDER = ("id", "title", "result", "executor", "co_executors", "term", "indicator", "value", "values",
+                 "funding", "expected", "note", "rows")
     id: str = doc("Measure id, numbered under its task: «1.2.3» under task «1.2».")
     title: str | None = doc("Name of the measure (without its number).", None)
     result: str | None = doc("Goal/expected result, when it differs from the task's.", None)
     funding: Funding | None = doc("Funding by year and source id.", None)
+    expected: str | None = doc("Expected result of the measure (the «Очікуваний результат» column).", None)
+    note: str | None = doc("Note (the «Примітка» column).", None)
     rows: list[Row] = doc("Executor rows; each inherits the measure's cells it does not set.", list)
 
 
@@ -343,7 +467,9 @@ class Task(Record):
     executor: IdList | None = doc("Executor of the task as a whole, where the form shows one.", None)
     term: Term | None = doc("Term of the task as a whole, where the form shows one.", None)
     funding: Funding | None = doc("Funding of the task as a whole.", None)
-    measures: list[Measure] = doc("Measures of the task.", list)
+    indicators: list[str] = doc("Performance indicators of the task as a whole (an ``indicator`` column "
+                                "prints them on the task's row).", list)
+    measures: list[Measure] = doc("Measures of the task; a task without measures still gets its row.", list)
 
 
 @dataclass(kw_only=True, repr=False, eq=False)
@@ -353,26 +479,37 @@ class Priority(Record):
     executor: IdList | None = doc("Executor of the priority as a whole, where the form shows one.", None)
     term: Term | None = doc("Term of the priority as a whole, where the form shows one.", None)
     funding: Funding | None = doc("Funding of the priority as a whole.", None)
+    indicators: list[str] = doc("Performance indicators of the priority (KMU «Показники результативності» "
+                                "of a subgoal).", list)
     tasks: list[Task] = doc("Tasks (operational goals) of the priority.", list)
     measures: list[Measure] = doc("Measures directly under the priority, for forms without tasks.", list)
 
 
 @dataclass(kw_only=True, repr=False, eq=False)
 class Plan(Record):
+    DERIVED = ("period",)
     organisation: str = doc("Path of the organisation file, relative to the plan.", "organisation.yaml")
     kind: PlanKind = doc("Document form.")
-    period: Period = doc("Period: «2020-Q2», «2023» or «2021-2026».")
+    period: Period = doc("Period: «2020-Q2», «2023» or «2021-2026». Where the document prints none, it may be "
+                         "left out: it is then the years the measures' terms name.")
     horizon: Period | None = doc(
         "Period that measures' terms may span when it is longer than the plan's own, e.g. «2021-2026» for "
         "the 2021 action plan of a 2021–2026 strategy. Terms must still overlap the plan's period.", None)
+    number: str | None = doc("The plan's own number or code, e.g. the goal «12.4» of a KMU implementation plan "
+                             "(metadata; the title prints what it says).", None)
     title: Lines = doc("Title lines of the document, printed centred and bold.")
+    prose: ProseFormat = doc("How paragraphs of sections are read: plain (as written) or markdown (the subset "
+                             "of docs/forms.md).", ProseFormat.PLAIN)
     approval: list[Signatory] = doc("Approval stamps (гриф затвердження), printed top right.", list)
     order: Order | None = doc("An order that approves the plan and is printed before it.", None)
     contents: bool = doc("Print a table of contents of the sections.", False)
     sections: list[Section] = doc("Prose chapters; one of them may insert the table.", list)
-    columns: list[Column] | None = doc("Columns of the table; defaults by kind.", None)
-    headers: dict[Column, str] = doc("Header texts that differ from the defaults, by column.", dict)
-    column_numbers: bool = doc("Print a row of column numbers 1…N under the header (repeated on every page).",
+    table: Table | None = doc("The table's columns, headers and layout (docs/forms.md); replaces ``columns``, "
+                              "``headers`` and ``column_numbers``.", None)
+    columns: list[Column] | None = doc("Columns of the table; defaults by kind (older form of ``table``).", None)
+    headers: dict[Column, str] = doc("Header texts that differ from the defaults, by column (older form of "
+                                     "``table``).", dict)
+    column_numbers: bool = doc("Print a row of column numbers 1…N under the header (older form of ``table``).",
                                False)
     breakdown: Breakdown | None = doc("Value columns; defaults by kind.", None)
     funding: FundingSpec | None = doc("Funding columns (city programmes).", None)
@@ -381,6 +518,22 @@ class Plan(Record):
     signatures: list[Signatory] = doc("Signatures under the document.", list)
     agreements: list[Signatory] = doc("Agreement stamps (ПОГОДЖЕНО).", list)
     acknowledgements: list[Signatory] = doc("Acknowledgements (Ознайомлений) with dates.", list)
+
+    @classmethod
+    def derive(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """``period`` from the years of the terms (a year, or a range of years), when it is left out."""
+        if "period" in values or "priorities" not in values:
+            return values
+        years: set[int] = set()
+        for p in values["priorities"]:
+            for node in (p, *p.tasks, *p.measures, *(m for t in p.tasks for m in t.measures)):
+                for rec in (node, *getattr(node, "rows", ())):
+                    if rec.term is not None:
+                        years.update(rec.term.years)
+        if not years:
+            return values
+        text = str(min(years)) if min(years) == max(years) else f"{min(years)}-{max(years)}"
+        return {**values, "period": parse_period(text)}
 
 
 # --------------------------------------------------------------------------- defaults by kind
@@ -392,6 +545,8 @@ DEFAULT_COLUMNS: dict[PlanKind, tuple[Column, ...]] = {
                            Column.INDICATOR, Column.VALUES),
     PlanKind.ACTION_PLAN: (Column.NUMBER, Column.MEASURE, Column.EXECUTOR, Column.TERM, Column.INDICATOR),
     PlanKind.CITY_PROGRAMME: (Column.NUMBER, Column.MEASURE, Column.TERM, Column.EXECUTOR, Column.FUNDING),
+    PlanKind.PROGRAMME: (Column.NUMBER, Column.PRIORITY, Column.MEASURE, Column.TERM, Column.EXECUTOR, Column.SOURCE,
+                         Column.FUNDING, Column.EXPECTED),
 }
 
 DEFAULT_BREAKDOWN: dict[PlanKind, Breakdown] = {
@@ -399,11 +554,40 @@ DEFAULT_BREAKDOWN: dict[PlanKind, Breakdown] = {
     PlanKind.ANNUAL_PLAN: Breakdown.QUARTERS,
     PlanKind.ACTION_PLAN: Breakdown.NONE,
     PlanKind.CITY_PROGRAMME: Breakdown.NONE,
+    PlanKind.PROGRAMME: Breakdown.NONE,
 }
 
 
-def plan_columns(plan: Plan) -> tuple[Column, ...]:
+def column_entries(plan: Plan) -> tuple[Column | TableColumn, ...]:
+    """The declared columns (``table.columns``, else the older ``columns``, else the kind's defaults)."""
+    if plan.table is not None and plan.table.columns is not None:
+        return tuple(plan.table.columns)
     return tuple(plan.columns) if plan.columns is not None else DEFAULT_COLUMNS[plan.kind]
+
+
+def leaf_columns(entries: typing.Iterable[Column | TableColumn]) -> typing.Iterator[Column | TableColumn]:
+    """The columns of ``entries`` left to right, groups opened."""
+    for e in entries:
+        if isinstance(e, TableColumn) and e.kind is None:
+            yield from leaf_columns(e.columns)
+        else:
+            yield e
+
+
+def kind_of_column(entry: Column | TableColumn) -> Column:
+    if isinstance(entry, Column):
+        return entry
+    assert entry.kind is not None, "groups are opened by leaf_columns"
+    return entry.kind
+
+
+def plan_columns(plan: Plan) -> tuple[Column, ...]:
+    """The kinds of the plan's columns, left to right."""
+    return tuple(kind_of_column(e) for e in leaf_columns(column_entries(plan)))
+
+
+def has_column_numbers(plan: Plan) -> bool:
+    return plan.table.column_numbers if plan.table is not None else plan.column_numbers
 
 
 def plan_breakdown(plan: Plan) -> Breakdown:
@@ -434,6 +618,7 @@ class EffectiveRow:
     row: Row | None
     """The row as written, or ``None`` when the measure has no ``rows``."""
     executor: IdList | None
+    co_executors: IdList | None
     term: Term | None
     indicator: str | None
     value: Value | None
@@ -457,20 +642,78 @@ class EffectiveRow:
 def effective_rows(measure: Measure) -> list[EffectiveRow]:
     """The measure's rows with inherited cells; a measure without ``rows`` is one row."""
     if not measure.rows:
-        return [EffectiveRow(measure, None, measure.executor, measure.term, measure.indicator,
-                             measure.value, measure.values)]
+        return [EffectiveRow(measure, None, measure.executor, measure.co_executors, measure.term,
+                             measure.indicator, measure.value, measure.values)]
     out = []
     for row in measure.rows:
         own_values = row.value is not None or row.values is not None
         out.append(EffectiveRow(
             measure, row,
             row.executor if row.executor is not None else measure.executor,
+            row.co_executors if row.co_executors is not None else measure.co_executors,
             row.term if row.term is not None else measure.term,
             row.indicator if row.indicator is not None else measure.indicator,
             row.value if own_values else measure.value,
             row.values if own_values else measure.values,
         ))
     return out
+
+
+def fold_name(name: str) -> str:
+    """A body's name compared alike however its apostrophes, spaces and case are written."""
+    return " ".join(name.translate(_APOSTROPHES).split()).casefold()
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})
+
+
+def resolve_executor(org: Organisation, ref: str) -> Executor | None:
+    """The executor an id, name or spelling variant names (ids first, then names and variants)."""
+    for e in org.executors:
+        if e.id == ref:
+            return e
+    key = fold_name(ref)
+    for e in org.executors:
+        if fold_name(e.name) == key or any(fold_name(v) == key for v in e.variants):
+            return e
+    return None
+
+
+def sum_as_written(amounts: typing.Sequence[Value]) -> Decimal | None:
+    """The sum of numeric amounts with as many decimals as the most precise one (2407,77 + 2100,0 = 4507,77;
+    5235,2 + 2100,0 = 7335,2); ``None`` when none is a number."""
+    numbers = [a.number for a in amounts if a.kind is ValueKind.NUMBER and a.number is not None]
+    if not numbers:
+        return None
+    total = sum(numbers, Decimal(0))
+    places = max((-e for n in numbers if isinstance(e := n.as_tuple().exponent, int)), default=0)
+    return total.quantize(Decimal(1).scaleb(-places)) if places > 0 else total.quantize(Decimal(1))
+
+
+def plan_funding_totals(plan: Plan) -> dict[tuple[str, str], Decimal]:
+    """(year, source) → the plan's amounts summed; an amount given for a priority or task covers its children,
+    so their own amounts are not added again."""
+    totals: dict[tuple[str, str], Decimal] = {}
+
+    def add(funding: Funding | None) -> bool:
+        if not funding:
+            return False
+        for year, amounts in funding.items():
+            for src, v in amounts.items():
+                if v.kind is ValueKind.NUMBER and v.number is not None:
+                    totals[(year, src)] = totals.get((year, src), Decimal(0)) + v.number
+        return True
+
+    for p in plan.priorities:
+        if add(p.funding):
+            continue
+        for m in p.measures:
+            add(m.funding)
+        for t in p.tasks:
+            if not add(t.funding):
+                for m in t.measures:
+                    add(m.funding)
+    return totals
 
 
 def all_measures(plan: Plan) -> list[tuple[Priority, Task | None, Measure]]:
@@ -535,5 +778,6 @@ class Region(Record):
 
 RECORD_CLASSES: dict[FileKind, type[Record]] = {
     FileKind.PLAN: Plan, FileKind.ORGANISATION: Organisation, FileKind.REPORT: Report, FileKind.REGION: Region,
+    FileKind.BODIES: Bodies,
 }
 """The record each kind of file holds."""

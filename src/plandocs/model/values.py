@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from plandocs.i18n import _
+
 MONTHS_NOMINATIVE = (
     "січень", "лютий", "березень", "квітень", "травень", "червень",
     "липень", "серпень", "вересень", "жовтень", "листопад", "грудень",
@@ -92,7 +94,7 @@ class Value:
 def parse_value(text: str) -> Value:
     t = " ".join(text.split())
     if not t:
-        raise ValueError("expected a value (a number, '-', 'x' or text), got an empty string")
+        raise ValueError(_("expected a value (a number, '-', 'x' or text), got an empty string"))
     if t in {"-", "–", "—"}:
         return Value(t, ValueKind.DASH)
     if t.lower() in {"x", "х"}:  # Latin and Cyrillic x
@@ -153,9 +155,8 @@ def parse_period(text: str) -> Period:
     t = text.strip()
     m = _PERIOD_RE.match(t)
     if not m:
-        raise ValueError(
-            f"expected a period such as '2020-Q2' (a quarter), '2023' (a year) or '2021-2026' (years), got '{t}'"
-        )
+        raise ValueError(_("expected a period such as '2020-Q2' (a quarter), '2023' (a year) or '2021-2026' "
+                           "(years), got '{text}'").format(text=t))
     y1 = int(m.group("y1"))
     if m.group("q"):
         q = int(m.group("q"))
@@ -166,7 +167,8 @@ def parse_period(text: str) -> Period:
     if m.group("y2"):
         y2 = int(m.group("y2"))
         if y2 < y1:
-            raise ValueError(f"the period '{t}' ends before it starts; write the earlier year first")
+            raise ValueError(_("the period '{text}' ends before it starts; write the earlier year first")
+                             .format(text=t))
         return Period(t, PeriodKind.YEARS, _dt.date(y1, 1, 1), _dt.date(y2, 12, 31))
     return Period(t, PeriodKind.YEAR, _dt.date(y1, 1, 1), _dt.date(y1, 12, 31))
 
@@ -181,12 +183,13 @@ def parse_date(text: str) -> _dt.date:
         try:
             return _dt.date.fromisoformat(t)
         except ValueError:
-            raise ValueError(f"'{t}' is not a real calendar date") from None
+            raise ValueError(_("'{text}' is not a real calendar date").format(text=t)) from None
     m = _UA_DATE_RE.match(t)
     if m:
         d, mo, y = (int(g) for g in m.groups())
-        raise ValueError(f"expected a date as YYYY-MM-DD; did you mean '{y:04d}-{mo:02d}-{d:02d}'?")
-    raise ValueError(f"expected a date as YYYY-MM-DD (e.g. 2020-03-19), got '{t}'")
+        raise ValueError(_("expected a date as YYYY-MM-DD; did you mean '{date}'?").format(
+            date=f"{y:04d}-{mo:02d}-{d:02d}"))
+    raise ValueError(_("expected a date as YYYY-MM-DD (e.g. 2020-03-19), got '{text}'").format(text=t))
 
 
 _YEAR_RANGE_RE = re.compile(r"(?<!\d)(\d{4})\s*(?:-|–|—|/)\s*(\d{4}|\d{2})(?!\d)")
@@ -213,12 +216,14 @@ class Term:
     """Start date, for terms written as a date range."""
     end: _dt.date | None = None
     """End date, for terms written as a date range."""
+    from_mapping: bool = False
+    """Written as ``{from: …, to: …}`` (printed in the column's date format) rather than as text."""
 
 
 def parse_term_text(text: str) -> Term:
     t = " ".join(text.split())
     if not t:
-        raise ValueError("expected a term (a month, a year range or a phrase), got an empty string")
+        raise ValueError(_("expected a term (a month, a year range or a phrase), got an empty string"))
     months: list[int] = []
     for word in _WORD_RE.findall(t.lower()):
         if word in MONTHS_NOMINATIVE:
@@ -227,21 +232,46 @@ def parse_term_text(text: str) -> Term:
             months.append(MONTHS_GENITIVE.index(word) + 1)
     years: list[int] = []
     rest = t
-    for m in _YEAR_RANGE_RE.finditer(t):
+    # Dates first (01-01-2019, 01.01.2019): «01-01-2019 – 31-12-2022» is two dates, not the range «2019 – 31».
+    dates = [_text_date(m) for m in _TEXT_DATE_RE.finditer(t)]
+    rest = _TEXT_DATE_RE.sub(" ", rest)
+    for d in dates:
+        years.append(d.year)
+    start = end = None
+    if len(dates) == 2 and _DATE_RANGE_RE.match(t):
+        start, end = dates
+        if end < start:
+            raise ValueError(_("the term '{text}' ends ({end}) before it starts ({start}); write the earlier date "
+                               "first").format(text=t, end=f"{end:%d.%m.%Y}", start=f"{start:%d.%m.%Y}"))
+        years.extend(range(start.year, end.year + 1))
+    for m in _YEAR_RANGE_RE.finditer(rest):
         y1 = int(m.group(1))
         y2s = m.group(2)
         y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
         if y2 < y1:
-            raise ValueError(f"the year range '{m.group(0)}' ends before it starts")
+            raise ValueError(_("the year range '{text}' ends before it starts").format(text=m.group(0)))
         years.extend(range(y1, y2 + 1))
-        rest = rest.replace(m.group(0), " ")
+    rest = _YEAR_RANGE_RE.sub(" ", rest)
     years.extend(int(y) for y in _YEAR_RE.findall(rest))
-    return Term(t, tuple(months), tuple(sorted(set(years))))
+    return Term(t, tuple(months), tuple(sorted(set(years))), start, end)
+
+
+_TEXT_DATE_RE = re.compile(r"(?<![\d.-])(\d{1,2})([.-])(\d{1,2})\2(\d{4})(?![\d])")
+_DATE_RANGE_RE = re.compile(r"^\s*\d{1,2}([.-])\d{1,2}\1\d{4}\s*(?:-|–|—)\s*\d{1,2}([.-])\d{1,2}\2\d{4}\s*$")
+
+
+def _text_date(m: re.Match[str]) -> _dt.date:
+    day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(_("'{text}' is not a real calendar date").format(text=m.group(0))) from None
 
 
 def term_from_dates(start: _dt.date, end: _dt.date) -> Term:
     if end < start:
-        raise ValueError(f"the term ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        raise ValueError(_("the term ends ({end}) before it starts ({start}); swap 'from' and 'to'").format(
+            end=end.isoformat(), start=start.isoformat()))
     text = f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
     years = tuple(range(start.year, end.year + 1))
-    return Term(text, (), years, start, end)
+    return Term(text, (), years, start, end, from_mapping=True)

@@ -36,9 +36,10 @@ from plandocs.check.validate import ValidationResult, validate
 from plandocs.errors import PlandocsError
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import FileKind, kind_of
+from plandocs.files.paths import project_root
 from plandocs.files.write import write_outputs
 from plandocs.render.manifest import Entry, Manifest, Output, file_hash, folder_files, manifest_name, settings_hash
-from plandocs.render.pipeline import output_file, output_relpath, project_root, render_documents
+from plandocs.render.pipeline import output_file, output_relpath, render_documents
 from plandocs.render.templating import jinja_env, resolve_org_templates, template_dirs
 
 TASKS_PER_WORKER = 20

@@ -33,6 +33,8 @@ from docx.table import Table
 from docxtpl import DocxTemplate
 
 from plandocs.errors import TemplateFailure
+from plandocs.i18n import _
+from plandocs.render.docx_forms import add_prose_styles, drop_empty_sections, has_blocks, rich_builder
 from plandocs.view.types import A4, Cell, DocumentView, PageView, Row
 
 __all__ = ["render_docx"]
@@ -55,18 +57,21 @@ def render_docx(view: DocumentView, template: Path, *, extra_context: dict[str, 
     :class:`~plandocs.errors.PlandocsError` naming it.
     """
     if not template.is_file():
-        raise TemplateFailure(f"{template}: DOCX template not found")
+        raise TemplateFailure(_("{template}: DOCX template not found").format(template=template))
     tpl = DocxTemplate(str(template))
-    context = _context(view, _measures_subdoc(tpl, view), extra_context or {})
+    context = _context(view, _measures_subdoc(tpl, view), {"rich": rich_builder(tpl), **(extra_context or {})})
     try:
         tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise TemplateFailure(_template_error(template, exc)) from exc
     doc: DocxDocument = tpl.docx
+    drop_empty_sections(doc)
+    if has_blocks(view):
+        add_prose_styles(doc, view.page.font_size)
     _apply_page(doc, view.page)
     _apply_styles(doc, view.page)
     _apply_settings(doc)
-    _ = doc.core_properties  # creates the core properties part if the template has none; replaced below
+    _props = doc.core_properties  # creates the core properties part if the template has none; replaced below
     buf = io.BytesIO()
     doc.save(buf)
     return repack_package(buf.getvalue(), _zip_time(view.date), {_CORE: _core_xml(view)})
@@ -91,14 +96,15 @@ def _context(view: DocumentView, table: object, extra: dict[str, Any]) -> dict[s
     }
     clash = sorted(set(own) & set(extra))
     if clash:
-        raise TemplateFailure(f"extra_context may not replace {', '.join(clash)}")
+        raise TemplateFailure(_("extra_context may not replace {names}").format(names=", ".join(clash)))
     return {**extra, **own}
 
 
 def _template_error(template: Path, exc: jinja2.TemplateError) -> str:
     where = " / ".join(line.strip() for line in getattr(exc, "docx_context", ()) if line.strip())
-    near = f" (near: {where[:200]})" if where else ""
-    return f"{template}: template error: {exc.message or exc}{near}"
+    near = _(" (near: {text})").format(text=where[:200]) if where else ""
+    return _("{template}: template error: {error}{near}").format(template=template, error=exc.message or exc,
+                                                                  near=near)
 
 
 # --------------------------------------------------------------------------- the measures table
@@ -124,6 +130,8 @@ def _measures_subdoc(tpl: DocxTemplate, view: DocumentView) -> object:
     """The measures table as a docxtpl subdocument: merged cells for spans, repeated header rows."""
     sub = tpl.new_subdoc()
     tv = view.table
+    if not tv.body:  # a plan without measures prints no table, not an empty header
+        return sub
     rows = (*tv.head, *tv.body)
     table: Table = sub.add_table(rows=len(rows), cols=tv.columns)
     tbl = table._tbl
@@ -159,7 +167,7 @@ def _merge(trs: Sequence[CT_Row], top: int, left: int, height: int, width: int, 
     for dr in range(height):
         tr = trs[top + dr]
         tc = tr.tc_at_grid_offset(left)
-        for _ in range(width - 1):
+        for _cell in range(width - 1):
             tr.remove(tc.getnext())
         if width > 1:
             tc.grid_span = width

@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from plandocs.errors import TemplateFailure
+from plandocs.i18n import _
 from plandocs.render.templating import jinja_env
 from plandocs.view.types import DocumentView
 
@@ -22,7 +23,8 @@ def render_html(view: DocumentView, dirs: list[Path], *, paged: bool = False) ->
     try:
         return env.get_template(name).render(doc=view, paged=paged)
     except TemplateError as exc:
-        raise TemplateFailure(f"{template_location(exc, name)}: template error: {exc.message or exc}") from exc
+        raise TemplateFailure(_("{template}: template error: {error}{near}").format(
+            template=template_location(exc, name), error=exc.message or exc, near="")) from exc
 
 
 def template_location(exc: BaseException, default: str) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 from plandocs.check.validate import LoadedPlan, ValidationResult, validate
 from plandocs.errors import PlandocsError
 from plandocs.files.discovery import display_path
+from plandocs.files.kinds import DEFAULT_PLANS
+from plandocs.files.paths import project_root
 from plandocs.files.write import safe_target, write_outputs
 from plandocs.model.records import Report
 from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
@@ -50,7 +52,7 @@ def output_relpath(plan: Path, roots: Sequence[Path]) -> Path:
     """Where a plan's documents go inside the output folder, mirroring its place under ``plans/``."""
     resolved = plan.resolve()
     for parent in resolved.parents:
-        if parent.name == "plans":
+        if parent.name == DEFAULT_PLANS.name:
             return _strip_yaml(resolved.relative_to(parent))
     for root in roots:
         r = root.resolve()
@@ -68,13 +70,11 @@ def output_file(rel: Path, fmt: str) -> Path:
     return rel.parent / f"{rel.name}.{fmt}"
 
 
-def project_root(path: Path) -> Path:
-    """The folder that holds ``plans/`` (or the git checkout) above ``path``; templates must stay inside."""
-    resolved = path.resolve()
-    for parent in resolved.parents:
-        if parent.name == "plans" or (parent / ".git").exists():
-            return parent.parent if parent.name == "plans" else parent
-    return resolved.parent
+def document_view(lp: LoadedPlan, report: Report | None = None) -> DocumentView:
+    """The view of the plan ``lp``, or of ``report`` (a report of that plan)."""
+    if report is None:
+        return build_view(lp.plan, lp.organisation)
+    return build_report_view(report, lp.plan, lp.organisation)
 
 
 def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool,
@@ -106,20 +106,24 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
 
 
 def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, *, pdf_a: bool = False,
-           progress: Callable[[int, int, RenderedPlan], None] | None = None) -> RenderResult:
-    """Validate ``paths`` and render every valid plan into ``out_dir``."""
+           progress: Callable[[int, int, RenderedPlan], None] | None = None,
+           starting: Callable[[Path, int], None] | None = None) -> RenderResult:
+    """Validate ``paths`` and render every valid plan into ``out_dir``.
+
+    ``starting(source, total)`` is called before each document, ``progress(i, total, done)`` after it.
+    """
     result = RenderResult(validate(list(paths)))
     jobs: list[tuple[Path, LoadedPlan, Report | None]] = [(lp.path, lp, None) for lp in result.validation.plans]
     jobs += [(lr.path, lr.plan, lr.report) for lr in result.validation.reports]
     for i, (source, lp, report) in enumerate(jobs, start=1):
         started = time.perf_counter()
+        if starting is not None:
+            starting(source, len(jobs))
         rel = output_relpath(source, paths)
         try:
             for fmt in formats:
                 safe_target(out_dir, output_file(rel, fmt))
-            view = build_view(lp.plan, lp.organisation) if report is None \
-                else build_report_view(report, lp.plan, lp.organisation)
-            docs = render_documents(lp, view, formats, pdf_a, source)
+            docs = render_documents(lp, document_view(lp, report), formats, pdf_a, source)
             written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in formats}, out_dir)
         except PlandocsError as exc:
             result.failed.append((display_path(source), exc.format_message()))

@@ -19,6 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from plandocs.errors import UsageError
+from plandocs.i18n import _
 
 
 def default_templates_dir() -> Path:
@@ -41,10 +42,10 @@ def resolve_org_templates(org_file: Path, setting: str | None, project_root: Pat
     folder = (org_file.parent / setting).resolve()
     root = project_root.resolve()
     if folder != root and root not in folder.parents:
-        raise UsageError(f"{org_file}: templates folder '{setting}' is outside the project ({root}); "
-                         "keep templates inside the repository")
+        raise UsageError(_("{file}: templates folder '{folder}' is outside the project ({root}); keep templates "
+                           "inside the repository").format(file=org_file, folder=setting, root=root))
     if not folder.is_dir():
-        raise UsageError(f"{org_file}: templates folder '{setting}' does not exist")
+        raise UsageError(_("{file}: templates folder '{folder}' does not exist").format(file=org_file, folder=setting))
     return folder
 
 
@@ -54,7 +55,7 @@ def find_template(dirs: list[Path], name: str) -> Path:
         candidate = d / name
         if candidate.is_file():
             return candidate
-    raise UsageError(f"template '{name}' not found in {', '.join(map(str, dirs))}")
+    raise UsageError(_("template '{name}' not found in {folders}").format(name=name, folders=", ".join(map(str, dirs))))
 
 
 def nl2br(text: object) -> Markup:
@@ -80,11 +81,10 @@ class _ViewSandbox(ImmutableSandboxedEnvironment):
 
 @functools.cache
 def _view_types() -> frozenset[type]:
-    from plandocs.view import plan as view
-    from plandocs.view import report as report_view
+    from plandocs.view import types
 
-    return frozenset(t for mod in (view, report_view) for t in vars(mod).values()
-                     if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == mod.__name__)
+    return frozenset(t for t in vars(types).values()
+                     if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__module__ == types.__name__)
 
 
 def jinja_env(dirs: list[Path]) -> ImmutableSandboxedEnvironment:

@@ -16,6 +16,7 @@ from plandocs.check.schema import to_record
 from plandocs.check.validate import LoadedPlan, LoadedReport, ValidationResult, validate
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.discovery import display_path
+from plandocs.i18n import _
 from plandocs.load.source import load_source
 from plandocs.model.outcomes import Outcome, RowOutcome, fact_number, outcomes, row_key
 from plandocs.model.records import Fact, FactRow, Lines, Organisation, Region, Report, all_measures, effective_rows
@@ -82,10 +83,11 @@ def annual_rollup(plan_path: Path, diags: Diagnostics) -> AnnualRollup | None:
     diags.extend(result.diagnostics.items)
     plan = next((lp for lp in result.plans if lp.path.resolve() == plan_path.resolve()), None)
     if plan is None:
-        diags.add("plan-missing", "the plan has errors or is not a plan file; fix it first", Loc(str(plan_path)))
+        diags.add("plan-missing", _("the plan has errors or is not a plan file; fix it first"), Loc(str(plan_path)))
         return None
     if plan.plan.period.kind is not PeriodKind.YEAR:
-        diags.add("report-period", f"an annual roll-up needs a one-year plan; this plan covers {plan.plan.period}",
+        diags.add("report-period", _("an annual roll-up needs a one-year plan; this plan covers {period}").format(
+            period=plan.plan.period),
                   plan.plan.loc_of("period"), "period")
         return None
     quarters: dict[int, LoadedReport] = {}
@@ -94,7 +96,7 @@ def annual_rollup(plan_path: Path, diags: Diagnostics) -> AnnualRollup | None:
             quarters[lr.report.period.quarter or 0] = lr
     missing = [q for q in (1, 2, 3, 4) if q not in quarters]
     facts: dict[str, Value | Fact | None] = {}
-    for _, _, m in all_measures(plan.plan):
+    for _priority, _task, m in all_measures(plan.plan):
         ers = effective_rows(m)
         per_row = any(isinstance(f := lr.report.facts.get(m.id), Fact) and bool(f.rows) for lr in quarters.values())
         if per_row:
@@ -179,7 +181,8 @@ def load_region(path: Path, diags: Diagnostics) -> Region | None:
 def _member(folder: Path, period: Period, diags: Diagnostics) -> MemberResult:
     name = folder.name
     if not folder.is_dir():
-        diags.add("organisation-missing", f"organisation folder '{display_path(folder)}' not found", Loc(str(folder)))
+        diags.add("organisation-missing", _("organisation folder '{folder}' not found").format(
+            folder=display_path(folder)), Loc(str(folder)))
         return MemberResult(name, None, None, None)
     result: ValidationResult = validate([folder])
     diags.extend(result.diagnostics.items)
@@ -213,7 +216,7 @@ def region_rollup(path: Path, period: Period, diags: Diagnostics) -> RegionRollu
         for o in member.rows:
             per_measure[o.measure.id].append(o)
         if member.plan is not None and not member.rows:
-            for _, _, m in all_measures(member.plan.plan):
+            for _priority, _task, m in all_measures(member.plan.plan):
                 if m.id not in titles:
                     order.append(m.id)
                     titles[m.id] = m.title or ""

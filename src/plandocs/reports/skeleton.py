@@ -13,6 +13,7 @@ from pathlib import Path
 
 from plandocs.errors import UsageError
 from plandocs.files.write import write_outputs
+from plandocs.i18n import _
 from plandocs.model.outcomes import is_due, planned_for, row_key
 from plandocs.model.records import Plan, all_measures, effective_rows
 from plandocs.model.values import Period
@@ -31,14 +32,15 @@ def skeleton(plan: Plan, plan_file: str, period: Period) -> str:
     """The YAML text of an empty report for ``period``."""
     out = [
         "# yaml-language-server: $schema=../../schemas/report.schema.json",
-        f"# Facts for {period}: write what was done after each id (a number, text, or \"4/4\"), and a note",
-        "# wherever the plan was missed: {fact: 2, note: Перенесено на III квартал}. A measure that was not due",
-        "# or was cancelled: {status: not-due, note: …}. Planned values come from the plan, never from here.",
+        *_("# Facts for {period}: write what was done after each id (a number, text, or \"4/4\"), and a note\n"
+           "# wherever the plan was missed: {{fact: 2, note: Перенесено на III квартал}}. A measure that was not due\n"
+           "# or was cancelled: {{status: not-due, note: …}}. Planned values come from the plan, never from here.")
+        .format(period=period).split("\n"),
         f"plan: {plan_file}",
         f"period: {_q(period.text)}",
         "facts:",
     ]
-    for _, _, m in all_measures(plan):
+    for _priority, _task, m in all_measures(plan):
         ers = effective_rows(m)
         due = [(er, planned_for(er, plan, period)) for er in ers]
         due = [(er, v) for er, v in due if is_due(v)]
@@ -62,10 +64,11 @@ def skeleton(plan: Plan, plan_file: str, period: Period) -> str:
 def new_report(plan_path: Path, plan: Plan, period: Period, output: Path | None) -> Path:
     """Write the skeleton next to the plan (``2021-q2.report.yaml``) or to ``output``; never overwrite."""
     if period.text != plan.period.text and not (plan.period.start <= period.start <= plan.period.end):
-        raise UsageError(f"--period: {period} is not within the plan's period {plan.period}")
+        raise UsageError(_("--period: {period} is not within the plan's period {plan}").format(
+            period=period, plan=plan.period))
     target = output or plan_path.parent / f"{period.text.lower()}.report.yaml"
     if target.exists():
-        raise UsageError(f"{target} already exists; plandocs report new never overwrites a report")
+        raise UsageError(_("{file} already exists; plandocs report new never overwrites a report").format(file=target))
     rel = Path(os.path.relpath(plan_path.resolve(), target.resolve().parent)).as_posix()
     text = skeleton(plan, rel, period)
     write_outputs({Path(target.name): text.encode("utf-8")}, target.parent)

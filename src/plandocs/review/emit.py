@@ -380,7 +380,7 @@ class _Emitter:
 
     def kind_of(self, tp: Any) -> ScalarKind:
         base = _scalar_type(tp)
-        if base is Value or base is int:
+        if base is Value or base is int or base is float:
             return ScalarKind.NUMBER
         if base is _dt.date:
             return ScalarKind.DATE

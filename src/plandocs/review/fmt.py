@@ -19,6 +19,7 @@ from plandocs.errors import Diagnostics, FormatError
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import kind_of
 from plandocs.files.write import replace_file
+from plandocs.i18n import _
 from plandocs.load.source import load_source, parse_text
 from plandocs.model.records import RECORD_CLASSES, Record
 from plandocs.review.emit import collect_trivia, emit
@@ -68,11 +69,11 @@ def _check_same(name: str, text: str, root: Any, record: Record, new_text: str, 
     new_root = parse_text(name, new_text, diags)
     new_record = to_record(new_root, cls, diags) if new_root is not None else None
     if new_record != record:
-        raise FormatError(f"{name}: internal error: the canonical form would change the data; the file is "
-                          "left unchanged (please report this with the file)")
+        raise FormatError(_("{file}: internal error: the canonical form would change the data; the file is left "
+                            "unchanged (please report this with the file)").format(file=name))
     if new_root is not None and collect_trivia(new_text, new_root).count() != collect_trivia(text, root).count():
-        raise FormatError(f"{name}: internal error: the canonical form would lose a comment; the file is "
-                          "left unchanged (please report this with the file)")
+        raise FormatError(_("{file}: internal error: the canonical form would lose a comment; the file is left "
+                            "unchanged (please report this with the file)").format(file=name))
 
 
 def format_files(paths: list[Path], check: bool = False, want_diff: bool = False) -> FormatResult:

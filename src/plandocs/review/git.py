@@ -7,16 +7,18 @@ import subprocess
 from pathlib import Path
 
 from plandocs.errors import GitError
+from plandocs.i18n import _
 
 
 def _git(args: list[str], cwd: Path) -> bytes:
     exe = shutil.which("git")
     if exe is None:
-        raise GitError("git is not installed or not on PATH; it is needed to compare revisions")
+        raise GitError(_("git is not installed or not on PATH; it is needed to compare revisions"))
     proc = subprocess.run([exe, *args], cwd=cwd, capture_output=True, check=False)
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {msg[-1] if msg else f'exit status {proc.returncode}'}")
+        why = msg[-1] if msg else _("exit status {code}").format(code=proc.returncode)
+        raise GitError(_("git {command} failed: {why}").format(command=args[0], why=why))
     return proc.stdout
 
 
@@ -25,7 +27,8 @@ def toplevel(cwd: Path) -> Path:
     try:
         out = _git(["rev-parse", "--show-toplevel"], cwd)
     except GitError:
-        raise GitError(f"{cwd} is not inside a git repository, so revisions cannot be compared") from None
+        raise GitError(_("{folder} is not inside a git repository, so revisions cannot be compared").format(
+            folder=cwd)) from None
     return Path(out.decode("utf-8").strip())
 
 

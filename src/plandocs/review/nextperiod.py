@@ -33,6 +33,7 @@ from plandocs.check.validate import validate
 from plandocs.errors import Diagnostics, Loc, UsageError
 from plandocs.files.discovery import display_path
 from plandocs.files.write import create_file
+from plandocs.i18n import _, ngettext
 from plandocs.load.source import Map, Node, Scalar, Seq, parse_text
 from plandocs.model.records import Breakdown, Plan, plan_breakdown
 from plandocs.model.values import MONTHS_GENITIVE, MONTHS_NOMINATIVE, Period, PeriodKind, roman
@@ -237,7 +238,7 @@ def _shift_terms(root: Map, shift: _Shift, notes: list[str]) -> None:
     words: Counter[str] = Counter()
     changed = 0
     clamped: Counter[str] = Counter()
-    for _, rec in _records(root):
+    for _path, rec in _records(root):
         term = rec.get("term")
         if isinstance(term, Scalar):
             new = _shift_term_text(term.value, shift, words)
@@ -247,16 +248,19 @@ def _shift_terms(root: Map, shift: _Shift, notes: list[str]) -> None:
                     clamped[f"«{term.value}» → «{new}»"] += 1
                 term.value = new
         elif isinstance(term, Map):
-            for _, v in term.items:
+            for _key, v in term.items:
                 if isinstance(v, Scalar):
                     v.value = shift.date(_dt.date.fromisoformat(v.value)).isoformat()
             changed += 1
     if changed:
-        how = f"by {shift.months} months" if shift.old.kind is PeriodKind.QUARTER else f"by {shift.years} year(s)"
-        notes.append(f"terms: {changed} moved {how}" + (
+        how = (ngettext("by {n} months", "by {n} months", shift.months).format(n=shift.months)
+               if shift.old.kind is PeriodKind.QUARTER
+               else ngettext("by {n} year(s)", "by {n} year(s)", shift.years).format(n=shift.years))
+        notes.append(_("terms: {n} moved {how}").format(n=changed, how=how) + (
             f" ({', '.join(w for w in sorted(words, key=_month_order))})" if words else ""))
     for c, n in clamped.items():
-        notes.append(f"terms {c}{f' (×{n})' if n > 1 else ''}: kept inside the horizon {shift.horizon}")
+        notes.append(_("terms {change}{times}: kept inside the horizon {horizon}").format(
+            change=c, times=f" (×{n})" if n > 1 else "", horizon=shift.horizon))
 
 
 def _month_order(note: str) -> int:
@@ -277,7 +281,7 @@ def _clear_or_carry(root: Map, plan: Plan, shift: _Shift, carry: bool, notes: li
             if carry:
                 values = rec.get("values")
                 if isinstance(values, Map) and breakdown in (Breakdown.MONTHS, Breakdown.YEARS):
-                    for k, _ in values.items:
+                    for k, _value in values.items:
                         if k.value.isdigit():
                             n = int(k.value)
                             k.value = f"{shift.month(n):02d}" if breakdown is Breakdown.MONTHS \
@@ -288,7 +292,7 @@ def _clear_or_carry(root: Map, plan: Plan, shift: _Shift, carry: bool, notes: li
         funding = rec.get("funding")
         if isinstance(funding, Map):
             if carry:
-                for k, _ in funding.items:
+                for k, _amounts in funding.items:
                     if k.value.isdigit():
                         k.value = str(shift.year(int(k.value)))
             else:
@@ -299,11 +303,15 @@ def _clear_or_carry(root: Map, plan: Plan, shift: _Shift, carry: bool, notes: li
         if isinstance(item, Scalar) and item.value.isdigit():
             item.value = str(shift.year(int(item.value)))
     if cleared:
-        notes.append(f"planned values cleared in {cleared} measures and rows (--carry-values keeps them)")
+        notes.append(ngettext("planned values cleared in {n} measures and rows (--carry-values keeps them)",
+                              "planned values cleared in {n} measures and rows (--carry-values keeps them)",
+                              cleared).format(n=cleared))
     elif carry:
-        notes.append("planned values carried over")
+        notes.append(_("planned values carried over"))
     if funding_cleared:
-        notes.append(f"funding cleared in {funding_cleared} rows (--carry-values keeps it)")
+        notes.append(ngettext("funding cleared in {n} rows (--carry-values keeps it)",
+                              "funding cleared in {n} rows (--carry-values keeps it)", funding_cleared)
+                     .format(n=funding_cleared))
 
 
 def _empty_approval(root: Map, notes: list[str]) -> None:
@@ -313,17 +321,18 @@ def _empty_approval(root: Map, notes: list[str]) -> None:
                 continue
             date = _remove(s, "date")
             if isinstance(date, Scalar):
-                notes.append(f"{group}[{i}].date removed (was {date.value})")
+                notes.append(_("{field} removed (was {value})").format(field=f"{group}[{i}].date", value=date.value))
             act = _remove(s, "act")
             if isinstance(act, Map):
                 number = _get(act, "number")
-                was = f"№ {number.value}" if isinstance(number, Scalar) else "the old act"
-                notes.append(f"{group}[{i}].act removed (was {was}); name the act that approves the new plan")
+                was = f"№ {number.value}" if isinstance(number, Scalar) else _("the old act")
+                notes.append(_("{field} removed (was {value}); name the act that approves the new plan").format(
+                    field=f"{group}[{i}].act", value=was))
     order = _remove(root, "order")
     if isinstance(order, Map):
         number = _get(order, "number")
         was = f" № {number.value}" if isinstance(number, Scalar) else ""
-        notes.append(f"order{was} removed: it approved the old plan; write the new order")
+        notes.append(_("order{number} removed: it approved the old plan; write the new order").format(number=was))
 
 
 def _retitle(root: Map, shift: _Shift, notes: list[str]) -> None:
@@ -338,7 +347,7 @@ def _retitle(root: Map, shift: _Shift, notes: list[str]) -> None:
             found = True
             notes.append(f"{where}: «{old_text}» → «{new_text}»")
     if not found:
-        notes.append(f"title: no mention of {shift.old} found; check the title")
+        notes.append(_("title: no mention of {period} found; check the title").format(period=shift.old))
 
 
 # --------------------------------------------------------------------------- files
@@ -360,7 +369,7 @@ def new_plan(source: Path, new_period: Period, carry_values: bool = False,
     """Write the plan for ``period`` based on ``source``; see the module documentation."""
     result = NewPlanResult(display_path(source))
     if not source.is_file():
-        raise UsageError(f"no such plan file: {source}")
+        raise UsageError(_("no such plan file: {file}").format(file=source))
     checked = validate([source])
     loaded = next((p for p in checked.plans if p.path.resolve() == source.resolve()), None)
     if loaded is None:
@@ -370,25 +379,27 @@ def new_plan(source: Path, new_period: Period, carry_values: bool = False,
     plan = loaded.plan
     old_period = plan.period
     if new_period.kind is not old_period.kind or len(new_period.years) != len(old_period.years):
-        what = {PeriodKind.QUARTER: "a quarter", PeriodKind.YEAR: "a year"}.get(
-            old_period.kind, f"a range of {len(old_period.years)} years")
-        raise UsageError(f"--period {new_period} is not the same kind of period as the plan's {old_period} "
-                         f"({what})")
+        n_years = len(old_period.years)
+        what = {PeriodKind.QUARTER: _("a quarter"), PeriodKind.YEAR: _("a year")}.get(
+            old_period.kind, ngettext("a range of {n} years", "a range of {n} years", n_years).format(n=n_years))
+        raise UsageError(_("--period {new} is not the same kind of period as the plan's {old} ({what})").format(
+            new=new_period, old=old_period, what=what))
     months = (new_period.start.year - old_period.start.year) * 12 + new_period.start.month - old_period.start.month
     if months == 0:
-        raise UsageError(f"the plan is already for {old_period}; give the period of the new plan")
+        raise UsageError(_("the plan is already for {period}; give the period of the new plan").format(
+            period=old_period))
     horizon = plan.horizon
     if horizon is not None and not set(new_period.years) <= set(horizon.years):
-        raise UsageError(f"--period {new_period} is outside the plan's horizon {horizon}; a new strategy needs "
-                         "a new plan")
+        raise UsageError(_("--period {period} is outside the plan's horizon {horizon}; a new strategy needs a new "
+                           "plan").format(period=new_period, horizon=horizon))
     shift = _Shift(old_period, new_period, months, new_period.start.year - old_period.start.year, horizon)
 
     target = output or _output_path(source, old_period, new_period)
     if target.exists():
-        raise UsageError(f"{display_path(target)} already exists; plandocs new never overwrites a file "
-                         "(choose another name with -o)")
+        raise UsageError(_("{file} already exists; plandocs new never overwrites a file (choose another name "
+                           "with -o)").format(file=display_path(target)))
     if not target.parent.is_dir():
-        raise UsageError(f"folder {display_path(target.parent)} does not exist")
+        raise UsageError(_("folder {folder} does not exist").format(folder=display_path(target.parent)))
 
     text = source.read_bytes().decode("utf-8-sig")
     parsed = parse_text(result.source, text, Diagnostics())
@@ -407,7 +418,9 @@ def new_plan(source: Path, new_period: Period, carry_values: bool = False,
         notes.append(f"organisation: {plan.organisation} → {Path(org_rel).as_posix()}")
     emitted = emit(root, Plan, text, parsed)
     if emitted.dropped:
-        notes.append(f"{len(emitted.dropped)} comment line(s) removed with what they were about")
+        n = len(emitted.dropped)
+        notes.append(ngettext("{n} comment line(s) removed with what they were about",
+                              "{n} comment line(s) removed with what they were about", n).format(n=n))
 
     name = display_path(target)
     diags = result.diagnostics

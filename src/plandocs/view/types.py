@@ -11,6 +11,7 @@ import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 
 from markupsafe import Markup
 
@@ -135,6 +136,50 @@ class GoalView:
     children: tuple[GoalView, ...] = ()
 
 
+# --------------------------------------------------------------------------- prose (plandocs.view.prose)
+
+
+class BlockKind(StrEnum):
+    BODY = "body"
+    """An ordinary paragraph."""
+    HEADING2 = "h2"
+    """``## 1.1. Проблема``: a sub-heading of the chapter (DOCX Heading 2)."""
+    HEADING3 = "h3"
+    """``### …``: a third level (DOCX Heading 3)."""
+    BULLET = "bullet"
+    """``- item``: a bullet list item (DOCX List Bullet)."""
+    FOOTNOTE = "footnote"
+    """``[^1]: text``: a note, printed where it is written, smaller, after its label."""
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A run of text with one formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str = ""
+    """Target of a link (``https://``, ``http://`` or ``mailto:`` only)."""
+    note: bool = False
+    """A footnote mark (``text`` is its label, printed raised in brackets: ``[1]``, as the KMU drafts do)."""
+    br: bool = False
+    """A line break (``text`` is empty)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    inlines: tuple[Inline, ...]
+    label: str = ""
+    """The label of a footnote block."""
+
+    @property
+    def text(self) -> str:
+        """The plain text (for word checks and metadata)."""
+        return "".join("\n" if i.br else i.text for i in self.inlines)
+
+
 @dataclass(frozen=True)
 class SectionView:
     number: int
@@ -144,6 +189,10 @@ class SectionView:
     insert: str
     """``goals``, ``table`` or ``""``."""
     paragraphs_after: tuple[str, ...]
+    blocks: tuple[Block, ...] = ()
+    """The paragraphs parsed as the Markdown subset (``prose: markdown``; ``paragraphs`` is then empty)."""
+    blocks_after: tuple[Block, ...] = ()
+    """The same for ``paragraphs_after``."""
 
 
 @dataclass(frozen=True)

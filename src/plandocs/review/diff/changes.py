@@ -9,8 +9,6 @@ from plandocs.errors import Diagnostics
 SIMILAR = 0.9
 """Title similarity (difflib ratio) from which a new id is taken for a renumbered old one."""
 
-DEFAULT_PATHS = ["plans"]
-"""What ``plandocs diff REV`` compares when no paths are given (relative to the repository root)."""
 
 REWRITTEN = 0.3
 """A text keeping less than this share of its letters is shown as replaced as a whole, not word by word."""

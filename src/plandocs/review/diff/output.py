@@ -17,10 +17,18 @@ from typing import Any
 
 import click
 
+from plandocs.i18n import N_, _, ngettext
 from plandocs.review.diff.changes import Change, DiffResult, FileDiff, PeriodChange, Word
 
 JSON_VERSION = 1
-NONE = "(none)"
+NONE = N_("(none)")
+TARGETS = {"measure": N_("measure"), "task": N_("task"), "priority": N_("priority"), "row": N_("row"),
+           "executor": N_("executor"), "person": N_("person"), "document": N_("document"), "file": N_("file")}
+"""The words for the things a change is about (``Change.target`` stays English in the JSON)."""
+
+
+def _noun(target: str) -> str:
+    return _(TARGETS.get(target, target))
 CONTEXT_WORDS = 6
 """Unchanged words shown on each side of a change in a long text (the JSON output keeps them all)."""
 ELIDE_AT_LEAST = 8
@@ -62,12 +70,12 @@ class _Style:
 
     def old(self, s: str | None) -> str:
         if s is None:
-            return "*(none)*" if self.markdown else NONE
+            return f"*{_(NONE)}*" if self.markdown else _(NONE)
         return click.style(s, fg="red") if self.color else self.text(s)
 
     def new(self, s: str | None) -> str:
         if s is None:
-            return "*(none)*" if self.markdown else NONE
+            return f"*{_(NONE)}*" if self.markdown else _(NONE)
         return click.style(s, fg="green") if self.color else self.text(s)
 
     def words(self, words: tuple[Word, ...]) -> str:
@@ -143,7 +151,7 @@ def _where(c: Change, st: _Style) -> str:
     if c.target == "measure" or c.target == "row":
         head = st.ident(c.id or "")
     elif c.target in ("task", "priority", "executor", "person"):
-        head = f"{c.target} {st.ident(c.id or '')}"
+        head = f"{_noun(c.target)} {st.ident(c.id or '')}"
     else:
         head = ""
     if c.row is not None:
@@ -156,32 +164,36 @@ def change_line(c: Change, st: _Style) -> str:
     title = f": {st.text(c.title)}" if c.title else ""
     where = _where(c, st)
     if c.target == "file":
-        what = "new file" if c.kind == "added" else "file removed"
+        what = _("new file") if c.kind == "added" else _("file removed")
         sign = "" if st.markdown else st.sign(c.kind)
         return f"{sign}{what}: {st.text(c.new or c.old or '')}"
     if c.kind == "renumbered":
-        name = f"{c.target} "
-        moved = f", moved from {_parent_name(c)} {c.old_parent}" if c.old_parent else ""
-        return f"{name}{st.ident(c.old_id or '')} → {st.ident(c.id or '')} (renumbered{moved}){title}"
+        moved = ""
+        if c.old_parent:
+            moved = (_(", moved from priority {parent}") if c.target == "task" else
+                     _(", moved from task {parent}")).format(parent=c.old_parent)
+        return _("{target} {old} → {new} (renumbered{moved}){title}").format(
+            target=_noun(c.target), old=st.ident(c.old_id or ""), new=st.ident(c.id or ""), moved=moved, title=title)
     if c.kind == "moved":
-        name = f"{c.target} "
-        return (f"{name}{st.ident(c.id or '')} moved: {_parent_name(c)} {st.old(c.old_parent)} → "
-                f"{st.new(c.parent)}{title}")
+        text = _("{target} {id} moved: priority {old} → {new}{title}") if c.target == "task" else \
+            _("{target} {id} moved: task {old} → {new}{title}")
+        return text.format(target=_noun(c.target), id=st.ident(c.id or ""), old=st.old(c.old_parent),
+                           new=st.new(c.parent), title=title)
     if c.kind == "reordered":
         if c.target == "row":
-            return f"{where} rows reordered"
+            return _("{where} rows reordered").format(where=where)
         if c.target == "task":
-            return f"tasks of priority {st.ident(c.id or '')} reordered"
+            return _("tasks of priority {id} reordered").format(id=st.ident(c.id or ""))
         if c.target == "measure":
-            return f"measures of {c.parent} reordered"
-        return "priority order changed"
+            return _("measures of {parent} reordered").format(parent=c.parent)
+        return _("priority order changed")
     if c.field == "(other)":
-        return "changes that plandocs does not itemise: compare the files"
+        return _("changes that plandocs does not itemise: compare the files")
     if c.target in ("measure", "task", "priority") and c.field is None:
-        return f"{st.sign(c.kind)}{c.target} {st.ident(c.id or '')}{title}"
+        return f"{st.sign(c.kind)}{_noun(c.target)} {st.ident(c.id or '')}{title}"
     if c.target == "row" and c.kind in ("added", "removed"):
         detail = c.new if c.kind == "added" else c.old
-        return f"{st.sign(c.kind)}row {where}" + (f": {st.text(detail)}" if detail else "")
+        return f"{st.sign(c.kind)}{_noun('row')} {where}" + (f": {st.text(detail)}" if detail else "")
     if c.target in ("executor", "person") and c.field is None:
         detail = c.new if c.kind == "added" else c.old
         return f"{st.sign(c.kind)}{where}" + (f": {st.text(detail)}" if detail else "")
@@ -189,19 +201,13 @@ def change_line(c: Change, st: _Style) -> str:
     if c.field == "values" and c.periods:
         return f"{where} {_periods(c.periods, st)}"
     if c.field == "funding" and c.periods:
-        return f"{where} funding {_periods(c.periods, st)}".strip()
+        return _("{where} funding {periods}").format(where=where, periods=_periods(c.periods, st)).strip()
     subject = f"{where} {field}".strip()
     if c.kind == "added":
         return f"{st.sign('added')}{subject}: {st.new(c.new)}"
     if c.kind == "removed":
         return f"{st.sign('removed')}{subject}: {st.old(c.old)}"
     return f"{subject}: {_value(c, st)}"
-
-
-def _parent_name(c: Change) -> str:
-    if c.target == "task":
-        return "priority"
-    return "task"
 
 
 def _groups(fd: FileDiff) -> list[tuple[str | None, list[Change]]]:
@@ -233,7 +239,7 @@ def render_text(result: DiffResult, color: bool = False) -> str:
         for priority, changes in _groups(fd):
             indent = "  "
             if priority is not None:
-                head = f"priority {priority}"
+                head = _("priority {id}").format(id=priority)
                 title = fd.priority_titles.get(priority)
                 if title:
                     head += f": {_short(title)}"
@@ -245,23 +251,26 @@ def render_text(result: DiffResult, color: bool = False) -> str:
 
 def render_markdown(result: DiffResult) -> str:
     st = _Style(markdown=True)
-    out = ["## Plan changes", ""]
+    out = [_("## Plan changes"), ""]
     errors = result.diagnostics.errors
     if errors:
-        out.append(f"**{len({d.loc.file for d in errors})} file(s) could not be compared as plans:**")
+        n = len({d.loc.file for d in errors})
+        out.append("**" + ngettext("{n} file(s) could not be compared as plans:",
+                                   "{n} file(s) could not be compared as plans:", n).format(n=n) + "**")
         out.append("")
         out.extend(f"- `{d.loc}`: {_md(d.message)}" for d in errors)
         out.append("")
     if not result.files and not errors:
-        out.append("No changes to plans.")
+        out.append(_("No changes to plans."))
     for fd in result.files:
-        status = {"added": " (new file)", "removed": " (removed)"}.get(fd.status, "")
+        status = {"added": _(" (new file)"), "removed": _(" (removed)")}.get(fd.status, "")
         out.append(f"### `{fd.path}`{status}")
         out.append("")
         for priority, changes in _groups(fd):
             if priority is not None:
                 title = fd.priority_titles.get(priority)
-                out.append(f"#### Priority {_md(priority)}" + (f": {_md(_short(title))}" if title else ""))
+                out.append("#### " + _("Priority {id}").format(id=_md(priority))
+                           + (f": {_md(_short(title))}" if title else ""))
                 out.append("")
             out.extend(f"- {change_line(c, st)}" for c in changes)
             out.append("")

@@ -8,8 +8,9 @@ from pathlib import Path
 from plandocs.errors import Diagnostics, Loc, UsageError
 from plandocs.files.decode import decode_text
 from plandocs.files.discovery import discover, display_path
-from plandocs.files.kinds import is_yaml
-from plandocs.review.diff.changes import DEFAULT_PATHS, DiffResult, Side
+from plandocs.files.kinds import DEFAULT_PLANS, is_yaml
+from plandocs.i18n import _
+from plandocs.review.diff.changes import DiffResult, Side
 from plandocs.review.diff.compare import compare_texts
 from plandocs.review.git import is_revision, list_files, read_blob, toplevel
 
@@ -25,7 +26,8 @@ def _pairs_from_paths(old: Path, new: Path) -> list[tuple[str, Path | None, Path
             shown = news.get(rel) or olds[rel]
             out.append((display_path(shown), olds.get(rel), news.get(rel)))
         return out
-    raise UsageError(f"cannot compare a file with a folder: '{old}' and '{new}'; give two files or two folders")
+    raise UsageError(_("cannot compare a file with a folder: '{old}' and '{new}'; give two files or two folders")
+                     .format(old=old, new=new))
 
 
 def _side_from_file(path: Path | None, diags: Diagnostics) -> Side:
@@ -35,7 +37,7 @@ def _side_from_file(path: Path | None, diags: Diagnostics) -> Side:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
+        diags.add("io", _("cannot read the file: {why}").format(why=exc.strerror or exc), Loc(name))
         return Side(name, None)
     return Side(name, decode_text(name, data, diags))
 
@@ -62,7 +64,7 @@ def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None
     result = DiffResult()
     diags = result.diagnostics
     if not args:
-        raise UsageError("name what to compare: two files, two folders, or a git revision (e.g. 'HEAD~1')")
+        raise UsageError(_("name what to compare: two files, two folders, or a git revision (e.g. 'HEAD~1')"))
     if not paths and len(args) == 2 and all((cwd / a).exists() for a in args):
         pairs = _pairs_from_paths(Path(args[0]), Path(args[1]))
         sides = [(shown, _side_from_file(o, diags), _side_from_file(n, diags)) for shown, o, n in pairs]
@@ -76,13 +78,13 @@ def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None
     if not revs:
         what = args[0]
         if (cwd / what).exists():
-            raise UsageError(f"'{what}' is a file or folder: give two files or two folders to compare, or a git "
-                             "revision first (plandocs diff HEAD~1 -- PATH)")
-        raise UsageError(f"'{what}' is neither a file, a folder nor a git revision")
+            raise UsageError(_("'{what}' is a file or folder: give two files or two folders to compare, or a git "
+                               "revision first (plandocs diff HEAD~1 -- PATH)").format(what=what))
+        raise UsageError(_("'{what}' is neither a file, a folder nor a git revision").format(what=what))
     for extra in rest:
         if not (cwd / extra).exists():
-            raise UsageError(f"'{extra}' is neither a git revision nor a file or folder")
-    wanted = [*paths, *rest] or DEFAULT_PATHS
+            raise UsageError(_("'{what}' is neither a git revision nor a file or folder").format(what=extra))
+    wanted = [*paths, *rest] or [DEFAULT_PLANS.as_posix()]
     rel_paths = [_repo_relative(p, cwd, root) for p in wanted]
     old_rev = revs[0]
     new_rev = revs[1] if len(revs) == 2 else None
@@ -114,7 +116,7 @@ def _repo_relative(path: str, cwd: Path, root: Path) -> str:
         try:
             return p.resolve().relative_to(root.resolve()).as_posix() or "."
         except ValueError:
-            raise UsageError(f"'{path}' is outside the git repository {root}") from None
+            raise UsageError(_("'{path}' is outside the git repository {root}").format(path=path, root=root)) from None
     return p.as_posix()
 
 
