@@ -66,9 +66,13 @@ def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     def progress(i: int, n: int, done: Done) -> None:
         bar.done(display_path(done.job.source), total=n)
 
+    def starting(source: Path, n: int) -> None:
+        bar.start(display_path(source), total=n)
+
     try:
         result = render_batch(targets(paths), out_dir, formats, pdf_a=pdf_a, jobs=jobs or os.cpu_count(),
-                              force=force, prune=prune, shard=shard, progress=progress)
+                              force=force, prune=prune, shard=shard, progress=progress,
+                              starting=starting)
     finally:
         bar.close()
     if quiet:

@@ -110,6 +110,8 @@ class BatchResult:
 
 Progress = Callable[[int, int, Done], None]
 """Called after every rendered document with (documents done, documents to render, what was done)."""
+Starting = Callable[[Path, int], None]
+"""Called when a document is handed to a worker, with (its file, documents to render)."""
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -154,7 +156,8 @@ def documents(paths: Sequence[Path], shard: tuple[int, int] | None) -> list[tupl
 
 def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *, pdf_a: bool = False,
                  jobs: int | None = None, force: bool = False, prune: bool = False,
-                 shard: tuple[int, int] | None = None, progress: Progress | None = None) -> BatchResult:
+                 shard: tuple[int, int] | None = None, progress: Progress | None = None,
+                 starting: Starting | None = None) -> BatchResult:
     """Render what changed under ``paths`` into ``out_dir``; see the module docstring."""
     started = time.perf_counter()
     out_dir = out_dir.resolve()
@@ -176,7 +179,12 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
             manifest.forget(key)
         manifest.save()
     last_save = time.monotonic()
-    for i, done in enumerate(_run(work, jobs or os.cpu_count() or 1), start=1):
+
+    def on_start(job: Job) -> None:
+        if starting is not None:
+            starting(job.source, len(work))
+
+    for i, done in enumerate(_run(work, jobs or os.cpu_count() or 1, on_start), start=1):
         if done.ok:
             result.rendered.append(done)
             if done.inputs:
@@ -211,12 +219,14 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     return result
 
 
-def _run(work: list[Job], jobs: int) -> Iterator[Done]:
+def _run(work: list[Job], jobs: int, started: Callable[[Job], None]) -> Iterator[Done]:
     """Render ``work``: in this process when there is one document (no pool to start), else in a pool."""
     if len(work) <= 1:
-        yield from (render_job(job) for job in work)
+        for job in work:
+            started(job)
+            yield render_job(job)
     else:
-        yield from _pool_results(work, min(jobs, len(work)))
+        yield from _pool_results(work, min(jobs, len(work)), started)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -229,7 +239,7 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _pool_results(work: list[Job], workers: int) -> Iterator[Done]:
+def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None]) -> Iterator[Done]:
     """Results as they complete.  A worker that dies (killed, out of memory) breaks the whole pool; the
     documents it took down are then rendered again one per fresh process, so only the culprit fails.
 
@@ -243,6 +253,7 @@ def _pool_results(work: list[Job], workers: int) -> Iterator[Done]:
         while queue or running:
             while queue and len(running) < workers:
                 job = queue.pop()
+                started(job)
                 try:
                     running[pool.submit(render_job, job)] = job
                 except BrokenProcessPool:
@@ -260,6 +271,7 @@ def _pool_results(work: list[Job], workers: int) -> Iterator[Done]:
                 crashed += [running.pop(f) for f in list(running)] + queue[::-1]
                 queue = []
     for job in crashed:  # one fresh process each: a document that kills its worker takes only itself down
+        started(job)
         with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
                                  initargs=(os.getpid(), False)) as single:
             try:
