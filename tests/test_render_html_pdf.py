@@ -19,6 +19,7 @@ from plandocs.cli import main
 from plandocs.errors import TemplateFailure, UsageError
 from plandocs.files.write import safe_target, write_outputs
 from plandocs.render.html import render_html
+from plandocs.render.manifest import MANIFEST_NAME
 from plandocs.render.pdf import render_pdf
 from plandocs.render.pipeline import output_relpath
 from plandocs.render.templating import resolve_org_templates, template_dirs
@@ -247,7 +248,7 @@ def test_invalid_plan_is_reported_and_others_still_render(tmp_path: Path) -> Non
     assert "error[invalid-value]: kind: expected one of quarterly-plan, annual-plan, action-plan, city-programme, " \
            "programme; got 'city-program'; did you mean 'city-programme'?" in result.output
     assert sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.*")) == \
-        ["kalush/2020-q2.html"]
+        [MANIFEST_NAME, "kalush/2020-q2.html"]
 
 
 def test_render_killed_midway_leaves_no_partial_file(tmp_path: Path) -> None:
@@ -268,7 +269,8 @@ def test_render_killed_midway_leaves_no_partial_file(tmp_path: Path) -> None:
     # the next render removes what the killed one left behind and completes the set
     subprocess.run([sys.executable, "-m", "plandocs", "render", str(PLANS), "-o", str(out), "-q",
                     "--format", "html,pdf"], cwd=REPO, check=True, capture_output=True)
-    assert not [p for p in out.rglob(".*") if p.is_file()]
+    # (the manifest is the one hidden file a render keeps; it records only documents written completely)
+    assert [p.name for p in out.rglob(".*") if p.is_file()] == [MANIFEST_NAME]
     assert len(list(out.rglob("*.pdf"))) == 10  # five seed plans, the Odesa report, the Kharkiv form, three KMU plans
 
 

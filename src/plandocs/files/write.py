@@ -33,10 +33,26 @@ def safe_target(out_root: Path, relative: Path) -> Path:
 
 
 def clean_stale(folder: Path) -> None:
-    """Remove temporary files a killed render left in ``folder``."""
+    """Remove temporary files a killed render left in ``folder``; those of a running process (another
+    render worker writing into the same folder) are left alone."""
     if folder.is_dir():
         for leftover in folder.glob(f".*{TMP_MARK}*"):
-            leftover.unlink(missing_ok=True)
+            if not _running(leftover.name.rpartition(TMP_MARK)[2]):
+                leftover.unlink(missing_ok=True)
+
+
+def _running(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False  # our own leftover from an earlier, failed write
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, owned by someone else
+    return True
 
 
 def _temp_beside(target: Path, data: bytes) -> Path:

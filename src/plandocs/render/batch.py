@@ -1,0 +1,418 @@
+"""Rendering a whole tree: only what changed, over a pool of worker processes, optionally one shard of it.
+
+:func:`render_batch` is the entry point behind ``plandocs render``:
+
+1. find the plans and reports under the paths (``--shard I/N`` keeps a stable subset by organisation folder);
+2. skip every document whose inputs, settings and outputs match the manifest (:mod:`.manifest`), unless
+   ``force``;
+3. validate the rest (their diagnostics go into the result) and render the valid ones in ``jobs`` worker
+   processes, each warmed once and replaced after :data:`TASKS_PER_WORKER` documents, so memory stays
+   bounded; a document that fails is reported and the others go on;
+4. record what was written in the manifest as results arrive, and report (``prune``: remove) the outputs
+   of documents whose source is gone.
+
+Outputs do not depend on how they were rendered: the same function renders a document in a worker or in
+this process, so ``jobs`` and shards give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import resource
+import select
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from plandocs import __version__
+from plandocs.check.validate import ValidationResult, validate
+from plandocs.errors import PlandocsError
+from plandocs.files.discovery import discover, display_path
+from plandocs.files.kinds import FileKind, kind_of
+from plandocs.files.paths import project_root
+from plandocs.files.write import write_outputs
+from plandocs.render.manifest import Entry, Manifest, Output, file_hash, folder_files, manifest_name, settings_hash
+from plandocs.render.pipeline import output_file, output_relpath, render_documents
+from plandocs.render.templating import jinja_env, resolve_org_templates, template_dirs
+
+TASKS_PER_WORKER = 20
+"""Documents a worker renders before it is replaced: WeasyPrint's and docx's caches grow with every document
+(about 2 MiB per document), so a long-lived worker would hold the memory of the whole tree."""
+SAVE_EVERY = 5.0
+"""Seconds between manifest saves during a run, so a killed run keeps most of its work."""
+ENGINE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "docxtpl", "python-docx", "docxcompose",
+                   "lxml", "jinja2")
+"""Packages whose version changes the bytes of a document (with plandocs' own)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to render: picklable, so it can go to a worker."""
+
+    source: Path
+    """The plan or report file, absolute."""
+    key: str
+    """Output path without the format suffix, relative to the output folder (``odesa/2021-q2.report``)."""
+    formats: tuple[str, ...]
+    pdf_a: bool
+    out_dir: Path
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a worker did with one job."""
+
+    job: Job
+    seconds: float
+    outputs: dict[str, Output] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Every file the document was made from → its hash; empty when an input changed during the render."""
+    error: str = ""
+    peak_rss_kib: int = 0
+    """The worker's peak resident memory so far."""
+    pid: int = field(default_factory=os.getpid)
+    """The process that rendered it."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class BatchResult:
+    validation: ValidationResult
+    rendered: list[Done] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    """Documents left as they were: nothing they depend on changed."""
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(document, reason) of documents that validated but could not be rendered."""
+    stale: list[str] = field(default_factory=list)
+    """Outputs (without format suffix) of documents whose source no longer exists."""
+    pruned: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.validation.ok and not self.failed
+
+    @property
+    def peak_rss_kib(self) -> int:
+        """The largest peak memory of any process that rendered a document."""
+        return max((d.peak_rss_kib for d in self.rendered), default=0)
+
+
+Progress = Callable[[int, int, Done], None]
+"""Called after every rendered document with (documents done, documents to render, what was done)."""
+Starting = Callable[[Path, int], None]
+"""Called when a document is handed to a worker, with (its file, documents to render)."""
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` → (2, 4); raises ValueError with the expected form."""
+    index, sep, count = text.partition("/")
+    if not sep or not index.strip().isdigit() or not count.strip().isdigit():
+        raise ValueError(f"expected I/N, e.g. 1/4; got '{text}'")
+    i, n = int(index), int(count)
+    if n < 1 or not 1 <= i <= n:
+        raise ValueError(f"expected 1 ≤ I ≤ N in I/N; got '{text}'")
+    return i, n
+
+
+def shard_of(key: str, count: int) -> int:
+    """The shard (1-based) of a document: by its organisation's folder, so an organisation's documents stay
+    together and a shard keeps its organisations when others are added or removed."""
+    folder = key.rpartition("/")[0]
+    return int.from_bytes(hashlib.sha256(folder.encode("utf-8")).digest()[:8], "big") % count + 1
+
+
+def settings_of(pdf_a: bool) -> str:
+    """Hash of what, besides the inputs, changes the bytes: versions of plandocs and its engines, options."""
+    settings = {"plandocs": __version__, "pdf_a": str(pdf_a), "pdf_engine": "weasyprint"}
+    for name in ENGINE_PACKAGES:
+        try:
+            settings[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            settings[name] = ""
+    return settings_hash(settings)
+
+
+def documents(paths: Sequence[Path], shard: tuple[int, int] | None) -> list[tuple[Path, str]]:
+    """(file, output key) of every plan and report under ``paths``, in the shard when one is given."""
+    out = []
+    for f in discover(paths):
+        if kind_of(f) in (FileKind.PLAN, FileKind.REPORT):
+            key = output_relpath(f, paths).as_posix()
+            if shard is None or shard_of(key, shard[1]) == shard[0]:
+                out.append((f, key))
+    return out
+
+
+def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *, pdf_a: bool = False,
+                 jobs: int | None = None, force: bool = False, prune: bool = False,
+                 shard: tuple[int, int] | None = None, progress: Progress | None = None,
+                 starting: Starting | None = None) -> BatchResult:
+    """Render what changed under ``paths`` into ``out_dir``; see the module docstring."""
+    started = time.perf_counter()
+    out_dir = out_dir.resolve()
+    manifest = Manifest(out_dir, manifest_name(shard))
+    settings = settings_of(pdf_a)
+    found = documents(paths, shard)
+    todo = [(f, key) for f, key in found if force or not manifest.up_to_date(key, settings, formats)]
+    result = BatchResult(validate([f for f, _ in todo]) if todo else ValidationResult())
+    rendering = {key for _, key in todo}
+    result.skipped = [f for f, key in found if key not in rendering]
+    valid = {p.path.resolve() for p in result.validation.plans} | {r.path.resolve() for r in result.validation.reports}
+    work = [Job(f.resolve(), key, tuple(formats), pdf_a, out_dir) for f, key in todo if f.resolve() in valid]
+
+    # the outputs of these documents are about to be replaced: drop their entries first, so that whenever the
+    # run is killed, every entry left in the manifest still describes the files on disk
+    before = {job.key: manifest.entries[job.key] for job in work if job.key in manifest.entries}
+    if before:
+        for key in before:
+            manifest.forget(key)
+        manifest.save()
+    last_save = time.monotonic()
+
+    def on_start(job: Job) -> None:
+        if starting is not None:
+            starting(job.source, len(work))
+
+    for i, done in enumerate(_run(work, jobs or os.cpu_count() or 1, on_start), start=1):
+        if done.ok:
+            result.rendered.append(done)
+            if done.inputs:
+                outputs = done.outputs
+                old = before.get(done.job.key)
+                if old is not None and old.inputs == done.inputs and old.settings == settings:
+                    outputs = old.outputs | outputs  # formats not rendered this time are still as recorded
+                manifest.record(done.job.key, Entry(os.fspath(done.job.source), done.inputs, settings, outputs))
+            else:
+                manifest.forget(done.job.key)
+        else:
+            result.failed.append((display_path(done.job.source), done.error))
+        if progress is not None:
+            progress(i, len(work), done)
+        if time.monotonic() - last_save > SAVE_EVERY:
+            manifest.save()
+            last_save = time.monotonic()
+
+    result.stale = manifest.stale()
+    if prune:
+        for key in result.stale:
+            for fmt in manifest.entries[key].outputs:
+                target = manifest.output_path(key, fmt)
+                if target.exists():
+                    target.unlink()
+                    result.pruned.append(target)
+            manifest.forget(key)
+        result.stale = []
+    if work or prune or not manifest.path.exists():
+        manifest.save()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(work: list[Job], jobs: int, started: Callable[[Job], None]) -> Iterator[Done]:
+    """Render ``work``: in this process when there is one document (no pool to start), else in a pool."""
+    if len(work) <= 1:
+        for job in work:
+            started(job)
+            yield render_job(job)
+    else:
+        yield from _pool_results(work, min(jobs, len(work)), started)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # forkserver: workers fork from a server that has imported the render stack once (cheap to start,
+    # no state inherited from the parent, and unlike "fork" it allows max_tasks_per_child)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["plandocs.render.batch", "plandocs.render.warm"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None]) -> Iterator[Done]:
+    """Results as they complete.  A worker that dies (killed, out of memory) breaks the whole pool; the
+    documents it took down are then rendered again one per fresh process, so only the culprit fails.
+
+    At most one document per worker is queued at a time: with a backlog in its queue, Python's pool stops
+    replacing workers that reached ``max_tasks_per_child`` and hangs (CPython gh-115634, in 3.11 to 3.14)."""
+    crashed: list[Job] = []
+    queue = list(reversed(work))
+    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
+                             initargs=(os.getpid(), True), max_tasks_per_child=TASKS_PER_WORKER) as pool:
+        running: dict[Future[Done], Job] = {}
+        while queue or running:
+            while queue and len(running) < workers:
+                job = queue.pop()
+                started(job)
+                try:
+                    running[pool.submit(render_job, job)] = job
+                except BrokenProcessPool:
+                    crashed.append(job)
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                job = running.pop(fut)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    crashed.append(job)
+            if crashed:  # the pool is broken: everything not yet done goes the slow way
+                crashed += [running.pop(f) for f in list(running)] + queue[::-1]
+                queue = []
+    for job in crashed:  # one fresh process each: a document that kills its worker takes only itself down
+        started(job)
+        with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
+                                 initargs=(os.getpid(), False)) as single:
+            try:
+                yield single.submit(render_job, job).result()
+            except BrokenProcessPool:
+                yield Done(job, 0.0, error="the render process died (killed, or out of memory)")
+
+
+def _start_worker(parent: int, warm: bool) -> None:
+    """Runs first in every worker: exit with the command that started it, then (``warm``) load the fonts."""
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="plandocs-parent-watch").start()
+    if warm:
+        from plandocs.render.warm import warm as warm_up
+
+        warm_up()
+
+
+def _exit_with(parent: int) -> None:
+    """A worker whose command was killed (SIGKILL, a cancelled CI job) would otherwise wait for work forever,
+    and keep the fork server alive with it; it leaves as soon as the command is gone."""
+    try:
+        fd = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # no pidfd (old kernel, not Linux): look once a second
+        while _alive(parent):
+            time.sleep(1.0)
+    else:
+        select.select([fd], [], [])  # readable when the process has exited
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --------------------------------------------------------------------------- worker side
+
+_hash_cache: dict[str, tuple[int, int, str]] = {}
+
+
+def _hash(path: Path) -> str:
+    """A file's hash, cached for the worker's life while its size and modification time stay the same."""
+    key = os.fspath(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    cached = _hash_cache.get(key)
+    if cached and cached[:2] == (st.st_size, st.st_mtime_ns):
+        return cached[2]
+    digest = file_hash(path)
+    _hash_cache[key] = (st.st_size, st.st_mtime_ns, digest)
+    return digest
+
+
+def render_job(job: Job) -> Done:
+    """Validate, render and write one document; never raises for a document's own problem."""
+    started = time.perf_counter()
+    try:
+        return _render(job, started)
+    except PlandocsError as exc:
+        return Done(job, time.perf_counter() - started, error=exc.format_message(), peak_rss_kib=_peak())
+    except Exception as exc:  # a bug must not stop the other documents; it is reported with its type
+        return Done(job, time.perf_counter() - started, error=f"internal error: {type(exc).__name__}: {exc}",
+                    peak_rss_kib=_peak())
+
+
+def _render(job: Job, started: float) -> Done:
+    from plandocs.view.plan import build_view
+    from plandocs.view.report import build_report_view
+
+    before = _hash(job.source)
+    result = validate([job.source])
+    if result.plans:
+        lp, report = result.plans[0], None
+    elif result.reports:
+        lp, report = result.reports[0].plan, result.reports[0].report
+    else:
+        return Done(job, time.perf_counter() - started, error="no longer valid; run plandocs validate",
+                    peak_rss_kib=_peak())
+    view = build_view(lp.plan, lp.organisation) if report is None \
+        else build_report_view(report, lp.plan, lp.organisation)
+    org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
+                                          project_root(lp.organisation_path))
+    files = [job.source, lp.organisation_path] + ([lp.path] if report is not None else [])
+    files += template_inputs(template_dirs(org_templates), view.kind)
+    inputs = {os.fspath(p.resolve()): _hash(p) for p in files}
+    docs = render_documents(lp, view, job.formats, job.pdf_a, job.source)
+    rel = Path(job.key)
+    written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in job.formats}, job.out_dir)
+    outputs = {}
+    for fmt, path in zip(job.formats, written, strict=True):
+        st = path.stat()
+        outputs[fmt] = Output(hashlib.sha256(docs[fmt]).hexdigest(), st.st_size, st.st_mtime_ns)
+    # an input edited while the document was rendered: do not record it, so the next run renders it again
+    if before != _hash(job.source) or any(_hash(Path(p)) != h for p, h in inputs.items()):
+        inputs = {}
+    return Done(job, time.perf_counter() - started, outputs, inputs, peak_rss_kib=_peak())
+
+
+def template_inputs(dirs: list[Path], kind: str) -> list[Path]:
+    """The files a document of ``kind`` is made from, besides its YAML: the templates it uses (the kind's
+    HTML template and everything it extends, includes or imports, its DOCX template) and every other file
+    of the template folders (stylesheets, images: any template may refer to them).  For each template the
+    places before the one used count too — as missing files, so that a template added there is a change."""
+    from jinja2 import TemplateNotFound, meta
+
+    env = jinja_env(dirs)
+    used: set[str] = set()
+    pending = [f"{kind}.html"]
+    dynamic = False
+    while pending:
+        name = pending.pop()
+        if name in used:
+            continue
+        used.add(name)
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader else ""
+        except TemplateNotFound:
+            continue
+        for ref in meta.find_referenced_templates(env.parse(source)):
+            if ref is None:
+                dynamic = True  # a computed name: any template of the folders may be used
+            else:
+                pending.append(ref)
+    used.add(f"{kind}.docx")
+    files: list[Path] = []
+    for name in sorted(used):
+        for folder in dirs:
+            files.append(folder / name)
+            if (folder / name).is_file():
+                break
+    for folder in dirs:
+        files += [f for f in folder_files(folder) if dynamic or f.suffix not in (".html", ".docx")]
+    return files
+
+
+def _peak() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

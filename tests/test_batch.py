@@ -1,0 +1,298 @@
+"""Batch rendering (issue 17): the manifest skips what did not change, a pool survives a failing document,
+shards split a tree by organisation, and the bytes never depend on how the tree was rendered."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+from plandocs.render.batch import BatchResult, documents, parse_shard, render_batch, shard_of
+from plandocs.render.manifest import MANIFEST_NAME
+
+REGION = REPO / "examples" / "synthetic-region"
+
+
+def _tree(tmp_path: Path, orgs: dict[str, str]) -> Path:
+    """``tmp_path/project/plans/<name>`` copied from the synthetic region's ``<source>`` folder."""
+    plans = tmp_path / "project" / "plans"
+    for name, source in orgs.items():
+        shutil.copytree(REGION / source, plans / name)
+    return plans
+
+
+def _names(result: BatchResult, plans: Path) -> list[str]:
+    return sorted(d.job.source.relative_to(plans.resolve()).as_posix() for d in result.rendered)
+
+
+@pytest.fixture
+def north(tmp_path: Path) -> Path:
+    """One organisation with an annual plan and four reports, and its own template folder with a logo."""
+    plans = _tree(tmp_path, {"north": "north"})
+    org = plans / "north" / "organisation.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + "templates: ../../templates\n", encoding="utf-8")
+    tpl = plans.parent / "templates"
+    tpl.mkdir()
+    (tpl / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>', encoding="utf-8")
+    (tpl / "annual-plan.html").write_text(
+        '{% extends "base.html" %}{% block title %}<img src="logo.svg" alt="Герб">{{ super() }}{% endblock %}',
+        encoding="utf-8")
+    return plans
+
+
+ALL = ["north/2021-q1.report.yaml", "north/2021-q2.report.yaml", "north/2021-q3.report.yaml",
+       "north/2021-q4.report.yaml", "north/2021.yaml"]
+REPORTS = ALL[:4]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("change", "rerendered"), [
+    ("plan", ALL),  # the reports print the plan's planned values
+    ("organisation", ALL),
+    ("report", ["north/2021-q2.report.yaml"]),
+    ("template", ["north/2021.yaml"]),  # annual-plan.html is the plan's template only…
+    ("image", ALL),  # …but every file of a template folder counts: an image may be used by any template
+    ("option", ALL),
+])
+def test_manifest_skips_unchanged_and_rerenders_after_each_kind_of_change(
+        north: Path, tmp_path: Path, change: str, rerendered: list[str]) -> None:
+    out = tmp_path / "out"
+    first = render_batch([north], out, ["html"], jobs=1)
+    assert first.ok and _names(first, north) == ALL
+    again = render_batch([north], out, ["html"], jobs=1)
+    assert again.rendered == [] and len(again.skipped) == 5
+
+    pdf_a = False
+    if change == "plan":
+        _edit(north / "north" / "2021.yaml", "Навчання працівників центру", "Навчання працівників")
+    elif change == "organisation":
+        _edit(north / "north" / "organisation.yaml", "surname: Коваленко", "surname: Коваль")
+    elif change == "report":
+        _edit(north / "north" / "2021-q2.report.yaml", '"2.1.1": 4', '"2.1.1": 3')
+    elif change == "template":
+        _edit(north.parent / "templates" / "annual-plan.html", 'alt="Герб"', 'alt="Герб міста"')
+    elif change == "image":
+        _edit(north.parent / "templates" / "logo.svg", 'width="4"', 'width="5"')
+    else:
+        pdf_a = True
+    after = render_batch([north], out, ["html"], pdf_a=pdf_a, jobs=1)
+    assert after.ok and _names(after, north) == rerendered
+    assert len(after.skipped) == 5 - len(rerendered)
+    assert render_batch([north], out, ["html"], pdf_a=pdf_a, jobs=1).rendered == []
+
+
+def test_force_a_deleted_output_and_a_new_format_render_again(north: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_batch([north], out, ["html"], jobs=1)
+    assert _names(render_batch([north], out, ["html"], jobs=1, force=True), north) == ALL
+    (out / "north" / "2021-q3.report.html").unlink()
+    (out / "north" / "2021-q4.report.html").write_text("edited by hand", encoding="utf-8")
+    plan = out / "north" / "2021.html"
+    os.utime(plan, ns=(0, 0))  # restored from a CI cache: another time, the same bytes
+    edited = out / "north" / "2021-q2.report.html"
+    edited.write_bytes(edited.read_bytes().replace(b"<body", b"<BODY", 1))  # same size, other bytes
+    assert _names(render_batch([north], out, ["html"], jobs=1), north) == REPORTS[1:]
+    assert _names(render_batch([north], out, ["html", "docx"], jobs=1), north) == ALL
+    assert _names(render_batch([north], out, ["pdf"], jobs=1), north) == ALL
+    # each format rendered from the same inputs stays recorded: none of the three is rendered again
+    assert render_batch([north], out, ["docx", "html", "pdf"], jobs=1).rendered == []
+
+
+def test_unreadable_manifest_renders_everything_and_is_rewritten(north: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_batch([north], out, ["html"], jobs=1)
+    (out / MANIFEST_NAME).write_text('{"version": 1, "documents": {"north/2021": {"sour', encoding="utf-8")
+    assert _names(render_batch([north], out, ["html"], jobs=1), north) == ALL
+    data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert sorted(data["documents"]) == sorted(p.removesuffix(".yaml") for p in ALL)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != MANIFEST_NAME] == []
+
+
+def test_stale_outputs_are_reported_and_pruned(north: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_batch([north], out, ["html", "docx"], jobs=1)
+    (north / "north" / "2021-q4.report.yaml").unlink()
+    kept = render_batch([north], out, ["html", "docx"], jobs=1)
+    assert kept.stale == ["north/2021-q4.report"] and (out / "north" / "2021-q4.report.html").exists()
+    pruned = render_batch([north], out, ["html", "docx"], jobs=1, prune=True)
+    assert sorted(p.name for p in pruned.pruned) == ["2021-q4.report.docx", "2021-q4.report.html"]
+    assert not (out / "north" / "2021-q4.report.docx").exists() and pruned.stale == []
+    assert render_batch([north], out, ["html"], jobs=1).stale == []
+
+
+def test_a_failing_document_does_not_stop_the_pool(tmp_path: Path) -> None:
+    plans = _tree(tmp_path, {"north": "north", "south": "south", "west": "west"})
+    org = plans / "south" / "organisation.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + "templates: templates\n", encoding="utf-8")
+    (plans / "south" / "templates").mkdir()
+    (plans / "south" / "templates" / "annual-plan.html").write_text(
+        '{% extends "base.html" %}{% block title %}{{ doc.no_such_field }}{% endblock %}', encoding="utf-8")
+    out = tmp_path / "out"
+    result = render_batch([plans], out, ["html", "pdf"], jobs=2)
+    assert [source for source, _ in result.failed] == [str(plans / "south" / "2021.yaml")]
+    assert "annual-plan.html:1: template error:" in result.failed[0][1]
+    assert "no_such_field" in result.failed[0][1]
+    assert len(result.rendered) == 14 - 1  # north and south 5 documents each, west 4
+    assert not (out / "south" / "2021.pdf").exists() and (out / "south" / "2021-q4.report.pdf").exists()
+    assert result.peak_rss_kib > 0
+    # the failed document is not in the manifest, so the next run tries it again and skips the rest
+    again = render_batch([plans], out, ["html", "pdf"], jobs=2)
+    assert len(again.failed) == 1 and again.rendered == [] and len(again.skipped) == 13
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1/0", "2", "a/b", "1/2/3"])
+def test_bad_shard_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"expected"):
+        parse_shard(text)
+
+
+def test_shards_are_disjoint_cover_the_tree_and_keep_organisations_together(tmp_path: Path) -> None:
+    plans = _tree(tmp_path, {f"org-{i:02d}": ("north", "south", "west")[i % 3] for i in range(12)})
+    everything = documents([plans], None)
+    assert len(everything) == 4 * (5 + 5 + 4)
+    for n in (1, 2, 3, 5):
+        shards = [documents([plans], (i, n)) for i in range(1, n + 1)]
+        keys = [key for shard in shards for _, key in shard]
+        assert sorted(keys) == sorted(key for _, key in everything)  # cover, each exactly once
+        for i, shard in enumerate(shards, start=1):
+            assert all(shard_of(key, n) == i for _, key in shard)
+        orgs = [{key.split("/")[0] for _, key in shard} for shard in shards]
+        assert sum(len(o) for o in orgs) == 12  # an organisation is in one shard only
+    assert shard_of("org-03/2021", 4) == shard_of("org-03/2021-q1.report", 4)
+
+
+def _bytes(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def test_outputs_are_byte_identical_with_one_job_two_jobs_and_in_shards(tmp_path: Path) -> None:
+    orgs = {"org-a": "north", "org-b": "west", "org-c": "south", "org-d": "north"}
+    plans = _tree(tmp_path, orgs)
+    for folder in plans.iterdir():  # keep two documents per organisation: the test renders the tree 4 times
+        for report in folder.glob("2021-q[234].report.yaml"):
+            report.unlink()
+    assert {shard_of(f"{o}/2021", 2) for o in orgs} == {1, 2}, "the organisations must fall into both shards"
+    formats = ["docx", "html", "pdf"]
+    one = render_batch([plans], tmp_path / "one", formats, jobs=1)
+    two = render_batch([plans], tmp_path / "two", formats, jobs=2)
+    assert one.ok and two.ok and len(one.rendered) == len(two.rendered) == 8
+    sharded = tmp_path / "sharded"
+    for i in (1, 2):
+        assert render_batch([plans], sharded, formats, jobs=2, shard=(i, 2)).ok
+    reference = _bytes(tmp_path / "one")
+    assert len(reference) == 24
+    assert _bytes(tmp_path / "two") == reference
+    assert _bytes(sharded) == reference
+    assert sorted(p.name for p in sharded.iterdir() if p.name.startswith(".")) == [
+        ".plandocs-manifest.shard-1-of-2.json", ".plandocs-manifest.shard-2-of-2.json"]
+
+
+def test_cli_summary_and_options(north: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run_cli(["render", str(north), "-o", str(out), "--format", "html", "--jobs", "1"], tmp_path)
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("rendered 5 document(s) into out in ")
+    assert "documents/s, peak " in first.output and " MiB per worker)" in first.output
+    second = run_cli(["render", str(north), "-o", str(out), "--format", "html"], tmp_path)
+    assert second.output == "rendered 0 document(s) into out; 5 unchanged (skipped)\n"
+    (north / "north" / "2021-q4.report.yaml").unlink()
+    third = run_cli(["render", str(north), "-o", str(out), "--format", "html"], tmp_path)
+    quiet = run_cli(["render", str(north), "-o", str(out), "--format", "html", "-q"], tmp_path)
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert third.output.splitlines()[0] == (
+        "out/north/2021-q4.report.*: stale: its source no longer exists (remove with --prune)")
+    bad = run_cli(["render", str(north), "--shard", "3/2"], tmp_path)
+    assert bad.exit_code == 2 and "expected 1 ≤ I ≤ N in I/N; got '3/2'" in bad.output
+
+
+def test_a_killed_run_leaves_a_manifest_that_claims_nothing_untrue(north: Path, tmp_path: Path) -> None:
+    import hashlib
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    render_batch([north], out, ["html"], jobs=1)
+    _edit(north / "north" / "organisation.yaml", "surname: Коваленко", "surname: Коваль")
+    proc = subprocess.Popen([sys.executable, "-m", "plandocs", "render", str(north), "-o", str(out), "-q",
+                             "--format", "html,pdf", "--jobs", "2"], cwd=tmp_path, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.rglob("*.pdf")):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the command and its workers, as when a CI job is cancelled
+    proc.wait()
+    data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    for key, entry in data["documents"].items():
+        for fmt, (sha256, _size, _mtime) in entry["outputs"].items():
+            assert hashlib.sha256((out / f"{key}.{fmt}").read_bytes()).hexdigest() == sha256
+    finished = render_batch([north], out, ["html", "pdf"], jobs=2)
+    assert finished.ok and len(finished.rendered) + len(finished.skipped) == 5
+    assert render_batch([north], out, ["html", "pdf"], jobs=2).rendered == []
+    fresh = render_batch([north], tmp_path / "fresh", ["html", "pdf"], jobs=1)
+    assert fresh.ok and _bytes(tmp_path / "fresh") == _bytes(out)
+
+
+def test_workers_are_replaced_after_their_quota_without_hanging(north: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's pool hangs when a worker retires with documents still queued (gh-115634); the batch queues
+    one document per worker, so five documents over a one-worker pool with a quota of two all complete."""
+    import plandocs.render.batch as batch
+
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 2)
+    result = render_batch([north], tmp_path / "out", ["html"], jobs=1)
+    assert result.ok and len(result.rendered) == 5
+    assert len({d.pid for d in result.rendered}) == 3  # 2 + 2 + 1 documents
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_workers_exit_when_the_command_is_killed(north: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "plandocs", "render", str(north), "-o", str(tmp_path / "out"),
+                             "-q", "--format", "pdf", "--jobs", "2"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 3:  # the fork server and two workers
+        time.sleep(0.1)
+        workers = _descendants(proc.pid) - {proc.pid}
+    assert len(workers) >= 3
+    proc.send_signal(signal.SIGKILL)  # the command alone: its workers are left without it
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    left = [pid for pid in workers if Path(f"/proc/{pid}/cmdline").exists()
+            and b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert left == []
