@@ -32,10 +32,11 @@ from plandocs.model.records import (
     Task,
     column_entries,
     effective_rows,
+    funding_amount,
     has_column_numbers,
     plan_breakdown,
     plan_columns,
-    plan_funding_totals,
+    plan_funding_cells,
     resolve_executor,
     sum_as_written,
     value_keys,
@@ -55,6 +56,9 @@ from plandocs.view.types import (
     StampView,
     TableView,
 )
+
+COMPUTED_TOTAL = "Усього (обчислено)"
+"""Label of the funding total row: the figure is plandocs' sum, not one the approved document writes."""
 
 KIND_TITLES = {
     PlanKind.QUARTERLY_PLAN: "Квартальний план заходів",
@@ -461,7 +465,8 @@ class ViewBuilder:
         if Column.FUNDING in cols and self.fund_sources:
             if self.source_rows:
                 rows.extend(self.source_total_rows())
-            else:
+            elif self.plan.funding is not None and (self.plan.funding.totals or self.plan.funding.total):
+                # a total is printed only where the YAML asks for it: the approved document may have none
                 rows.append(self.funding_total_row())
         return rows
 
@@ -523,23 +528,25 @@ class ViewBuilder:
         return Row(tuple(cells), row.kind)
 
     def funding_total_row(self) -> Row:
-        """«Усього»: each funding column summed over the plan, or the totals the plan writes."""
-        totals = plan_funding_totals(self.plan)
+        """«Усього»: the totals the plan writes, or, asked for by ``funding.total``, «Усього (обчислено)»: each
+        funding column summed over the plan as :func:`plan_funding_cells` and :func:`funding_amount` define
+        it (rule funding-sum checks the parts)."""
         written = self.plan.funding.totals if self.plan.funding else None
         before = 0
         for c in self.columns:
             if c is Column.FUNDING:
                 break
             before += self.col_count(c)
-        label = written.label if written is not None else "Усього"
+        label = written.label if written is not None else COMPUTED_TOTAL
         cells = [Cell(label, colspan=before, role="total", bold=True, align="right")] if before else []
         for y in self.fund_years:
             for s in self.fund_sources:
                 if written is not None:
                     text = ua.value(written.amounts.get(y, {}).get(s)) or "-"
                 else:
-                    total = totals.get((y, s))
-                    text = ua.number(total.normalize()) if total is not None else "-"
+                    total = funding_amount(plan_funding_cells(self.plan, y, s))
+                    # a text amount cannot be added: the cell stays empty (rule funding-sum says why)
+                    text = "-" if total is None else "" if isinstance(total, str) else ua.number(total.normalize())
                 cells.append(Cell(text, role="value total", bold=True, align="center"))
         after = sum(self.col_count(c) for c in self.columns[self.columns.index(Column.FUNDING) + 1:])
         if after:
