@@ -111,7 +111,7 @@ def test_kalush_html_structure_merges_and_headers() -> None:
     # the next row holds only the row cells (executor, term, indicator, value); quotes become «»
     assert [x for _, _, x in cells.rows[3]] == [
         "Відділ «Болехівське бюро правової допомоги»", "Квітень", "Кількість робочих зустрічей", "1"]
-    assert "«19» березня 2020 року" in html and "Желізняк Л.Б." in html
+    assert "«19» березня 2020\u00a0року" in html and "Желізняк Л.Б." in html
 
 
 def test_zhytomyr_two_level_header_and_spanning_text_value() -> None:

@@ -282,6 +282,9 @@ class Organisation(Record):
     short_name: str | None = doc("Short name, e.g. «Калуський МЦ».", None)
     region: str | None = doc("Region (область), e.g. «Івано-Франківська область».", None)
     name_style: NameStyle = doc("How names of people are printed.", NameStyle.INITIALS_SURNAME)
+    stamp_name_style: NameStyle | None = doc("How names are printed in approval stamps where the organisation "
+                                             "writes them otherwise than elsewhere (Житомир: «Мілчан А.В.»); "
+                                             "defaults to name_style.", None)
     executor_separator: Format = doc("Printed between several executors of one row.", Format("; "))
     head: str | None = doc("Id of the head of the organisation among ``people``.", None)
     people: list[Person] = doc("People who approve, sign and acknowledge documents.", list)

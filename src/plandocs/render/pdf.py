@@ -3,6 +3,11 @@
 WeasyPrint stamps the creation date and a document id into the PDF; both are made deterministic by
 taking the date from the document (or ``SOURCE_DATE_EPOCH``) and letting pydyf derive the id from the
 content.  ``pdf_a`` produces PDF/A-3b with the source YAML attached.
+
+Merged table cells are cut at page breaks by plandocs itself (WeasyPrint cannot split a row-spanning cell
+across pages, Kozea/WeasyPrint #663, #1911): a first layout pass finds the first body row of each page, the
+HTML is made again with every merge cut there, and this repeats until the pages start at the same rows
+(two passes for every seed plan; at most :data:`MAX_PASSES`).
 """
 
 from __future__ import annotations
@@ -10,7 +15,30 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import os
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+MAX_PASSES = 4
+"""Layout passes before the last one is taken as it is (each is a complete, valid document)."""
+
+PagedHtml = Callable[[frozenset[int]], str]
+"""The paged HTML of a document with its vertical merges cut at the given body rows."""
+
+_MARKUP_RE = re.compile(r"(<style\b.*?</style>|<[^>]*>)", re.S)
+_WORD_HYPHEN_RE = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)")
+"""A hyphen inside a word: between letters, or between a number and a letter (``97-вр``, ``COVID-19``)."""
+
+
+def searchable_hyphens(html: str) -> str:
+    """The hyphen of a compound word (``Skype-зв'язок``) as U+2010 HYPHEN in the text of ``html``.
+
+    Automatic hyphenation prints a hyphen-minus at line ends, and PDF readers (poppler, pdf.js) join the two
+    halves of a word back across such a line end. A compound's own hyphen at a line end would be joined away
+    as well («Skypeзв'язок»); U+2010 looks the same, allows the same break and is kept."""
+    parts = _MARKUP_RE.split(html)
+    return "".join(p if i % 2 else _WORD_HYPHEN_RE.sub("\u2010", p) for i, p in enumerate(parts))
 
 
 def _epoch(date: _dt.date) -> str:
@@ -20,15 +48,17 @@ def _epoch(date: _dt.date) -> str:
     return str(int(_dt.datetime(date.year, date.month, date.day, tzinfo=_dt.UTC).timestamp()))
 
 
-def render_pdf(html: str, base_dir: Path, date: _dt.date, attachments: list[Path] | None = None,
+def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachments: list[Path] | None = None,
                pdf_a: bool = False) -> bytes:
-    """PDF bytes of ``html``; ``attachments`` are embedded files (the source YAML for PDF/A-3b)."""
+    """PDF bytes of ``html``; ``attachments`` are embedded files (the source YAML for PDF/A-3b).
+
+    ``html`` is the paged HTML, or a function that makes it for given page breaks (then the merges are cut
+    at the pages the layout finds)."""
     from weasyprint import HTML, Attachment  # heavy: imported only when a PDF is rendered
 
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(date)
     try:
-        doc = HTML(string=html, base_url=str(base_dir))
         kwargs: dict[str, object] = {"uncompressed_pdf": False}
         if attachments:
             kwargs["attachments"] = [
@@ -42,7 +72,15 @@ def render_pdf(html: str, base_dir: Path, date: _dt.date, attachments: list[Path
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            data = doc.write_pdf(**kwargs)
+            make = html if callable(html) else (lambda _breaks, text=html: text)
+            breaks: frozenset[int] = frozenset()
+            for _ in range(MAX_PASSES):
+                document = HTML(string=searchable_hyphens(make(breaks)), base_url=str(base_dir)).render(**kwargs)
+                starts = frozenset(page_starts(document))
+                if not callable(html) or starts == breaks:
+                    break
+                breaks = starts
+            data = document.write_pdf(**kwargs)
         finally:
             if was_enabled:
                 gc.enable()
@@ -53,3 +91,23 @@ def render_pdf(html: str, base_dir: Path, date: _dt.date, attachments: list[Path
             os.environ["SOURCE_DATE_EPOCH"] = old
     assert isinstance(data, bytes)
     return data
+
+
+def page_starts(document: Any) -> Iterator[int]:
+    """The ``data-row`` of the first table body row on each page after the first (a laid-out WeasyPrint
+    document); a row that a page break splits counts on the page where it continues."""
+    for page in document.pages[1:]:
+        row = _first_row(page._page_box)
+        if row is not None:
+            yield row
+
+
+def _first_row(box: Any) -> int | None:
+    element = getattr(box, "element", None)
+    if type(box).__name__ == "TableRowBox" and element is not None and element.get("data-row") is not None:
+        return int(element.get("data-row"))
+    for child in getattr(box, "children", ()):
+        found = _first_row(child)
+        if found is not None:
+            return found
+    return None

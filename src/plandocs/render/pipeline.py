@@ -25,6 +25,7 @@ from plandocs.reports.rollup import AnnualRollup, RegionRollup
 from plandocs.view.plan import build_view
 from plandocs.view.report import build_report_view
 from plandocs.view.types import DocumentView
+from plandocs.view.typography import typeset
 
 FORMATS = ("docx", "html", "pdf")
 
@@ -89,6 +90,7 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
                 sources: Sequence[Path] = ()) -> dict[str, bytes]:
     """Render one document view into the requested formats (``sources`` are attached to PDF/A)."""
     attached = list(sources) if pdf_a else None
+    view = typeset(view)  # no-break spaces, dashes, apostrophes: the same characters in every format
     out: dict[str, bytes] = {}
     if "html" in formats:
         from plandocs.render.html import render_html
@@ -96,7 +98,10 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
     if "pdf" in formats:
         from plandocs.render.html import render_html
         from plandocs.render.pdf import render_pdf
-        paged = render_html(view, dirs, paged=True)
+
+        def paged(breaks: frozenset[int]) -> str:
+            return render_html(view, dirs, paged=True, page_breaks=breaks)
+
         # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
         out["pdf"] = render_pdf(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a)
     if "docx" in formats:

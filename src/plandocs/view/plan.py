@@ -20,6 +20,7 @@ from plandocs.model.records import (
     Funding,
     HeadingRows,
     Measure,
+    NameStyle,
     Numbering,
     Organisation,
     PersonName,
@@ -56,6 +57,7 @@ from plandocs.view.types import (
     StampView,
     TableView,
 )
+from plandocs.view.widths import fit_widths
 
 COMPUTED_TOTAL = "Усього (обчислено)"
 """Label of the funding total row: the figure is plandocs' sum, not one the approved document writes."""
@@ -171,19 +173,21 @@ class ViewBuilder:
 
     # ---- people and stamps
 
-    def person(self, s: Signatory) -> tuple[str, str | None]:
-        """(formatted name, default position)."""
+    def person(self, s: Signatory, style: NameStyle | None = None) -> tuple[str, str | None]:
+        """(formatted name, default position); ``style`` overrides the organisation's name style."""
         p = s.person
+        style = style or self.org.name_style
         if p is None:
             return "", None
         if isinstance(p, str):
             person = self.people[p]
-            return ua.person_name(person, self.org.name_style), person.position
+            return ua.person_name(person, style), person.position
         assert isinstance(p, PersonName)
-        return ua.person_name(p, self.org.name_style), None
+        return ua.person_name(p, style), None
 
-    def stamp(self, s: Signatory, default_label: str, date_style: str = "words") -> StampView:
-        name, default_position = self.person(s)
+    def stamp(self, s: Signatory, default_label: str, date_style: str = "words",
+              style: NameStyle | None = None) -> StampView:
+        name, default_position = self.person(s, style)
         position = s.position or default_position or ""
         lines = [ln for ln in position.split("\n") if ln] if position else []
         if s.act is not None:
@@ -772,8 +776,7 @@ def _build(b: ViewBuilder) -> DocumentView:
         margins=(org.margins.top, org.margins.right, org.margins.bottom, org.margins.left),
         font_size=org.font_size,
     )
-    total_w = sum(widths) or 1.0
-    table = TableView(len(widths), tuple(round(w * page.text_width / total_w, 2) for w in widths),
+    table = TableView(len(widths), fit_widths(widths, head, body, page.text_width, page.font_size),
                       tuple(head), tuple(body))
     markdown = plan.prose is ProseFormat.MARKDOWN
     sections = tuple(
@@ -800,7 +803,7 @@ def _build(b: ViewBuilder) -> DocumentView:
         subject=f"{KIND_TITLES[plan.kind]}{f' {plan.number}' if plan.number else ''}, {plan.period}",
         date=min(dates) if dates else plan.period.start,
         page=page,
-        approval=tuple(b.stamp(s, "ЗАТВЕРДЖЕНО") for s in plan.approval),
+        approval=tuple(b.stamp(s, "ЗАТВЕРДЖЕНО", style=org.stamp_name_style) for s in plan.approval),
         order=order,
         contents=plan.contents,
         sections=sections,
