@@ -309,7 +309,7 @@ def order_block(w: _Writer) -> None:
     w.para("{{ line }}", "Plan Order Header")
     w.tag("{%p endfor %}")
     w.para("{{ doc.order.kind }}", "Plan Order Kind")
-    w.para("від {{ doc.order.date }} № {{ doc.order.number }}")
+    w.para("від {{ doc.order.date }} №\u00a0{{ doc.order.number }}")
     w.tag("{%p if doc.order.place %}")
     w.para("{{ doc.order.place }}")
     w.tag("{%p endif %}")

@@ -490,7 +490,7 @@ def test_funding_that_matches_the_spec_is_accepted(ws: Workspace) -> None:
     ws.expect(exit_code=0)
 
 
-# --------------------------------------------------------------------------- funding-sum (docs/rules.md «Sums and counts»)
+# --------------------------------------------------------------------------- funding-sum (docs/rules.md)
 
 TASK_TITLE = "        title: Правопросвітницькі заходи для населення\n"
 

@@ -12,8 +12,8 @@ Only extraction noise and the documented presentation differences are normalised
 
 - in the seed: HTML tags, markdown ``**``, letter-spaced words (``г р о м а д я н``), Latin letters inside
   Cyrillic words, dates written ``«19» 03 2020`` (rendered ``«19» березня 2020``) and ``« 2 »``
-  (rendered ``«2»``: the day as written), and the explicit per-seed :data:`REPAIRS` (words split at page or line breaks, the
-  table of contents' page numbers);
+  (rendered ``«2»``: the day as written), and the explicit per-seed :data:`REPAIRS` (words split at page
+  or line breaks, the table of contents' page numbers);
 - on both sides: case, apostrophe variants, ``0.1`` vs ``0,1``; quotes are no part of a word.
 
 Words the transcription legitimately drops are listed per seed in :data:`EXCLUDED`, each with its reason,

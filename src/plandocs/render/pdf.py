@@ -54,7 +54,7 @@ def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachment
 
     ``html`` is the paged HTML, or a function that makes it for given page breaks (then the merges are cut
     at the pages the layout finds)."""
-    from weasyprint import HTML, Attachment  # heavy: imported only when a PDF is rendered
+    from weasyprint import Attachment  # heavy: imported only when a PDF is rendered
 
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(date)
@@ -72,14 +72,7 @@ def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachment
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            make = html if callable(html) else (lambda _breaks, text=html: text)
-            breaks: frozenset[int] = frozenset()
-            for _ in range(MAX_PASSES):
-                document = HTML(string=searchable_hyphens(make(breaks)), base_url=str(base_dir)).render(**kwargs)
-                starts = frozenset(page_starts(document))
-                if not callable(html) or starts == breaks:
-                    break
-                breaks = starts
+            document, _breaks = paginate(html, base_dir, **kwargs)
             data = document.write_pdf(**kwargs)
         finally:
             if was_enabled:
@@ -91,6 +84,22 @@ def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachment
             os.environ["SOURCE_DATE_EPOCH"] = old
     assert isinstance(data, bytes)
     return data
+
+
+def paginate(html: str | PagedHtml, base_dir: Path, **options: object) -> tuple[Any, frozenset[int]]:
+    """The laid-out WeasyPrint document and the body rows its merges were cut at (the first row of each
+    page once the passes agree)."""
+    from weasyprint import HTML
+
+    make = html if callable(html) else (lambda _breaks, text=html: text)
+    breaks: frozenset[int] = frozenset()
+    for n in range(1, MAX_PASSES + 1):
+        document = HTML(string=searchable_hyphens(make(breaks)), base_url=str(base_dir)).render(**options)
+        starts = frozenset(page_starts(document))
+        if not callable(html) or starts == breaks or n == MAX_PASSES:
+            return document, breaks
+        breaks = starts
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def page_starts(document: Any) -> Iterator[int]:

@@ -18,8 +18,8 @@ TABLE_SCALE = 0.92
 """table.measures font-size relative to the body (plandocs.css)."""
 HEAD_SCALE = 0.95
 """Header cells' font-size relative to the table's."""
-PADDING_MM = 4.5
-"""Left and right cell padding (2 mm each) and the borders."""
+PADDING_MM = 5.0
+"""Left and right cell padding (2 mm each), the borders and a margin for the estimate."""
 BREAKABLE = 7
 """Words longer than this may be hyphenated in body cells (hyphenate-limit-chars: 7 3 3)."""
 
@@ -28,7 +28,7 @@ _WORD_RE = re.compile(r"\S+")
 
 def _em(text: str) -> float:
     """Width of ``text`` in ems, generously: capitals and digits wider than lower case."""
-    return sum(0.72 if ch.isupper() else 0.52 if ch.isalnum() else 0.3 for ch in text)
+    return sum(0.7 if ch.isupper() else 0.5 if ch.isalnum() else 0.3 for ch in text)
 
 
 def _longest_word(text: str, limit: int | None = None) -> float:
