@@ -200,3 +200,25 @@ def test_widths_from_content_fit_header_words_and_shrink_short_columns() -> None
     assert widths[2] < 40.0 * 200 / 66  # a column of «1» gives up its share…
     assert widths[2] > 30.0  # …but keeps «результативності» on one line
     assert widths[1] > 22.5 * 200 / 66  # and the text column gets the room
+
+
+# --------------------------------------------------------------------------- DOCX contents, title page
+
+
+def test_docx_contents_show_the_pdf_pages_and_the_plan_starts_alone(tmp_path: Path) -> None:
+    """Pokrovsk: the order on p.1, the plan's title page alone on p.2, ЗМІСТ on p.3, ВСТУП on p.4 as in the
+    original; the DOCX contents carry those numbers (LibreOffice does not update fields; Word does on open)."""
+    import io
+    import zipfile
+
+    out = render_view(_view("pokrovsk"), template_dirs(None), ["pdf", "docx"])
+    xml = zipfile.ZipFile(io.BytesIO(out["docx"])).read("word/document.xml").decode("utf-8")
+    numbers = re.findall(r'PAGEREF _Toc\d+ \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+                         r'</w:r><w:r><w:t[^>]*>(\d+)</w:t>', xml)
+    pdf = tmp_path / "pokrovsk.pdf"
+    pdf.write_bytes(out["pdf"])
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    assert numbers[0] == "4" and len(numbers) == 4
+    for section, n in zip(_view("pokrovsk").sections, numbers, strict=True):
+        assert f"{section.number}. {section.title.split()[0]}" in pages[int(n) - 1]
+    assert "ЗМІСТ" not in pages[1] and "ЗМІСТ" in pages[2]  # the title page stands alone

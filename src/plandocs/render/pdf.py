@@ -54,6 +54,12 @@ def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachment
 
     ``html`` is the paged HTML, or a function that makes it for given page breaks (then the merges are cut
     at the pages the layout finds)."""
+    return render_pdf_pages(html, base_dir, date, attachments, pdf_a)[0]
+
+
+def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
+                     attachments: list[Path] | None = None, pdf_a: bool = False) -> tuple[bytes, dict[str, int]]:
+    """:func:`render_pdf`, and the page number (from 1) of every element id of the document."""
     from weasyprint import Attachment  # heavy: imported only when a PDF is rendered
 
     old = os.environ.get("SOURCE_DATE_EPOCH")
@@ -73,6 +79,10 @@ def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachment
         gc.disable()
         try:
             document, _breaks = paginate(html, base_dir, **kwargs)
+            pages: dict[str, int] = {}
+            for n, page in enumerate(document.pages, start=1):
+                for name in page.anchors:  # an element spanning pages is listed on each: keep the first
+                    pages.setdefault(name, n)
             data = document.write_pdf(**kwargs)
         finally:
             if was_enabled:
@@ -83,7 +93,7 @@ def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachment
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
     assert isinstance(data, bytes)
-    return data
+    return data, pages
 
 
 def paginate(html: str | PagedHtml, base_dir: Path, **options: object) -> tuple[Any, frozenset[int]]:

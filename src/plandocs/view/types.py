@@ -183,6 +183,8 @@ class SectionView:
     """The paragraphs parsed as the Markdown subset (``prose: markdown``; ``paragraphs`` is then empty)."""
     blocks_after: tuple[Block, ...] = ()
     """The same for ``paragraphs_after``."""
+    page: str = ""
+    """The section's page in the PDF layout, for the DOCX contents (filled by the render pipeline)."""
 
 
 @dataclass(frozen=True)
