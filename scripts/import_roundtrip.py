@@ -16,6 +16,7 @@ import yaml
 from plandocs.importer import import_document
 from plandocs.importer.docxread import convert_with_soffice
 from plandocs.render import render
+from plandocs.view.typography import text as typeset
 from plandocs.view.uaformat import quotes
 
 SEEDS = ["plans/kalush/2020-q2.yaml", "plans/zhytomyr/2023.yaml", "plans/odesa/2021.yaml",
@@ -43,7 +44,9 @@ def diff(a: Any, b: Any, path: str = "") -> list[str]:
         if len(a) != len(b):
             out.append(f"{path}: {len(a)} items in source, {len(b)} imported")
         return out
-    if isinstance(a, str) and isinstance(b, str) and a != b and quotes(a) == b:
+    if isinstance(a, str) and isinstance(b, str) and a != b and typeset(a) == typeset(b):
+        return [f"{path}: typography: printed the same (ʼ, no-break spaces, dashes), imported as typed"]
+    if isinstance(a, str) and isinstance(b, str) and a != b and typeset(quotes(a)) == typeset(b):
         return [f"{path}: quotes: the source's straight quotes are printed «…» and imported as printed"]
     if a != b:
         return [f"{path}: source {str(a)[:90]!r} ≠ import {str(b)[:90]!r}"]

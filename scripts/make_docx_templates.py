@@ -309,7 +309,7 @@ def order_block(w: _Writer) -> None:
     w.para("{{ line }}", "Plan Order Header")
     w.tag("{%p endfor %}")
     w.para("{{ doc.order.kind }}", "Plan Order Kind")
-    w.para("від {{ doc.order.date }} № {{ doc.order.number }}")
+    w.para("від {{ doc.order.date }} №\u00a0{{ doc.order.number }}")
     w.tag("{%p if doc.order.place %}")
     w.para("{{ doc.order.place }}")
     w.tag("{%p endif %}")
@@ -365,7 +365,8 @@ def title(w: _Writer) -> None:
 
 def contents(w: _Writer) -> None:
     """ЗМІСТ: a TOC field whose current result lists the sections (Word refreshes it on open, since
-    render_docx sets w:updateFields); each entry links to its heading and shows a PAGEREF page number."""
+    render_docx sets w:updateFields); each entry links to its heading and shows a PAGEREF page number, whose
+    current result is the page the PDF layout found (so LibreOffice, which does not update, shows it too)."""
     w.tag("{%p if doc.contents %}")
     w.para("ЗМІСТ", "Plan Contents Heading")
     begin = w.para()
@@ -379,7 +380,7 @@ def contents(w: _Writer) -> None:
         "<w:r><w:t>{{ s.number }}. {{ s.title }}</w:t></w:r><w:r><w:tab/></w:r>"
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> PAGEREF _Toc{{ s.number }} \\h </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{{ s.page }}</w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>'))
     w.tag("{%p endfor %}")
     end = w.para()

@@ -198,7 +198,7 @@ def _v_merge(tc: object) -> str | None:
 def test_kmu_html_prints_headings_lists_and_bold(kmu_rendered: Path) -> None:
     page = (kmu_rendered / "goal-12.4.html").read_text(encoding="utf-8")
     assert "<h3>1.1. Проблема</h3>" in page
-    assert "<li>Не менш як 50 % населення України" in page
+    assert "<li>Не менш як 50\u00a0% населення України" in page  # no-break space before % (view.typography)
     assert "<strong>16 категорій осіб</strong>" in page
     assert '<sup class="note">[1]</sup>' in page
 

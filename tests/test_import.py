@@ -211,10 +211,12 @@ EXPECTED = {
     "plans/pokrovsk/2021.yaml": 0,
     "plans/kherson/2008-2010.yaml": 0,
     "plans/odesa/2021-q2.report.yaml": 1,  # the signature's position, as above
-    "plans/kmu/goal-12.4.yaml": 1,       # QUOTES in measure 2.2.4
-    "plans/kmu/goal-16.2.yaml": 0,
-    "plans/kmu/goal-7.1.yaml": 0,        # prose only (no table), --period 2020
+    "plans/kmu/goal-12.4.yaml": 11,      # QUOTES in measure 2.2.4; TYPOGRAPHY ×10
+    "plans/kmu/goal-16.2.yaml": 10,      # TYPOGRAPHY ×10
+    "plans/kmu/goal-7.1.yaml": 3,        # TYPOGRAPHY ×3; prose only (no table), --period 2020
 }
+TYPOGRAPHY = ("the KMU sources write ’ and no-break spaces where plandocs' typesetting prints ʼ and puts them "
+              "itself; the import keeps the text as typed (') and the document prints the same")
 
 
 @pytest.mark.parametrize("plan", sorted(EXPECTED))
@@ -223,6 +225,7 @@ def test_roundtrip(plan: str) -> None:
     assert len(diffs) == EXPECTED[plan], diffs
     for d in diffs:
         assert d.endswith((": quotes: the source's straight quotes are printed «…» and imported as printed",
+                           ": typography: printed the same (ʼ, no-break spaces, dashes), imported as typed",
                            ".breakdown: only in source: quarters", ".position: only in import: Директор")), d
 
 
@@ -525,3 +528,17 @@ def test_source_column_with_sub_rows_and_printed_totals(tmp_path: Path) -> None:
     assert data["table"]["columns"][1] == {"kind": "priority",
                                            "header": "Назва напряму діяльності (пріоритетні завдання)"}
     assert data["table"]["columns"][3] == {"kind": "source", "header": "Джерела фінан-\nсування"}
+
+
+@pytest.mark.parametrize(("printed", "typed"), [
+    ("на 2021–2026\u00a0роки", "на 2021-2026 роки"),
+    ("Л.Б.\u00a0Желізняк", "Л.Б. Желізняк"),
+    ("звʼязок", "зв'язок"),
+    ("№\u00a0236рг", "№ 236рг"),
+    ("за номером 0 800 213\u00a0103", "за номером 0 800 213\u00a0103"),  # the author's own no-break space
+])
+def test_import_keeps_text_as_typed_not_as_typeset(printed: str, typed: str) -> None:
+    from plandocs.view.typography import plain, text
+
+    assert plain(printed) == typed
+    assert text(typed) == text(printed)

@@ -296,7 +296,7 @@ def test_kalush_approval_stamp() -> None:
     lines = [p.text for p in stamp.cell(0, 0).paragraphs]
     assert lines[0] == "ЗАТВЕРДЖЕНО"
     assert "Директор Калуського місцевого центру" in lines[1]
-    assert "\tЖелізняк Л.Б." in lines and "«19» березня 2020 року" in lines
+    assert "\tЖелізняк Л.Б." in lines and "«19» березня 2020\u00a0року" in lines
     titles = [p for p in doc.paragraphs if p.style is not None and p.style.name == "Plan Title"]
     assert [p.text for p in titles] == list(views()["kalush"].title)
     style = titles[0].style
@@ -342,7 +342,7 @@ def test_zhytomyr_signature_and_acknowledgement() -> None:
     alignment = signature.cell(0, 2).paragraphs[0].alignment
     assert alignment is not None and alignment.name == "RIGHT"
     ack = doc.tables[-1]
-    assert ack.cell(0, 0).text == "Начальник відділу безоплатної правової допомоги\n«02» січня 2023 року"
+    assert ack.cell(0, 0).text == "Начальник відділу безоплатної правової допомоги\n«2» січня 2023\u00a0року"
     assert ack.cell(0, 2).text == "А. В. Мілютін"
     assert "Ознайомлений" in all_text(doc)
 

@@ -112,7 +112,7 @@ def test_kalush_html_structure_merges_and_headers() -> None:
     # the next row holds only the row cells (executor, term, indicator, value); quotes become «»
     assert [x for _, _, x in cells.rows[3]] == [
         "Відділ «Болехівське бюро правової допомоги»", "Квітень", "Кількість робочих зустрічей", "1"]
-    assert "«19» березня 2020 року" in html and "Желізняк Л.Б." in html
+    assert "«19» березня 2020\u00a0року" in html and "Желізняк Л.Б." in html
 
 
 def test_zhytomyr_two_level_header_and_spanning_text_value() -> None:
@@ -138,10 +138,22 @@ def test_kherson_funding_header_years_by_sources_and_decimal_comma() -> None:
     assert [x for _, _, x in cells.rows[2]] == ["Міськ. бюджет", "Фонд конкурсу"] * 3
     first_body = [x for _, _, x in cells.rows[3]]
     assert first_body[0] == "I." and first_body[-6:] == ["24,4", "-", "-", "-", "-", "-"]
-    # computed totals: amounts of sections I (24,4), II (3,8) and III (1,6); a section's amount covers its
-    # sub-items, so the 0,1 of I's tasks is not added again
+    # the decision has no total row, so none is printed: the last row is section III's last measure
+    assert not any("Усього" in x for row in cells.rows for _, _, x in row)
+    assert [x for _, _, x in cells.rows[-1]][-6:] != ["29,8", "-", "-", "-", "-", "-"]
+
+
+def test_kherson_computed_total_only_when_asked_and_labelled() -> None:
+    """``funding.total: true`` adds «Усього (обчислено)»: sections I (24,4), II (3,8) and III (1,6); a section's
+    amount stands for its sub-items, so the 0,1 of I's tasks is not added again (rule funding-sum warns)."""
+    from dataclasses import replace
+    lp, _ = _view("kherson")
+    assert lp.plan.funding is not None and lp.plan.funding.total is False
+    plan = replace(lp.plan, funding=replace(lp.plan.funding, total=True))
+    cells = _parse(render_html(build_view(plan, lp.organisation), template_dirs(None)))
     last = cells.rows[-1]
-    assert [(a.get("colspan"), x) for _, a, x in last] == [("4", "Усього"), (None, "29,8")] + [(None, "-")] * 5
+    assert [(a.get("colspan"), x) for _, a, x in last] == [("4", "Усього (обчислено)"), (None, "29,8")] + \
+        [(None, "-")] * 5
 
 
 def test_escaping_strict_undefined_and_template_errors(tmp_path: Path) -> None:

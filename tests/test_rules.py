@@ -490,6 +490,50 @@ def test_funding_that_matches_the_spec_is_accepted(ws: Workspace) -> None:
     ws.expect(exit_code=0)
 
 
+# --------------------------------------------------------------------------- funding-sum (docs/rules.md)
+
+TASK_TITLE = "        title: Правопросвітницькі заходи для населення\n"
+
+
+def _task_funding(amount: str) -> tuple[str, str]:
+    return (TASK_TITLE, TASK_TITLE + f'        funding: {{"2020": {{city-budget: "{amount}"}}}}\n')
+
+
+def _measure_funding(value_line: str, amount: str) -> tuple[str, str]:
+    return (value_line, value_line + f'            funding: {{"2020": {{city-budget: "{amount}"}}}}\n')
+
+
+def test_funding_sum_section_disagrees_with_its_items(ws: Workspace) -> None:
+    ws.edit_plan(FUNDING, _task_funding("5"), _measure_funding(M1_VALUE, "2"),
+                 _measure_funding("            value: 500\n", "1,5"))
+    ws.expect(("plan.yaml:19:41: warning[funding-sum]: priorities[0].tasks[0].funding.2020.city-budget: task '1.1' "
+               "has 5 for 2020 «Міськ. бюджет» but its items add up to 3,5 (2 + 1,5); a computed total counts the "
+               "section's 5 and not its items: make them agree if the section is their sum", '"5"'), exit_code=0)
+
+
+def test_funding_sum_dash_and_x_add_nothing(ws: Workspace) -> None:
+    ws.edit_plan(FUNDING, _task_funding("2"), _measure_funding(M1_VALUE, "2"),
+                 _measure_funding("            value: 500\n", "x"))
+    ws.expect(exit_code=0)
+    ws.edit_plan(_measure_funding("            value: 500\n", "x")[::-1],
+                 _measure_funding("            value: 500\n", "-"))
+    ws.expect(exit_code=0)
+
+
+def test_funding_sum_section_alone_is_not_checked(ws: Workspace) -> None:
+    """A section amount with no item amounts in that cell is the only figure: nothing to compare."""
+    ws.edit_plan(FUNDING, _task_funding("24,4"))
+    ws.expect(exit_code=0)
+
+
+def test_funding_total_cannot_add_text(ws: Workspace) -> None:
+    ws.edit_plan(FUNDING, ("      name: Міськ. бюджет\n", "      name: Міськ. бюджет\n  total: true\n"),
+                 _measure_funding(M1_VALUE, "За потребою"))
+    ws.expect(("plan.yaml:13:10: warning[funding-sum]: funding.total: the computed total «Усього (обчислено)» of "
+               "2020 «Міськ. бюджет» cannot add the text amount 'За потребою'; its cell stays empty: write a number, "
+               "«-» or x, or drop 'funding.total'", "true"), exit_code=0)
+
+
 # --------------------------------------------------------------------------- missing-title
 
 

@@ -3,18 +3,18 @@
 The seeds (``shared/seeds/`` beside the repository) are the text extracted from the five real documents
 that ``plans/`` transcribes.  For each seed its plan is rendered into all three formats, the text is
 extracted from each file (DOCX: python-docx paragraphs and table cells, nested too; HTML: html.parser;
-PDF: ``pdftotext -bbox``, whose word boxes let the words hyphenated at line ends be joined again), and
-every word of the seed must occur in every output.  The check is per word, not per occurrence: a word
+PDF: plain ``pdftotext``, as a reader's search sees the text layer — nothing is joined again here: a word
+hyphenated at a line end must come out whole, which poppler does for the hyphen-minus WeasyPrint prints
+there), and every word of the seed must occur in every output.  The check is per word, not per occurrence: a word
 is a run of letters/digits with inner apostrophes, a decimal number is one word.
 
 Only extraction noise and the documented presentation differences are normalised away:
 
 - in the seed: HTML tags, markdown ``**``, letter-spaced words (``г р о м а д я н``), Latin letters inside
   Cyrillic words, dates written ``«19» 03 2020`` (rendered ``«19» березня 2020``) and ``« 2 »``
-  (rendered ``«02»``), and the explicit per-seed :data:`REPAIRS` (words split at page or line breaks, the
-  table of contents' page numbers);
-- on both sides: case, apostrophe variants, ``0.1`` vs ``0,1``; quotes are no part of a word;
-- in the PDF: hyphenation at line ends (``правопросвітниць‐`` / ``ких``).
+  (rendered ``«2»``: the day as written), and the explicit per-seed :data:`REPAIRS` (words split at page
+  or line breaks, the table of contents' page numbers);
+- on both sides: case, apostrophe variants, ``0.1`` vs ``0,1``; quotes are no part of a word.
 
 Words the transcription legitimately drops are listed per seed in :data:`EXCLUDED`, each with its reason,
 and a test keeps those lists honest (every excluded word is in the seed and missing from the outputs).
@@ -24,14 +24,12 @@ DOCX each title is there as a whole phrase.
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -42,6 +40,7 @@ import pytest
 from plandocs.check.validate import validate
 from plandocs.model.records import Plan, all_measures
 from plandocs.render.pipeline import render
+from plandocs.view.types import CONTINUED
 
 REPO = Path(__file__).parent.parent
 PLANS = REPO / "plans"
@@ -133,8 +132,9 @@ MONTHS = ("січня", "лютого", "березня", "квітня", "тр�
           "жовтня", "листопада", "грудня")
 LETTER_SPACED_RE = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
 """Four or more single letters separated by single spaces: ``г р о м а д я н``."""
-HYPHENS = ("\u2010", "\u00ad")
-"""What WeasyPrint prints at an automatic hyphenation point (U+2010), or a soft hyphen."""
+UNJOINED_RE = re.compile(r"[^\W\d_]{2,}[-\u00ad]$", re.M)
+"""A line of ``pdftotext`` output that ends in a word fragment: a hyphenation the reader did not join. (A
+compound's own hyphen is printed as U+2010 and may end a line: ``Івано‐`` / ``Франківської``.)"""
 
 
 def fold(word: str) -> str:
@@ -169,10 +169,10 @@ def normalise_seed(text: str) -> str:
     text = re.sub(r"<[^>]+>", " ", text)  # HTML tags
     text = text.replace("**", " ")  # markdown bold
     text = LETTER_SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), text)
-    # «19» 03 2020 is rendered «19» березня 2020; « 2 » is rendered «02».
+    # «19» 03 2020 is rendered «19» березня 2020; « 2 » is rendered «2».
     text = re.sub(r"«\s*(\d{1,2})\s*»\s+(\d{2})\s+(\d{4})",
                   lambda m: f"«{m.group(1)}» {MONTHS[int(m.group(2)) - 1]} {m.group(3)}", text)
-    text = re.sub(r"«\s*(\d{1,2})\s*»", lambda m: f"«{int(m.group(1)):02d}»", text)
+    text = re.sub(r"«\s*(\d{1,2})\s*»", lambda m: f"«{int(m.group(1))}»", text)
     return text
 
 
@@ -244,77 +244,12 @@ def docx_text(path: Path) -> str:
     return "\n".join(out)
 
 
-@dataclass(frozen=True)
-class _Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-SEGMENT_GAP = 5.0
-"""Points between two words of one line beyond which they are in different cells (a word space is ~3 pt,
-two cell paddings are ~7 pt)."""
-
-
-def _pdf_pages(path: Path) -> list[list[_Word]]:
-    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
-                         encoding="utf-8", check=True, timeout=60).stdout
-    word_re = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
-    return [[_Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in word_re.findall(page)]
-            for page in re.findall(r"<page .*?</page>", out, re.S)]
-
-
 def pdf_words(path: Path) -> tuple[str, list[str], int]:
-    """The words of a PDF with line-end hyphenation undone, the hyphenated fragments left unjoined, and the
-    number of pages.
-
-    Table cells stand side by side, so the continuation of ``правопросвітниць‐`` is not the next word of
-    the text but the first word of the next line in the same cell: the line's words are split into
-    segments (cells) at wide gaps, and the continuation is the first word of the first segment of the
-    following line that overlaps the fragment's segment horizontally (left-aligned and centred cells).
-    """
-    tokens: list[str] = []
-    unjoined: list[str] = []
-    pages = _pdf_pages(path)
-    for page in pages:
-        lines: dict[float, list[_Word]] = defaultdict(list)
-        for w in page:
-            lines[round(w.y0, 1)].append(w)
-        ys = sorted(lines)
-        segments: dict[float, list[list[_Word]]] = {}
-        for y in ys:
-            row = sorted(lines[y], key=lambda w: w.x0)
-            segs = [[row[0]]]
-            for w in row[1:]:
-                if w.x0 - segs[-1][-1].x1 > SEGMENT_GAP:
-                    segs.append([w])
-                else:
-                    segs[-1].append(w)
-            segments[y] = segs
-        after: dict[int, _Word] = {}  # id(fragment) → its continuation
-        for i, y in enumerate(ys):
-            for seg in segments[y]:
-                last = seg[-1]
-                if not last.text.endswith(HYPHENS):
-                    continue
-                cont = next((s2[0] for y2 in ys[i + 1:] if y2 - y < 1.6 * (last.y1 - last.y0)
-                             for s2 in segments[y2] if s2[0].x0 < seg[-1].x1 and s2[-1].x1 > seg[0].x0), None)
-                if cont is None:
-                    unjoined.append(last.text)
-                else:
-                    after[id(last)] = cont
-        continuations = {id(w) for w in after.values()}
-        for w in page:
-            if id(w) in continuations:
-                continue
-            text = w.text
-            while id(w) in after:  # a continuation may itself be hyphenated: «дослі‐» «джень/опрацьо‐» «ваних»
-                w = after[id(w)]
-                text = text[:-1] + w.text
-            tokens.append(text)
-    return " ".join(tokens), unjoined, len(pages)
+    """The text of a PDF as plain ``pdftotext`` gives it, the lines that end in an unjoined word fragment,
+    and the number of pages. No hyphenation is undone here."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, encoding="utf-8",
+                          check=True, timeout=60).stdout
+    return text, UNJOINED_RE.findall(text), text.count("\f")
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -427,23 +362,38 @@ def test_no_other_seed_excludes_words() -> None:
 
 
 def test_pdf_hyphenation_is_all_joined(rendered: dict[str, Outputs]) -> None:
+    """No line of the PDF's text ends in a hyphenated fragment: every automatic hyphenation is found whole."""
     assert {n: o.unjoined for n, o in rendered.items() if o.unjoined} == {}
+
+
+@pytest.mark.parametrize("number", sorted(SEEDS))
+def test_pdf_is_searchable_without_rejoining(seeds_dir: Path, rendered: dict[str, Outputs], number: str) -> None:
+    """Issue 10's measure: plain ``pdftotext`` finds ≥ 0.99 of the seed's words (the test above asks all)."""
+    seed = SEEDS[number]
+    want = words(seed_text(seed)) - set(seed.excluded)
+    found = len(want & rendered[number].words("pdf")) / len(want)
+    assert found >= 0.99, f"seed {number}: {found:.4f} of {len(want)} words found in the PDF"
 
 
 # Headers used to break «результативнос|ті» without a hyphen in narrow columns; they are hyphenated now
 # (``hyphens: auto`` with lang="uk"), and this test keeps it so.
 @pytest.mark.parametrize("number", sorted(SEEDS))
 def test_all_formats_print_the_same_words(rendered: dict[str, Outputs], number: str) -> None:
-    """DOCX, HTML and PDF hold the same words; the PDF adds only its page numbers and never a word fragment."""
+    """DOCX, HTML and PDF hold the same words; the PDF adds only its page numbers and «(продовження)», the
+    DOCX only the contents' page numbers, never a word fragment."""
     out = rendered[number]
     html_words = out.words("html")
+    pdf_pages = {str(n) for n in range(1, out.pdf_pages + 1)}
     if "docx" in FORMATS:
-        assert out.words("docx") == html_words, (out.words("docx") ^ html_words)
+        # the DOCX contents carry the page numbers of the PDF layout (Word updates them on open)
+        assert html_words <= out.words("docx"), html_words - out.words("docx")
+        assert out.words("docx") - html_words <= pdf_pages, out.words("docx") - html_words
     pdf_words_ = out.words("pdf")
     assert html_words <= pdf_words_, html_words - pdf_words_
     extra = pdf_words_ - html_words
     page_numbers = {w for w in extra if w.isdigit() and 2 <= int(w) <= out.pdf_pages}
-    assert extra == page_numbers, sorted(extra - page_numbers)
+    # a long merged cell cut at a page break opens the next page with «(продовження)»
+    assert extra - words(CONTINUED) == page_numbers, sorted(extra - page_numbers)
 
 
 # --------------------------------------------------------------------------- plan → outputs
@@ -491,7 +441,7 @@ def test_every_plan_title_is_a_whole_phrase_in_the_output(rendered: dict[str, Ou
 def test_normalisation() -> None:
     assert normalise_seed("<p>з в е р н у л и с я</p>").split() == ["звернулися"]
     assert "«19» березня 2020" in normalise_seed("«19» 03 2020 року")
-    assert "«02» грудня" in normalise_seed("« 2 » грудня")
+    assert "«2» грудня" in normalise_seed("« 2 » грудня")
     assert words("Vідділ брендovanу 0.1 **Пріоритет**") == {"відділ", "брендовану", "0,1", "пріоритет"}
     assert words("Суб’єкти") == words("Суб'єкти") == {"суб'єкти"}
     # Distinct words stay distinct: no fold makes «з у в» a word, nor Latin words Cyrillic.

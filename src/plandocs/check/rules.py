@@ -34,9 +34,13 @@ from plandocs.model.records import (
     column_entries,
     effective_rows,
     fold_name,
+    funding_amount,
+    funding_cell,
+    funding_parts,
     kind_of_column,
     leaf_columns,
     plan_breakdown,
+    plan_funding_cells,
     plan_funding_totals,
     resolve_executor,
     value_keys,
@@ -244,6 +248,7 @@ class _PlanChecker:
                                     start=f"{plan.period.start:%d.%m.%Y}"), s, "date", W)
         self.table()
         self.funding_totals()
+        self.funding_total_text()
         check_mixed_script(plan, self.lines, self.diags)
 
     def table(self) -> None:
@@ -305,6 +310,41 @@ class _PlanChecker:
             self.term(node, node.term)
         if node.funding is not None:
             self.funding(node, node.funding)
+            self.funding_sum(node, what)
+
+    def funding_sum(self, node: Priority | Task, what: str) -> None:
+        """A section's amount against the sum of its items' amounts (docs/rules.md, «Sums and counts»)."""
+        spec = self.plan.funding
+        if spec is None or node.funding is None:
+            return
+        names = {s.id: s.name for s in spec.sources}
+        parts = funding_parts(node)
+        for year, amounts in node.funding.items():
+            for src, v in amounts.items():
+                if v.kind is not ValueKind.NUMBER or v.number is None:
+                    continue
+                items = [c for c in (funding_cell(f, year, src) for f in parts) if c is not None]
+                total = funding_amount(items)
+                if isinstance(total, Decimal) and total != v.number:
+                    shown = " + ".join(c.text for c in items if c.kind is ValueKind.NUMBER)
+                    self.report("funding-sum",
+                                f"{what} '{node.id}' has {v.text} for {year} «{names.get(src, src)}» but its items "
+                                f"add up to {_num(total)} ({shown}); a computed total counts the section's "
+                                f"{v.text} and not its items: make them agree if the section is their sum",
+                                node, f"funding.{year}.{src}", W)
+
+    def funding_total_text(self) -> None:
+        """A computed total that would have to add a text amount (it prints that cell empty)."""
+        spec = self.plan.funding
+        if spec is None or not spec.total:
+            return
+        for year in [str(y) for y in (spec.years or self.plan.period.years)]:
+            for src in spec.sources:
+                total = funding_amount(plan_funding_cells(self.plan, year, src.id))
+                if isinstance(total, str):
+                    self.report("funding-sum", f"the computed total «Усього (обчислено)» of {year} «{src.name}» "
+                                f"cannot add the text amount '{total}'; its cell stays empty: write a number, "
+                                "«-» or x, or drop 'funding.total'", spec, "total", W)
 
     def numbering(self, node: Task | Measure, what: str, parent_id: str, parent_what: str) -> None:
         if not node.id.startswith(parent_id + "."):

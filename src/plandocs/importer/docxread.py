@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from plandocs.errors import ImportFileError
+from plandocs.view.typography import plain
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONVERTIBLE = (".doc", ".odt", ".rtf", ".docm", ".dotx", ".dot")
@@ -102,7 +103,7 @@ def _text_of(el: Any) -> str:
     for node in el.iter():
         tag = node.tag
         if tag == W + "t":
-            out.append(node.text or "")
+            out.append(plain(node.text or ""))  # plandocs typesets on render: keep the YAML as typed
         elif tag == W + "tab":
             out.append("\t")
         elif tag in (W + "br", W + "cr"):

@@ -43,6 +43,9 @@ class Outcome(StrEnum):
     """The fact is below the plan, or missing."""
     NOT_DUE = "not-due"
     """Nothing was planned for the period (or the report says not-due or cancelled)."""
+    UNPLANNED = "unplanned"
+    """Nothing was planned for the period («-», ``x`` or no value) but a fact is reported: work done anyway.
+    It is neither planned nor «перевиконано»; the summary counts it with the measures not due."""
 
 
 OUTCOME_LABELS = {
@@ -50,6 +53,7 @@ OUTCOME_LABELS = {
     Outcome.EXCEEDED: "перевиконано",
     Outcome.MISSED: "не виконано",
     Outcome.NOT_DUE: "не заплановано на період",
+    Outcome.UNPLANNED: "виконано без плану на період",
 }
 
 
@@ -119,7 +123,8 @@ class RowOutcome:
 def _classify(planned: Value | None, fact: Value | None, status: FactStatus | None) -> Outcome:
     if status is not None or not is_due(planned):
         if fact is not None and fact.kind is not ValueKind.DASH and status is None:
-            return Outcome.EXCEEDED if planned is None or planned.kind is ValueKind.DASH else Outcome.DONE
+            # a plan of «-», x or nothing is no target: the work was not due, however much was done
+            return Outcome.UNPLANNED if not is_due(planned) else Outcome.DONE
         return Outcome.NOT_DUE
     assert planned is not None
     if fact is None:

@@ -282,6 +282,9 @@ class Organisation(Record):
     short_name: str | None = doc("Short name, e.g. «Калуський МЦ».", None)
     region: str | None = doc("Region (область), e.g. «Івано-Франківська область».", None)
     name_style: NameStyle = doc("How names of people are printed.", NameStyle.INITIALS_SURNAME)
+    stamp_name_style: NameStyle | None = doc("How names are printed in approval stamps where the organisation "
+                                             "writes them otherwise than elsewhere (Житомир: «Мілчан А.В.»); "
+                                             "defaults to name_style.", None)
     executor_separator: Format = doc("Printed between several executors of one row.", Format("; "))
     head: str | None = doc("Id of the head of the organisation among ``people``.", None)
     people: list[Person] = doc("People who approve, sign and acknowledge documents.", list)
@@ -375,6 +378,10 @@ class FundingSpec(Record):
     years: list[int] | None = doc("Years with funding columns; defaults to the years of the period.", None)
     totals: FundingTotals | None = doc("Total rows as printed (the Kharkiv form's «Усього:» per source "
                                        "and «Разом:»).", None)
+    total: bool = doc("Print a computed row «Усього (обчислено)» under the table: each column summed over the "
+                      "plan (a section's amount stands for its items). Off unless the approved document has "
+                      "such a row (a written one goes in 'totals'); the sums are checked by the rule funding-sum.",
+                      False)
 
 
 @dataclass(kw_only=True, repr=False, eq=False)
@@ -781,3 +788,54 @@ RECORD_CLASSES: dict[FileKind, type[Record]] = {
     FileKind.BODIES: Bodies,
 }
 """The record each kind of file holds."""
+
+
+def funding_amount(cells: list[Value]) -> Decimal | str | None:
+    """The sum of funding cells as docs/rules.md («Sums and counts») defines it: numbers add up, «-» (nothing
+    planned) and ``x`` (not applicable) add nothing; a text amount makes the sum unknown (returned as that
+    text). ``None`` when no cell holds a number."""
+    total: Decimal | None = None
+    for v in cells:
+        if v.kind is ValueKind.NUMBER and v.number is not None:
+            total = (total or Decimal(0)) + v.number
+        elif v.kind not in (ValueKind.DASH, ValueKind.NOT_APPLICABLE):
+            return v.text
+    return total
+
+
+def funding_cell(funding: Funding | None, year: str, source: str) -> Value | None:
+    """One amount of a row's funding, or ``None`` when the row does not write it."""
+    return (funding or {}).get(year, {}).get(source)
+
+
+def funding_parts(node: Priority | Task) -> list[Funding | None]:
+    """The funding of a section's items: its tasks (or, for a task without amounts, its measures) and measures."""
+    parts: list[Funding | None] = [m.funding for m in node.measures]
+    for t in getattr(node, "tasks", ()):
+        parts.extend([t.funding] if t.funding else [m.funding for m in t.measures])
+    return parts
+
+
+def plan_funding_cells(plan: Plan, year: str, source: str) -> list[Value]:
+    """The amounts the computed total of one funding column adds: a section's (priority's or task's) own
+    amount stands for its items, whose amounts are then not added again."""
+    out: list[Value] = []
+
+    def take(f: Funding | None) -> bool:
+        v = funding_cell(f, year, source)
+        if f:
+            if v is not None:
+                out.append(v)
+            return True
+        return False
+
+    for p in plan.priorities:
+        if take(p.funding):
+            continue
+        for m in p.measures:
+            take(m.funding)
+        for t in p.tasks:
+            if not take(t.funding):
+                for m in t.measures:
+                    take(m.funding)
+    return out

@@ -12,16 +12,17 @@ from plandocs.render.templating import jinja_env
 from plandocs.view.types import DocumentView
 
 
-def render_html(view: DocumentView, dirs: list[Path], *, paged: bool = False) -> str:
+def render_html(view: DocumentView, dirs: list[Path], *, paged: bool = False,
+                page_breaks: frozenset[int] = frozenset()) -> str:
     """Render ``view`` with ``<kind>.html`` from ``dirs`` (organisation templates first).
 
-    ``paged`` renders the variant that WeasyPrint turns into PDF: vertical merges are drawn with
-    borders instead of ``rowspan`` so that rows split cleanly across pages.
+    ``paged`` renders the variant that WeasyPrint turns into PDF: body rows carry ``data-row`` (their index)
+    and every vertical merge is cut at the body rows in ``page_breaks``, the first row of each page.
     """
     env = jinja_env(dirs)
     name = f"{view.kind}.html"
     try:
-        return env.get_template(name).render(doc=view, paged=paged)
+        return env.get_template(name).render(doc=view, paged=paged, page_breaks=page_breaks)
     except TemplateError as exc:
         raise TemplateFailure(_("{template}: template error: {error}{near}").format(
             template=template_location(exc, name), error=exc.message or exc, near="")) from exc

@@ -3,6 +3,11 @@
 WeasyPrint stamps the creation date and a document id into the PDF; both are made deterministic by
 taking the date from the document (or ``SOURCE_DATE_EPOCH``) and letting pydyf derive the id from the
 content.  ``pdf_a`` produces PDF/A-3b with the source YAML attached.
+
+Merged table cells are cut at page breaks by plandocs itself (WeasyPrint cannot split a row-spanning cell
+across pages, Kozea/WeasyPrint #663, #1911): a first layout pass finds the first body row of each page, the
+HTML is made again with every merge cut there, and this repeats until the pages start at the same rows
+(two passes for every seed plan; at most :data:`MAX_PASSES`).
 """
 
 from __future__ import annotations
@@ -11,13 +16,34 @@ import datetime as _dt
 import functools
 import gc
 import os
+import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
+
+MAX_PASSES = 4
+"""Layout passes before the last one is taken as it is (each is a complete, valid document)."""
+
+PagedHtml = Callable[[frozenset[int]], str]
+"""The paged HTML of a document with its vertical merges cut at the given body rows."""
+
+_MARKUP_RE = re.compile(r"(<style\b.*?</style>|<[^>]*>)", re.S)
+_WORD_HYPHEN_RE = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)")
+"""A hyphen inside a word: between letters, or between a number and a letter (``97-вр``, ``COVID-19``)."""
 
 
-def _call(fn: Callable[[], bytes]) -> bytes:
+def searchable_hyphens(html: str) -> str:
+    """The hyphen of a compound word (``Skype-зв'язок``) as U+2010 HYPHEN in the text of ``html``.
+
+    Automatic hyphenation prints a hyphen-minus at line ends, and PDF readers (poppler, pdf.js) join the two
+    halves of a word back across such a line end. A compound's own hyphen at a line end would be joined away
+    as well («Skypeзв'язок»); U+2010 looks the same, allows the same break and is kept."""
+    parts = _MARKUP_RE.split(html)
+    return "".join(p if i % 2 else _WORD_HYPHEN_RE.sub("\u2010", p) for i, p in enumerate(parts))
+
+
+def _call(fn: Callable[[], Any]) -> Any:
     return fn()
 
 
@@ -27,7 +53,7 @@ def _call(fn: Callable[[], bytes]) -> bytes:
 # Calling it through a frame larger than a chunk makes CPython allocate one 4 MiB chunk for that frame, in
 # which the whole layout recursion fits: 3 chunk allocations per PDF at any depth (benchmarks/README.md).
 _WIDE_SLOTS = 1 << 18
-_in_wide_frame = cast(Callable[[Callable[[], bytes]], bytes], types.FunctionType(
+_in_wide_frame = cast(Callable[[Callable[[], Any]], Any], types.FunctionType(
     _call.__code__.replace(co_stacksize=_call.__code__.co_stacksize + _WIDE_SLOTS), globals(), "_in_wide_frame"))
 
 
@@ -53,15 +79,23 @@ def _epoch(date: _dt.date) -> str:
     return str(int(_dt.datetime(date.year, date.month, date.day, tzinfo=_dt.UTC).timestamp()))
 
 
-def render_pdf(html: str, base_dir: Path, date: _dt.date, attachments: list[Path] | None = None,
+def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachments: list[Path] | None = None,
                pdf_a: bool = False) -> bytes:
-    """PDF bytes of ``html``; ``attachments`` are embedded files (the source YAML for PDF/A-3b)."""
-    from weasyprint import HTML, Attachment  # heavy: imported only when a PDF is rendered
+    """PDF bytes of ``html``; ``attachments`` are embedded files (the source YAML for PDF/A-3b).
+
+    ``html`` is the paged HTML, or a function that makes it for given page breaks (then the merges are cut
+    at the pages the layout finds)."""
+    return render_pdf_pages(html, base_dir, date, attachments, pdf_a)[0]
+
+
+def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
+                     attachments: list[Path] | None = None, pdf_a: bool = False) -> tuple[bytes, dict[str, int]]:
+    """:func:`render_pdf`, and the page number (from 1) of every element id of the document."""
+    from weasyprint import Attachment  # heavy: imported only when a PDF is rendered
 
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(date)
     try:
-        doc = HTML(string=html, base_url=str(base_dir))
         kwargs: dict[str, object] = {"uncompressed_pdf": False}
         if attachments:
             kwargs["attachments"] = [
@@ -70,14 +104,20 @@ def render_pdf(html: str, base_dir: Path, date: _dt.date, attachments: list[Path
             ]
         if pdf_a:
             kwargs["pdf_variant"] = "pdf/a-3b"
-        if _fonts_shareable(html):
-            kwargs["font_config"] = _shared_fonts()
         # WeasyPrint makes millions of short-lived objects; pausing the cyclic collector during layout saves
         # 10–25 % of the time (benchmarks/render.py) for ~2 % more peak memory. It is restored right after.
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            data = _in_wide_frame(lambda: doc.write_pdf(**kwargs))
+            def lay_out() -> tuple[bytes, dict[str, int]]:
+                document, _breaks = paginate(html, base_dir, **kwargs)
+                pages: dict[str, int] = {}
+                for n, page in enumerate(document.pages, start=1):
+                    for name in page.anchors:  # an element spanning pages is listed on each: keep the first
+                        pages.setdefault(name, n)
+                return document.write_pdf(**kwargs), pages
+
+            data, pages = _in_wide_frame(lay_out)
         finally:
             if was_enabled:
                 gc.enable()
@@ -87,4 +127,42 @@ def render_pdf(html: str, base_dir: Path, date: _dt.date, attachments: list[Path
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
     assert isinstance(data, bytes)
-    return data
+    return data, pages
+
+
+def paginate(html: str | PagedHtml, base_dir: Path, **options: object) -> tuple[Any, frozenset[int]]:
+    """The laid-out WeasyPrint document and the body rows its merges were cut at (the first row of each
+    page once the passes agree)."""
+    from weasyprint import HTML
+
+    make = html if callable(html) else (lambda _breaks, text=html: text)
+    breaks: frozenset[int] = frozenset()
+    for n in range(1, MAX_PASSES + 1):
+        text = searchable_hyphens(make(breaks))
+        fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
+        document = HTML(string=text, base_url=str(base_dir)).render(**options, **fonts)
+        starts = frozenset(page_starts(document))
+        if not callable(html) or starts == breaks or n == MAX_PASSES:
+            return document, breaks
+        breaks = starts
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def page_starts(document: Any) -> Iterator[int]:
+    """The ``data-row`` of the first table body row on each page after the first (a laid-out WeasyPrint
+    document); a row that a page break splits counts on the page where it continues."""
+    for page in document.pages[1:]:
+        row = _first_row(page._page_box)
+        if row is not None:
+            yield row
+
+
+def _first_row(box: Any) -> int | None:
+    element = getattr(box, "element", None)
+    if type(box).__name__ == "TableRowBox" and element is not None and element.get("data-row") is not None:
+        return int(element.get("data-row"))
+    for child in getattr(box, "children", ()):
+        found = _first_row(child)
+        if found is not None:
+            return found
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from plandocs.check.validate import LoadedPlan, ValidationResult, validate
@@ -25,6 +25,7 @@ from plandocs.reports.rollup import AnnualRollup, RegionRollup
 from plandocs.view.plan import build_view
 from plandocs.view.report import build_report_view
 from plandocs.view.types import DocumentView
+from plandocs.view.typography import typeset
 
 FORMATS = ("docx", "html", "pdf")
 
@@ -89,16 +90,23 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
                 sources: Sequence[Path] = ()) -> dict[str, bytes]:
     """Render one document view into the requested formats (``sources`` are attached to PDF/A)."""
     attached = list(sources) if pdf_a else None
+    view = typeset(view)  # no-break spaces, dashes, apostrophes: the same characters in every format
     out: dict[str, bytes] = {}
     if "html" in formats:
         from plandocs.render.html import render_html
         out["html"] = render_html(view, dirs).encode("utf-8")
     if "pdf" in formats:
         from plandocs.render.html import render_html
-        from plandocs.render.pdf import render_pdf
-        paged = render_html(view, dirs, paged=True)
+        from plandocs.render.pdf import render_pdf_pages
+
+        def paged(breaks: frozenset[int]) -> str:
+            return render_html(view, dirs, paged=True, page_breaks=breaks)
+
         # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
-        out["pdf"] = render_pdf(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a)
+        pdf, pages = render_pdf_pages(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a)
+        out["pdf"] = pdf
+        # the DOCX contents show the pages of this layout until Word updates its fields
+        view = replace(view, sections=tuple(replace(s, page=str(pages.get(s.anchor, ""))) for s in view.sections))
     if "docx" in formats:
         from plandocs.render.docx import render_docx
         out["docx"] = render_docx(view, find_template(dirs, f"{view.kind}.docx"))

@@ -20,6 +20,7 @@ from plandocs.model.records import (
     Funding,
     HeadingRows,
     Measure,
+    NameStyle,
     Numbering,
     Organisation,
     PersonName,
@@ -32,10 +33,11 @@ from plandocs.model.records import (
     Task,
     column_entries,
     effective_rows,
+    funding_amount,
     has_column_numbers,
     plan_breakdown,
     plan_columns,
-    plan_funding_totals,
+    plan_funding_cells,
     resolve_executor,
     sum_as_written,
     value_keys,
@@ -55,6 +57,10 @@ from plandocs.view.types import (
     StampView,
     TableView,
 )
+from plandocs.view.widths import fit_widths
+
+COMPUTED_TOTAL = "Усього (обчислено)"
+"""Label of the funding total row: the figure is plandocs' sum, not one the approved document writes."""
 
 KIND_TITLES = {
     PlanKind.QUARTERLY_PLAN: "Квартальний план заходів",
@@ -167,19 +173,21 @@ class ViewBuilder:
 
     # ---- people and stamps
 
-    def person(self, s: Signatory) -> tuple[str, str | None]:
-        """(formatted name, default position)."""
+    def person(self, s: Signatory, style: NameStyle | None = None) -> tuple[str, str | None]:
+        """(formatted name, default position); ``style`` overrides the organisation's name style."""
         p = s.person
+        style = style or self.org.name_style
         if p is None:
             return "", None
         if isinstance(p, str):
             person = self.people[p]
-            return ua.person_name(person, self.org.name_style), person.position
+            return ua.person_name(person, style), person.position
         assert isinstance(p, PersonName)
-        return ua.person_name(p, self.org.name_style), None
+        return ua.person_name(p, style), None
 
-    def stamp(self, s: Signatory, default_label: str, date_style: str = "words") -> StampView:
-        name, default_position = self.person(s)
+    def stamp(self, s: Signatory, default_label: str, date_style: str = "words",
+              style: NameStyle | None = None) -> StampView:
+        name, default_position = self.person(s, style)
         position = s.position or default_position or ""
         lines = [ln for ln in position.split("\n") if ln] if position else []
         if s.act is not None:
@@ -461,7 +469,8 @@ class ViewBuilder:
         if Column.FUNDING in cols and self.fund_sources:
             if self.source_rows:
                 rows.extend(self.source_total_rows())
-            else:
+            elif self.plan.funding is not None and (self.plan.funding.totals or self.plan.funding.total):
+                # a total is printed only where the YAML asks for it: the approved document may have none
                 rows.append(self.funding_total_row())
         return rows
 
@@ -523,23 +532,25 @@ class ViewBuilder:
         return Row(tuple(cells), row.kind)
 
     def funding_total_row(self) -> Row:
-        """«Усього»: each funding column summed over the plan, or the totals the plan writes."""
-        totals = plan_funding_totals(self.plan)
+        """«Усього»: the totals the plan writes, or, asked for by ``funding.total``, «Усього (обчислено)»: each
+        funding column summed over the plan as :func:`plan_funding_cells` and :func:`funding_amount` define
+        it (rule funding-sum checks the parts)."""
         written = self.plan.funding.totals if self.plan.funding else None
         before = 0
         for c in self.columns:
             if c is Column.FUNDING:
                 break
             before += self.col_count(c)
-        label = written.label if written is not None else "Усього"
+        label = written.label if written is not None else COMPUTED_TOTAL
         cells = [Cell(label, colspan=before, role="total", bold=True, align="right")] if before else []
         for y in self.fund_years:
             for s in self.fund_sources:
                 if written is not None:
                     text = ua.value(written.amounts.get(y, {}).get(s)) or "-"
                 else:
-                    total = totals.get((y, s))
-                    text = ua.number(total.normalize()) if total is not None else "-"
+                    total = funding_amount(plan_funding_cells(self.plan, y, s))
+                    # a text amount cannot be added: the cell stays empty (rule funding-sum says why)
+                    text = "-" if total is None else "" if isinstance(total, str) else ua.number(total.normalize())
                 cells.append(Cell(text, role="value total", bold=True, align="center"))
         after = sum(self.col_count(c) for c in self.columns[self.columns.index(Column.FUNDING) + 1:])
         if after:
@@ -765,8 +776,7 @@ def _build(b: ViewBuilder) -> DocumentView:
         margins=(org.margins.top, org.margins.right, org.margins.bottom, org.margins.left),
         font_size=org.font_size,
     )
-    total_w = sum(widths) or 1.0
-    table = TableView(len(widths), tuple(round(w * page.text_width / total_w, 2) for w in widths),
+    table = TableView(len(widths), fit_widths(widths, head, body, page.text_width, page.font_size),
                       tuple(head), tuple(body))
     markdown = plan.prose is ProseFormat.MARKDOWN
     sections = tuple(
@@ -793,7 +803,7 @@ def _build(b: ViewBuilder) -> DocumentView:
         subject=f"{KIND_TITLES[plan.kind]}{f' {plan.number}' if plan.number else ''}, {plan.period}",
         date=min(dates) if dates else plan.period.start,
         page=page,
-        approval=tuple(b.stamp(s, "ЗАТВЕРДЖЕНО") for s in plan.approval),
+        approval=tuple(b.stamp(s, "ЗАТВЕРДЖЕНО", style=org.stamp_name_style) for s in plan.approval),
         order=order,
         contents=plan.contents,
         sections=sections,

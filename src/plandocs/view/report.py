@@ -25,7 +25,10 @@ REPORT_LABELS = ("План", "Факт", "Примітка у разі неви�
 def summarise(rows: list[RowOutcome], label: str) -> SummaryLine:
     c = Counter(o.outcome for o in rows)
     due = c[Outcome.DONE] + c[Outcome.EXCEEDED] + c[Outcome.MISSED]
-    return SummaryLine(label, due, c[Outcome.DONE], c[Outcome.EXCEEDED], c[Outcome.MISSED], c[Outcome.NOT_DUE])
+    # only rows with a plan value are due (docs/rules.md, «Sums and counts»); work reported where «-», x or
+    # nothing was planned is counted as not due, never as planned or «перевиконано»
+    return SummaryLine(label, due, c[Outcome.DONE], c[Outcome.EXCEEDED], c[Outcome.MISSED],
+                       c[Outcome.NOT_DUE] + c[Outcome.UNPLANNED])
 
 
 class ReportViewBuilder(ViewBuilder):

@@ -12,12 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 
 from markupsafe import Markup
 
 from plandocs.view import uaformat as ua
 
 A4 = (210, 297)
+
+CONTINUED = "(продовження)"
+"""What opens the next page in a long merged cell cut at a page break."""
+REPEAT_LIMIT = 60
+"""Merged cells with at most this many characters (numbers, short task titles) are repeated instead."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +40,6 @@ class Cell:
     """``col`` or ``colgroup`` for header cells, ``row`` for a priority heading."""
     bold: bool = False
     align: str = "left"
-    cont: str = ""
-    """In flattened tables: ``first``, ``middle`` or ``last`` piece of a vertically merged cell."""
 
 
 @dataclass(frozen=True)
@@ -74,38 +78,24 @@ class TableView:
         return out
 
 
-    def flat_body(self) -> tuple[Row, ...]:
-        """The body with every rowspan replaced by one cell per row (text in the first piece).
+    def paged_body(self, breaks: frozenset[int] = frozenset()) -> tuple[Row, ...]:
+        """The body for print, with every vertical merge cut at the body rows in ``breaks`` (the first row of
+        each page, found by a layout pass: see plandocs.render.pdf).
 
-        Used for print: WeasyPrint cannot split a row-spanning cell across pages, so paged output
-        draws vertical merges with borders instead, and every row stands on its own.
+        WeasyPrint cannot split a row-spanning cell across pages (Kozea/WeasyPrint #663, #1911), so each
+        page gets its own merged cell, closed at the page foot as Word does; the piece that opens the next
+        page repeats a short text and says «(продовження)» for a long one.
         """
-        grid = self.grid(self.body)
-        pending: dict[int, tuple[Cell, int]] = {}  # grid column -> (cell, rows left after this one)
-        out: list[Row] = []
-        for row, placed in zip(self.body, grid, strict=True):
-            starts = {col: cell for col, cell in placed}
-            cells: list[Cell] = []
-            col = 0
-            while col < self.columns:
-                if col in pending:
-                    cell, left = pending.pop(col)
-                    cells.append(replace(cell, text="", rowspan=1, cont="last" if left == 1 else "middle"))
-                    if left > 1:
-                        pending[col] = (cell, left - 1)
-                    col += cell.colspan
-                elif col in starts:
-                    cell = starts[col]
-                    if cell.rowspan > 1:
-                        pending[col] = (cell, cell.rowspan - 1)
-                        cells.append(replace(cell, rowspan=1, cont="first"))
-                    else:
-                        cells.append(cell)
-                    col += cell.colspan
-                else:  # pragma: no cover - rows always cover the grid
-                    col += 1
-            out.append(Row(tuple(cells), row.kind))
-        return tuple(out)
+        out: list[list[tuple[int, Cell]]] = [[] for _ in self.body]
+        for r, placed in enumerate(self.grid(self.body)):
+            for col, cell in placed:
+                cuts = [b for b in sorted(breaks) if r < b < r + cell.rowspan]
+                edges = [r, *cuts, r + cell.rowspan]
+                for i, (a, b) in enumerate(pairwise(edges)):
+                    text = cell.text if i == 0 or len(cell.text) <= REPEAT_LIMIT else CONTINUED
+                    out[a].append((col, replace(cell, rowspan=b - a, text=text)))
+        return tuple(Row(tuple(c for _, c in sorted(cells, key=lambda p: p[0])), row.kind)
+                     for cells, row in zip(out, self.body, strict=True))
 
 
 @dataclass(frozen=True)
@@ -193,6 +183,8 @@ class SectionView:
     """The paragraphs parsed as the Markdown subset (``prose: markdown``; ``paragraphs`` is then empty)."""
     blocks_after: tuple[Block, ...] = ()
     """The same for ``paragraphs_after``."""
+    page: str = ""
+    """The section's page in the PDF layout, for the DOCX contents (filled by the render pipeline)."""
 
 
 @dataclass(frozen=True)

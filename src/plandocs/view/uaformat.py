@@ -13,8 +13,8 @@ NBSP = "\u00a0"
 
 
 def date_words(d: _dt.date) -> str:
-    """«19» березня 2020 року"""
-    return f"«{d.day:02d}» {MONTHS_GENITIVE[d.month - 1]} {d.year} року"
+    """«19» березня 2020 року · «2» грудня 2023 року: the day as written, without a leading zero."""
+    return f"«{d.day}» {MONTHS_GENITIVE[d.month - 1]} {d.year}{NBSP}року"
 
 
 def date_digits(d: _dt.date) -> str:

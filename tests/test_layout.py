@@ -1,0 +1,225 @@
+"""Issue 10: pages a secretary would not touch before signing — merged cells cut at page breaks, no-break
+spaces and dashes, stamps on one line, no hyphenation in headers, column widths from the content."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plandocs.check.validate import validate
+from plandocs.render.html import render_html
+from plandocs.render.pdf import paginate, searchable_hyphens
+from plandocs.render.pipeline import render_view
+from plandocs.render.templating import template_dirs
+from plandocs.view.plan import build_view
+from plandocs.view.types import CONTINUED, Cell, DocumentView, Row, TableView
+from plandocs.view.typography import NBSP, text, typeset
+from plandocs.view.widths import fit_widths
+
+REPO = Path(__file__).parent.parent
+PLANS = REPO / "plans"
+
+
+def _view(org: str) -> DocumentView:
+    res = validate([PLANS / org])
+    assert res.ok, res.diagnostics.items
+    lp = next(lp for lp in res.plans)
+    return typeset(build_view(lp.plan, lp.organisation))
+
+
+# --------------------------------------------------------------------------- typography
+
+
+@pytest.mark.parametrize(("raw", "typeset_"), [
+    ("від 25.05.2021 № 236рг", f"від 25.05.2021 №{NBSP}236рг"),
+    ("Л.Б. Желізняк", f"Л.Б.{NBSP}Желізняк"),
+    ("Мілчан А.В.", f"Мілчан{NBSP}А.В."),
+    ("А. В. Мілютін", f"А.{NBSP}В.{NBSP}Мілютін"),
+    ("не менше 85 %", f"не менше 85{NBSP}%"),
+    ("24,4 тис. грн", f"24,4{NBSP}тис.{NBSP}грн"),
+    ("«2» грудня 2023 року", f"«2» грудня 2023{NBSP}року"),
+    ("на 2021-2026 роки", f"на 2021\u20132026{NBSP}роки"),
+    ("Skype-зв'язок", "Skype-звʼязок"),
+    ("В.о. міського голови", "В.о. міського голови"),
+    ("4/4", "4/4"),
+    ("-", "-"),
+])
+def test_typography_rules(raw: str, typeset_: str) -> None:
+    assert text(raw) == typeset_
+
+
+def test_typeset_view_leaves_identifiers_and_markup() -> None:
+    view = _view("pokrovsk")
+    assert view.kind == "action-plan"
+    assert all(s.anchor.startswith("section-") for s in view.sections)
+    assert view.order is not None and view.order.number == "236рг"  # the number itself holds no space
+
+
+@pytest.mark.parametrize("org", ["kalush", "zhytomyr", "pokrovsk", "kherson", "odesa"])
+def test_no_breaking_space_after_numero_or_in_names(org: str) -> None:
+    """Every «№» is followed by a no-break space, and every stamp and signature name holds no plain space."""
+    view = _view(org)
+    html = render_view(view, template_dirs(None), ["html"])["html"].decode("utf-8")
+    assert "№ " not in html
+    names = [s.name for s in (*view.approval, *view.acknowledgements, *view.agreements)]
+    names += [s.name for s in view.signatures]
+    assert names and all(" " not in n for n in names), names
+    assert all(NBSP in n for n in names if "." in n), names
+
+
+def test_counts_of_no_break_spaces_in_pokrovsk() -> None:
+    view = _view("pokrovsk")
+    html = render_view(view, template_dirs(None), ["html"])["html"].decode("utf-8").replace("&nbsp;", NBSP)
+    assert html.count(f"№{NBSP}") == html.count("№") >= 4  # the order's own number, the stamp's act, …
+    assert "2021\u20132026" in html and "2021-2026" not in re.sub(r"<[^>]+>", "", html)
+
+
+def test_stamp_name_order_as_the_organisation_writes_it() -> None:
+    z = _view("zhytomyr")
+    assert z.approval[0].name == f"Мілчан{NBSP}А.В."  # stamp: surname first, as printed
+    assert z.acknowledgements[0].name == f"А.{NBSP}В.{NBSP}Мілютін"  # elsewhere: initials first
+    assert z.acknowledgements[0].label == "Ознайомлений:"
+    assert z.approval[0].date == f"«2» грудня 2023{NBSP}року"  # the day as written, not «02»
+
+
+# --------------------------------------------------------------------------- merged cells per page
+
+
+def test_paged_body_cuts_merges_at_breaks() -> None:
+    long = "Довгий текст завдання " * 4
+    table = TableView(3, (10.0, 50.0, 20.0), (), (
+        Row((Cell("1", rowspan=3), Cell(long, rowspan=3), Cell("a"))),
+        Row((Cell("b"),)),
+        Row((Cell("c"),)),
+    ))
+    assert table.paged_body() == table.body
+    cut = table.paged_body(frozenset({2}))
+    assert [[(c.text, c.rowspan) for c in r.cells] for r in cut] == [
+        [("1", 2), (long, 2), ("a", 1)],
+        [("b", 1)],
+        [("1", 1), (CONTINUED, 1), ("c", 1)],  # short text repeated, long text «(продовження)»
+    ]
+
+
+def _walk(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
+
+
+@pytest.fixture(scope="module")
+def kalush_layout() -> tuple[DocumentView, Any, frozenset[int]]:
+    view = _view("kalush")
+    dirs = template_dirs(None)
+    document, breaks = paginate(lambda b: render_html(view, dirs, paged=True, page_breaks=b), REPO)
+    return view, document, breaks
+
+
+def test_every_page_closes_and_opens_its_merged_cells(kalush_layout: tuple[DocumentView, Any, frozenset[int]]) -> None:
+    """At each page foot the cells of the last row cover every column with a bottom border (no open cell),
+    and the first row of the next page covers every column again, its merged cells opened with their text
+    or «(продовження)»."""
+    view, document, breaks = kalush_layout
+    assert len(breaks) == len(document.pages) - 1 >= 10
+    body = view.table.paged_body(breaks)
+    original = {c.text for r in view.table.body for c in r.cells if c.rowspan > 1}
+    for n, page in enumerate(document.pages):
+        rows = [b for b in _walk(page._page_box)
+                if type(b).__name__ == "TableRowBox" and b.element.get("data-row") is not None]
+        assert rows, f"page {n + 1} has no table rows"
+        cells = [c for r in rows for c in r.children]
+        bottom = max(c.position_y + c.margin_height() for c in cells)
+        at_foot = [c for c in cells if abs(c.position_y + c.margin_height() - bottom) < 0.5]
+        assert sum(int(c.element.get("colspan") or 1) for c in at_foot) == view.table.columns, f"page {n + 1}"
+        assert all(c.border_bottom_width > 0 and c.style["border_bottom_style"] == "solid" for c in at_foot)
+        first = int(rows[0].element.get("data-row"))
+        if n:
+            assert first in breaks
+            opened = body[first].cells
+            assert sum(c.colspan for c in opened) == view.table.columns or body[first].kind != "body"
+            crossing = [c for r, placed in enumerate(view.table.grid(view.table.body)) for _, c in placed
+                        if r < first < r + c.rowspan]
+            repeated = [c.text for c in opened if c.text in original or c.text == CONTINUED]
+            assert len(repeated) >= len([c for c in crossing if c.text]), f"page {n + 1}: {repeated}"
+
+
+def test_no_merged_cell_crosses_a_page(kalush_layout: tuple[DocumentView, Any, frozenset[int]]) -> None:
+    view, _document, breaks = kalush_layout
+    body = view.table.paged_body(breaks)
+    for r, row in enumerate(body):
+        for c in row.cells:
+            assert not any(r < b < r + c.rowspan for b in breaks), (r, c.text[:40])
+
+
+# --------------------------------------------------------------------------- the PDF's text
+
+
+def test_compound_hyphen_is_kept_apart_from_hyphenation() -> None:
+    html = '<style>td { font-family: x-y }</style><p class="a-b">Skype-зв\'язок 97-вр 2021-2022 -</p>'
+    assert searchable_hyphens(html) == \
+        '<style>td { font-family: x-y }</style><p class="a-b">Skype\u2010зв\'язок 97\u2010вр 2021-2022 -</p>'
+
+
+def _bbox_lines(pdf: Path) -> list[list[tuple[float, str]]]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = re.findall(r"<page .*?</page>", out, re.S)
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>', pages[0])
+    return [[(float(y), w) for y, w in words]]
+
+
+def test_stamp_name_and_headers_are_not_broken(tmp_path: Path) -> None:
+    view = _view("kalush")
+    pdf = tmp_path / "kalush.pdf"
+    pdf.write_bytes(render_view(view, template_dirs(None), ["pdf"])["pdf"])
+    (words,) = _bbox_lines(pdf)
+    y = {w: yy for yy, w in words}
+    assert y["Желізняк"] == y["Л.Б."]  # the stamp's name on one line
+    text_ = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for header in ("результативності", "Відповідальний", "Найменування"):
+        assert header in text_
+    # no stamp, title or header word hyphenated: every word of page 1 above the first priority row is whole
+    body_top = y["Пріоритет"]
+    head_words = [w for yy, w in words if yy < body_top]
+    assert "ЗАТВЕРДЖЕНО" in head_words and "результативності" in head_words
+    assert [w for w in head_words if w.endswith("-")] == []
+
+
+# --------------------------------------------------------------------------- widths
+
+
+def test_widths_from_content_fit_header_words_and_shrink_short_columns() -> None:
+    head = (Row((Cell("№", header=True), Cell("Найменування заходу", header=True),
+                 Cell("Значення результативності", header=True)), "head"),)
+    body = (Row((Cell("1"), Cell("Довгий опис заходу " * 5), Cell("1"))),)
+    widths = fit_widths([3.5, 22.5, 40.0], head, body, 200.0, 12)
+    assert sum(widths) == pytest.approx(200.0, abs=0.05)
+    assert widths[2] < 40.0 * 200 / 66  # a column of «1» gives up its share…
+    assert widths[2] > 30.0  # …but keeps «результативності» on one line
+    assert widths[1] > 22.5 * 200 / 66  # and the text column gets the room
+
+
+# --------------------------------------------------------------------------- DOCX contents, title page
+
+
+def test_docx_contents_show_the_pdf_pages_and_the_plan_starts_alone(tmp_path: Path) -> None:
+    """Pokrovsk: the order on p.1, the plan's title page alone on p.2, ЗМІСТ on p.3, ВСТУП on p.4 as in the
+    original; the DOCX contents carry those numbers (LibreOffice does not update fields; Word does on open)."""
+    import io
+    import zipfile
+
+    out = render_view(_view("pokrovsk"), template_dirs(None), ["pdf", "docx"])
+    xml = zipfile.ZipFile(io.BytesIO(out["docx"])).read("word/document.xml").decode("utf-8")
+    numbers = re.findall(r'PAGEREF _Toc\d+ \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+                         r'</w:r><w:r><w:t[^>]*>(\d+)</w:t>', xml)
+    pdf = tmp_path / "pokrovsk.pdf"
+    pdf.write_bytes(out["pdf"])
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    assert numbers[0] == "4" and len(numbers) == 4
+    for section, n in zip(_view("pokrovsk").sections, numbers, strict=True):
+        assert f"{section.number}. {section.title.split()[0]}" in pages[int(n) - 1]
+    assert "ЗМІСТ" not in pages[1] and "ЗМІСТ" in pages[2]  # the title page stands alone
