@@ -184,7 +184,7 @@ def _field_of(e: Edit) -> str:
     if e.kind == "value":
         return "funding" if "city-budget" in e.old else "values"
     if e.kind == "requisite":
-        return "approval" if "date:" in e.old or "number: \"" in e.old else "order"
+        return "approval"  # every seed's requisite edit is in its approval stamp (odesa's is its title)
     return e.kind
 
 

@@ -534,7 +534,7 @@ def comparative(doc: DocxDocument, orientation: str) -> bytes:
     right, left = MARGINS[1], MARGINS[3]
     w = _Writer(doc, (297 if orientation == "landscape" else 210) - right - left)
     title(w)
-    w.tag('{%p for line in doc.extra.get("requisites", ()) %}')
+    w.tag('{%p for line in doc.requisites %}')
     w.para("{{ line }}", "Plan Requisites")
     w.tag("{%p endfor %}")
     w.para()
