@@ -98,14 +98,53 @@ def _report_diff(result: DiffResult, fmt: str, color: bool) -> None:
         click.echo(text, nl=False, color=color)
 
 
+def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Path | None, headings: str,
+                 orientation: str) -> None:
+    """``--format docx|html|pdf``: the comparative table of one plan, written to ``-o FILE``."""
+    from plandocs.errors import PlandocsError
+    from plandocs.files.write import write_outputs
+    from plandocs.review.amend import comparative_document
+    from plandocs.review.comparative import Headings
+
+    if output is None:
+        click.echo(f"Error: --format {fmt} writes a document: name it with -o FILE", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        result = comparative_document(list(what), list(ctx.meta.get(PATHS_KEY, [])), fmt,
+                                      headings=Headings(headings), orientation=orientation)
+        if result.data is None:
+            print_diagnostic_list(result.diagnostics.errors, result.lines)
+            click.echo("the plan could not be compared (see above); nothing written", err=True)
+            sys.exit(EXIT_USAGE)
+        target = output.resolve()
+        write_outputs({Path(target.name): result.data}, target.parent)
+    except PlandocsError as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    changes = sum(r.changes for r in result.rows)
+    click.echo(f"wrote {output}: {len(result.rows)} row(s), {changes} change(s)", err=True)
+    sys.exit(EXIT_INVALID if result.rows else 0)
+
+
 @click.command("diff", cls=_PathsAfterDashes)
 @click.argument("what", nargs=-1, metavar="OLD [NEW] [-- PATH...]")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="Terminal text, Markdown for a pull-request comment, or JSON.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "docx", "html", "pdf"]),
+              default="text", show_default=True,
+              help="Terminal text, Markdown for a pull-request comment, JSON, or the comparative table "
+                   "(порівняльна таблиця) of one plan as DOCX, HTML or PDF (with -o FILE).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: when writing to a terminal).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write the comparative table to (--format docx, html or pdf).")
+@click.option("--headings", type=click.Choice(["before-after", "current-proposed"]), default="before-after",
+              show_default=True, help="Column headings of the comparative table: «Редакція до змін» / «Редакція "
+                                      "зі змінами», or «Чинна редакція» / «Запропонована редакція».")
+@click.option("--orientation", type=click.Choice(["auto", "portrait", "landscape"]), default="auto",
+              show_default=True, help="Page orientation of the comparative table (auto: landscape when rows "
+                                      "are long).")
 @click.pass_context
-def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) -> None:
+def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, output: Path | None,
+             headings: str, orientation: str) -> None:
     """Show what changed between two versions of plans, in plan terms.
 
     OLD and NEW are two files, two folders, or two git revisions; a single revision is compared with
@@ -113,11 +152,16 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) ->
     plans/) limit a comparison of revisions. Measures are matched by id: added, removed, renumbered,
     moved; values per period, executors, terms, indicators; texts word by word.
 
+    With --format docx, html or pdf and -o FILE, writes the comparative table (порівняльна таблиця) of
+    one plan: OLD.yaml NEW.yaml, or REV [REV] -- PLAN.
+
     Exit status, as diff(1): 0 no changes, 1 changes, 2 trouble (bad input, unknown revision).
     """
     from plandocs.errors import PlandocsError
     from plandocs.review.diff.sources import plan_diff
 
+    if fmt in ("docx", "html", "pdf"):
+        _comparative(ctx, what, fmt, output, headings, orientation)
     try:
         result = plan_diff(list(what), list(ctx.meta.get(PATHS_KEY, [])))
     except PlandocsError as exc:

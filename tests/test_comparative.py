@@ -1,0 +1,185 @@
+"""The comparative table of an amended plan (issue 15): rows, emphasis, DOCX runs, CLI.
+
+Every seed plan has two versions under tests/fixtures/amend/ (scripts/make_amend_fixtures.py) with one
+change of every kind; expected.json lists them from the edits themselves, so the table must name each of
+them and nothing else.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from plandocs.review.amend import Amendment, comparative_document, versions
+from plandocs.review.comparative import ComparisonRow, Headings, comparison_rows
+from plandocs.review.diff.compare import compare_plans
+from plandocs.view.types import Span
+from review_support import GitRepo, cli
+
+AMEND = Path(__file__).parent / "fixtures" / "amend"
+SEEDS = ("kalush", "zhytomyr", "odesa", "pokrovsk", "kherson")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+FIELD_LABELS = {"value": ("Значення показника", "Фінансування"), "term": ("Термін виконання",),
+                "executor": ("Відповідальний виконавець",), "title": ("Захід",)}
+
+
+def rows_of(seed: str) -> list[ComparisonRow]:
+    result = Amendment()
+    pair = versions([str(AMEND / seed / "before.yaml"), str(AMEND / seed / "after.yaml")], [], Path.cwd(), result)
+    assert pair is not None, result.diagnostics.items
+    old, new = pair
+    changes, _ = compare_plans(old.plan, new.plan)
+    return comparison_rows(changes, old.plan, new.plan, [new.organisation, old.organisation])
+
+
+def text(lines: tuple[tuple[Span, ...], ...], mark: str | None = None) -> str:
+    return "\n".join("".join(s.text for s in line if mark is None or s.mark == mark) for line in lines)
+
+
+def marked(lines: tuple[tuple[Span, ...], ...], mark: str) -> list[str]:
+    return [s.text for line in lines for s in line if s.mark == mark]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_table_names_every_change_and_nothing_else(seed: str) -> None:
+    expected = json.loads((AMEND / seed / "expected.json").read_text(encoding="utf-8"))["rows"]
+    rows = rows_of(seed)
+    kinds = {"value": "changed", "term": "changed", "executor": "changed", "title": "changed"}
+    want = Counter((kinds.get(e["kind"], e["kind"]), e["id"]) for e in expected if e["kind"] != "requisite")
+    want = Counter({k: 1 for k in want})  # several edits of one measure make one row
+    got = Counter((r.kind, r.id) for r in rows if r.kind != "requisite")
+    assert got == want
+    requisites = [r for r in rows if r.kind == "requisite"]
+    assert [r.id.split(".")[0].split("[")[0] for r in requisites] == \
+        [e["field"].split("[")[0] for e in expected if e["kind"] == "requisite"]
+    by_id = {r.id: r for r in rows}
+    for e in expected:
+        if e["kind"] not in FIELD_LABELS:
+            continue
+        row = by_id[e["id"]]
+        assert any(label in text(row.after) for label in FIELD_LABELS[e["kind"]]), (e, text(row.after))
+        assert marked(row.after, "new") or marked(row.before, "old"), e
+    for r in rows:  # struck words only on the left, bold words only on the right
+        assert not marked(r.after, "old") and not marked(r.before, "new"), r.id
+
+
+def test_kalush_rows_word_by_word() -> None:
+    rows = {r.id: r for r in rows_of("kalush")}
+    r = rows["1.1.2"]
+    assert text(r.before[:1]).startswith("Захід 1.1.2. Поширення інформаційних матеріалів (брошур/буллетів) з питань")
+    assert marked(r.before, "old") == ["/буллетів", "500"]
+    assert marked(r.after, "new") == [", буклетів, листівок", "600"]
+    assert text(r.before) .splitlines()[1:] == ["…", "Значення показника результативності: 500"]
+    r = rows["2.1.1"]  # a value or executor change names the measure and its title
+    assert text(r.after).splitlines()[0].startswith("Захід 2.1.1. Робочі зустрічі з адвокатами")
+    assert marked(r.before, "old") == ["Відділ організації надання безоплатної вторинної правової допомоги та "
+                                       "роботи з її надавачами"]
+    assert marked(r.after, "new") == ["Директор МЦ"]
+    assert text(rows["1.2.7"].before) == "Відсутній."
+    assert text(rows["1.2.7"].after, "new").startswith("Захід 1.2.7. Правопросвітницькі заходи для внутрішньо")
+    assert text(rows["1.3.8"].after) == "Виключено."
+    assert text(rows["approval[0].date"].before) == "Гриф затвердження, дата: 19.03.2020"
+    assert marked(rows["approval[0].date"].after, "new") == ["26.03.2020"]
+    r = rows["5"]  # the priority's children follow its new number in one row, not seventeen
+    assert r.kind == "renumbered" and r.changes == 18
+    assert marked(r.before, "old")[:3] == ["4", "4.1", "4.1.1"]
+    assert marked(r.after, "new")[-1] == "5.5.3"
+
+
+def docx_rows(data: bytes) -> list[list[etree._Element]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    tables = [t for t in root.iter(f"{W}tbl") if "Редакція до змін" in "".join(t.itertext())]
+    assert len(tables) == 1
+    return [list(tr.iter(f"{W}tc")) for tr in tables[0].iter(f"{W}tr")]
+
+
+def runs(tc: etree._Element, prop: str) -> list[str]:
+    return ["".join(r.itertext()) for r in tc.iter(f"{W}r") if r.find(f"{W}rPr/{W}{prop}") is not None]
+
+
+def test_docx_rows_and_emphasis_runs() -> None:
+    result = comparative_document([str(AMEND / "kalush" / "before.yaml"), str(AMEND / "kalush" / "after.yaml")],
+                                  [], "docx")
+    assert result.data is not None
+    table = docx_rows(result.data)
+    assert ["".join(tc.itertext()) for tc in table[0]] == ["№ з/п", "Редакція до змін", "Редакція зі змінами"]
+    assert [["".join(table[i][0].itertext())] for i in range(1, len(table))] == [[str(i)] for i in range(1, 8)]
+    _, before, after = table[2]  # measure 1.1.2: title words and the value
+    assert runs(before, "strike") == ["/буллетів", "500"]
+    assert runs(after, "b") == [", буклетів, листівок", "600"]
+    assert runs(before, "b") == [] and runs(after, "strike") == []
+    assert runs(table[1][2], "b") == ["26.03.2020"]
+    assert runs(table[4][1], "i") == ["Відсутній."]  # the added measure
+    assert all(t for t in runs(table[5][1], "strike"))  # the removed one, struck through
+    assert "".join(table[5][2].itertext()) == "Виключено."
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_same_plans_give_the_same_bytes(fmt: str) -> None:
+    args = [str(AMEND / "kherson" / "before.yaml"), str(AMEND / "kherson" / "after.yaml")]
+    first, second = comparative_document(args, [], fmt), comparative_document(args, [], fmt)
+    assert first.data is not None and first.data == second.data
+
+
+def test_headings_and_orientation_options() -> None:
+    args = [str(AMEND / "odesa" / "before.yaml"), str(AMEND / "odesa" / "after.yaml")]
+    html = comparative_document(args, [], "html", headings=Headings.CURRENT_PROPOSED).data
+    assert html is not None
+    page = html.decode()
+    assert "<th scope=\"col\" class=\"head a-center b\">Чинна редакція</th>" in page
+    assert "<del>аграріями</del>" in page and "<ins>фермерами</ins>" in page
+    assert "size: A4 portrait" in page
+    wide = comparative_document(args, [], "docx", orientation="landscape").data
+    assert wide is not None
+    with zipfile.ZipFile(io.BytesIO(wide)) as z:
+        assert b'w:orient="landscape"' in z.read("word/document.xml")
+
+
+def test_cli_writes_the_table_and_needs_a_file(tmp_path: Path) -> None:
+    before, after = str(AMEND / "pokrovsk" / "before.yaml"), str(AMEND / "pokrovsk" / "after.yaml")
+    res = cli(["diff", before, after, "--format", "docx"], tmp_path)
+    assert res.exit_code == 2
+    assert "--format docx writes a document: name it with -o FILE" in res.output
+    res = cli(["diff", before, after, "--format", "pdf", "-o", "table.pdf"], tmp_path)
+    assert res.exit_code == 1, res.output
+    assert "wrote table.pdf: 7 row(s)" in res.output
+    assert (tmp_path / "table.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_cli_between_git_revisions(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path)
+    org = (AMEND / "kherson" / "organisation.yaml").read_text(encoding="utf-8")
+    repo.write("plans/org/organisation.yaml", org)
+    repo.write("plans/org/plan.yaml", (AMEND / "kherson" / "before.yaml").read_text(encoding="utf-8"))
+    repo.commit("approved")
+    repo.write("plans/org/plan.yaml", (AMEND / "kherson" / "after.yaml").read_text(encoding="utf-8"))
+    repo.commit("amended")
+    proc = repo.plandocs("diff", "HEAD~1", "HEAD", "--format", "html", "-o", "out/table.html", "--",
+                         "plans/org/plan.yaml")
+    assert proc.returncode == 1, proc.stderr
+    page = (repo.root / "out" / "table.html").read_text(encoding="utf-8")
+    assert "<del>821</del>" in page and "<ins>821/1</ins>" in page
+    proc = repo.plandocs("diff", "HEAD~1", "HEAD", "--format", "html", "-o", "t.html")
+    assert proc.returncode == 2
+    assert "a comparative table compares one plan" in proc.stderr
+
+
+def test_broken_version_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "after.yaml"
+    bad.write_text((AMEND / "kalush" / "after.yaml").read_text(encoding="utf-8").replace(
+        "kind: quarterly-plan", "kind: quarterly-plann"), encoding="utf-8")
+    (tmp_path / "organisation.yaml").write_text((AMEND / "kalush" / "organisation.yaml").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    res = cli(["diff", str(AMEND / "kalush" / "before.yaml"), "after.yaml", "--format", "docx", "-o", "t.docx"],
+              tmp_path)
+    assert res.exit_code == 2
+    assert "after.yaml:3:7: error[invalid-value]: kind: expected one of quarterly-plan" in res.output
+    assert "the plan could not be compared (see above); nothing written" in res.output
+    assert not (tmp_path / "t.docx").exists()
