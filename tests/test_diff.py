@@ -87,7 +87,8 @@ def test_colour_marks_old_red_and_new_green(tmp_path: Path) -> None:
     lines = diff_lines(tmp_path, ANNUAL, new, "--color", "always")
     red, green, bold, reset = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
     assert lines[2] == (f"    {bold}1.1.2{reset} Q3: {red}4{reset} → {green}7{reset}; "
-                        f"total: {red}16{reset} → {green}19{reset}")
+                        f"total: {red}16{reset} → {green}19{reset} — Організація та проведення "
+                        "правопросвітницьких заходів для о…")
     assert [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines] == diff_lines(tmp_path, ANNUAL, new)
 
 
@@ -150,7 +151,7 @@ def test_rows_added_removed_and_the_same_change_in_every_row(tmp_path: Path) -> 
                 "                term: Квітень Червень\n              - executor: [legal-education, bureau-rohatyn]\n"
                 "                term: Червень\n                value: 2\n"))
     assert diff_lines(tmp_path, QUARTERLY, new, name="2020-q2.yaml")[2:] == [
-        "    1.1.1 value: 1 → 3",
+        "    1.1.1 value: 1 → 3 — Робочі та тематичні зустрічі з населенням",
         "    + row 1.1.1 [legal-education, bureau-rohatyn]: term: Червень; indicator: Кількість робочих зустрічей; "
         "value: 2",
         "    - row 1.1.1 [legal-education]: term: Квітень; indicator: Кількість робочих зустрічей; value: 1",
@@ -163,7 +164,7 @@ def test_value_term_and_indicator_of_a_measure(tmp_path: Path) -> None:
     assert diff_lines(tmp_path, QUARTERLY, new, name="2020-q2.yaml")[2:] == [
         "    1.1.2 term: Протягом кварталу → Травень Червень",
         "    1.1.2 indicator: Кількість {+надрукованих+} матеріалів",
-        "    1.1.2 value: 500 → -",
+        "    1.1.2 value: 500 → - — Поширення інформаційних матеріалів",
     ]
 
 

@@ -223,7 +223,7 @@ def _cell_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, C
 
 def _measure_changes(old: Measure, new: Measure, where: dict[str, Any]) -> list[Change]:
     ident = new.id
-    base = {"id": ident, **where}
+    base = {"id": ident, "title": new.title, **where}  # a reviewer sees which measure a value belongs to
     out: list[Change] = []
     for name in ("title", "result"):
         if getattr(old, name) != getattr(new, name):
@@ -290,7 +290,7 @@ def _node_changes(old: Priority | Task, new: Priority | Task, target: str, where
         if o != n:
             out.append(_with(_field_change(target, name, o, n), id=new.id, **where))
     if old.funding != new.funding:
-        out.append(Change("changed", target, id=new.id, field="funding",
+        out.append(Change("changed", target, id=new.id, field="funding", title=new.title if target == "task" else None,
                           periods=period_changes(_funding_cells(old.funding), _funding_cells(new.funding)),
                           **where))
     return out

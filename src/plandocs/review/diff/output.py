@@ -35,6 +35,8 @@ ELIDE_AT_LEAST = 8
 """Unchanged words are only cut when this many or more would be left out."""
 HEADING_WIDTH = 80
 """Priority titles in headings are cut to this many characters."""
+TITLE_WIDTH = 60
+"""Measure titles after a value change are cut to this many characters."""
 
 _MD_SPECIAL_RE = re.compile(r"([\\`*_~\[\]<>|&#])")
 
@@ -198,10 +200,12 @@ def change_line(c: Change, st: _Style) -> str:
         detail = c.new if c.kind == "added" else c.old
         return f"{st.sign(c.kind)}{where}" + (f": {st.text(detail)}" if detail else "")
     field = st.code(c.field or "") if c.target == "document" else (c.field or "")
+    # a bare number says nothing to a reviewer; a priority is already named by its heading
+    of = f" — {st.text(_short(c.title, TITLE_WIDTH))}" if c.title and c.target != "priority" else ""
     if c.field == "values" and c.periods:
-        return f"{where} {_periods(c.periods, st)}"
+        return f"{where} {_periods(c.periods, st)}{of}"
     if c.field == "funding" and c.periods:
-        return _("{where} funding {periods}").format(where=where, periods=_periods(c.periods, st)).strip()
+        return _("{where} funding {periods}").format(where=where, periods=_periods(c.periods, st)).strip() + of
     subject = f"{where} {field}".strip()
     if c.kind == "added":
         return f"{st.sign('added')}{subject}: {st.new(c.new)}"
