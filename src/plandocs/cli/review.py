@@ -90,10 +90,10 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() or os.environ.get("GIT_PAGER_IN_USE") == "true"
 
 
-def _report_diff(result: DiffResult, fmt: str, color: bool) -> None:
+def _report_diff(result: DiffResult, fmt: str, color: bool, link: str | None = None) -> None:
     from plandocs.review.diff.output import render_diff
 
-    text = render_diff(result, fmt, color)
+    text = render_diff(result, fmt, color, link=link)
     if text and (result.files or fmt != "text"):
         click.echo(text, nl=False, color=color)
 
@@ -142,9 +142,12 @@ def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Pa
 @click.option("--orientation", type=click.Choice(["auto", "portrait", "landscape"]), default="auto",
               show_default=True, help="Page orientation of the comparative table (auto: landscape when rows "
                                       "are long).")
+@click.option("--link", metavar="URL", help="Where the full diff is (e.g. the CI run's artefact); a Markdown "
+                                            "comment longer than GitHub's 65,536 characters is shortened to a "
+                                            "summary that links there.")
 @click.pass_context
 def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, output: Path | None,
-             headings: str, orientation: str) -> None:
+             headings: str, orientation: str, link: str | None) -> None:
     """Show what changed between two versions of plans, in plan terms.
 
     OLD and NEW are two files, two folders, or two git revisions; a single revision is compared with
@@ -167,7 +170,7 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, ou
     except PlandocsError as exc:
         click.echo(_("Error: {message}").format(message=exc.format_message()), err=True)
         sys.exit(EXIT_USAGE)
-    _report_diff(result, fmt, _use_color(color))
+    _report_diff(result, fmt, _use_color(color), link)
     if result.diagnostics.errors:
         print_diagnostic_list(result.diagnostics.errors, result.lines)
         click.echo(_("some files could not be compared as plans (see above)"), err=True)
