@@ -241,11 +241,25 @@ def test_folders_pair_files_by_name(tmp_path: Path) -> None:
                       "### `b/2024.yaml` (new file)", "", "- new file: period 2024: 2 priorities, 3 tasks, 5 measures"]
 
 
-def test_report_files_are_compared_field_by_field(tmp_path: Path) -> None:
+def test_report_files_are_compared_as_facts_by_measure(tmp_path: Path) -> None:
     report = (PLANS / "odesa" / "2021-q2.report.yaml").read_text(encoding="utf-8")
-    new = edit(report, ('  "1.2.2": 3\n', '  "1.2.2": 4\n'))
+    new = edit(report, ('  "1.2.2": 3\n', '  "1.2.2": 4\n'),
+               ("  \"2.5.1\": {fact: 0, note: Перенесено на III квартал}",
+                "  \"2.5.1\": {fact: 0, note: Перенесено на IV квартал}"),
+               ('  "1.3.3": {fact: 3, note: "-"}\n', ""),
+               ('  "3.2.1": "-"\n',
+                '  "3.2.1": {rows: {legal-education: 1, bureau: {fact: 0, note: Немає запитів}}}\n'),
+               ('period: "2021-Q2"', 'period: "2021-Q3"'))
     assert diff_lines(tmp_path, report, new, name="2021-q2.report.yaml") == [
-        "new/2021-q2.report.yaml", "  facts.1.2.2: 3 → 4"]
+        "new/2021-q2.report.yaml",
+        "  period: 2021-Q2 → 2021-Q3",
+        "  1.2.2 fact: 3 → 4",
+        "  2.5.1 note: Перенесено на [-III-]{+IV+} квартал",
+        "  3.2.1 fact: - → (none)",
+        "  + row 3.2.1 [legal-education]: 1",
+        "  + row 3.2.1 [bureau]: 0; note: Немає запитів",
+        "  - 1.3.3 fact: 3; note: -",
+    ]
 
 
 def test_identical_files_exit_0_with_no_output(tmp_path: Path) -> None:

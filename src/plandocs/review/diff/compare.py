@@ -35,6 +35,7 @@ from plandocs.model.records import (
     Plan,
     Priority,
     Record,
+    Report,
     Task,
     all_measures,
     effective_rows,
@@ -538,7 +539,11 @@ def compare_texts(path: str, old: Side, new: Side, diags: Diagnostics) -> FileDi
         result.changes, result.priority_titles = compare_plans(rec_old, rec_new)
     elif isinstance(rec_old, Organisation) and isinstance(rec_new, Organisation):
         result.changes = compare_organisations(rec_old, rec_new)
-    else:  # reports and regions: field by field
+    elif isinstance(rec_old, Report) and isinstance(rec_new, Report):  # facts by measure, not key paths
+        from plandocs.review.diff.facts import compare_reports
+
+        result.changes = compare_reports(rec_old, rec_new)
+    else:  # regions: field by field
         result.changes = record_changes(rec_old, rec_new, "", "document")
     if not result.changes:
         result.status = "unchanged"
