@@ -304,3 +304,23 @@ def test_measures_reordered_within_their_task(tmp_path: Path) -> None:
         "  priority 1: Підвищення рівня правової свідомості людей",
         "    measures of task 1.1 reordered",
     ]
+
+
+def test_previous_compares_with_the_plan_of_the_period_before(tmp_path: Path) -> None:
+    shutil.copy(REVIEW / "organisation.yaml", tmp_path / "organisation.yaml")
+    q2 = (REVIEW / "quarterly.yaml").read_text(encoding="utf-8")
+    (tmp_path / "2020-q1.yaml").write_text(edit(q2, ('period: "2020-Q2"', 'period: "2020-Q1"'),
+                                                ("value: 500", "value: 100")), encoding="utf-8")
+    (tmp_path / "2020-q2.yaml").write_text(q2, encoding="utf-8")
+    (tmp_path / "b-2020-q3.yaml").write_text(edit(q2, ('period: "2020-Q2"', 'period: "2020-Q3"'),
+                                                  ("value: 500", "value: 700")), encoding="utf-8")
+    res = cli(["diff", "--previous", "b-2020-q3.yaml"], tmp_path)
+    assert res.exit_code == 1
+    assert res.stderr == "comparing with the plan of the previous period: 2020-q2.yaml\n"
+    assert res.stdout.splitlines() == ["b-2020-q3.yaml", "  period: 2020-Q2 → 2020-Q3", "  priority 1: Рівний "
+                                       "доступ до правової допомоги",
+                                       "    1.1.2 value: 500 → 700 — Поширення інформаційних матеріалів"]
+    res = cli(["diff", "--previous", "2020-q1.yaml"], tmp_path)
+    assert res.exit_code == 2
+    assert res.stderr == ("Error: no plan of a period before 2020-Q1 next to '2020-q1.yaml'; give the two files "
+                          "to compare\n")

@@ -126,6 +126,24 @@ def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Pa
     sys.exit(EXIT_INVALID if result.rows else 0)
 
 
+def _with_previous(what: tuple[str, ...]) -> tuple[str, ...]:
+    """``--previous PLAN`` → ``PREVIOUS PLAN``, the previous period's plan from the same folder."""
+    from plandocs.errors import PlandocsError
+    from plandocs.files.discovery import display_path
+    from plandocs.review.previous import previous_plan
+
+    if len(what) != 1 or not Path(what[0]).is_file():
+        click.echo("Error: --previous takes one plan file: plandocs diff --previous plans/org/2024.yaml", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        before = previous_plan(Path(what[0]))
+    except PlandocsError as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"comparing with the plan of the previous period: {display_path(before)}", err=True)
+    return (str(before), what[0])
+
+
 @click.command("diff", cls=_PathsAfterDashes)
 @click.argument("what", nargs=-1, metavar="OLD [NEW] [-- PATH...]")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "docx", "html", "pdf"]),
@@ -145,9 +163,11 @@ def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Pa
 @click.option("--link", metavar="URL", help="Where the full diff is (e.g. the CI run's artefact); a Markdown "
                                             "comment longer than GitHub's 65,536 characters is shortened to a "
                                             "summary that links there.")
+@click.option("--previous", is_flag=True, help="Compare the plan given alone with the plan of the previous "
+                                                "period next to it (plandocs diff --previous plans/org/2024.yaml).")
 @click.pass_context
 def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, output: Path | None,
-             headings: str, orientation: str, link: str | None) -> None:
+             headings: str, orientation: str, link: str | None, previous: bool) -> None:
     """Show what changed between two versions of plans, in plan terms.
 
     OLD and NEW are two files, two folders, or two git revisions; a single revision is compared with
@@ -163,6 +183,8 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, ou
     from plandocs.errors import PlandocsError
     from plandocs.review.diff.sources import plan_diff
 
+    if previous:
+        what = _with_previous(what)
     if fmt in ("docx", "html", "pdf"):
         _comparative(ctx, what, fmt, output, headings, orientation)
     try:
