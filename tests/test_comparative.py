@@ -183,3 +183,12 @@ def test_broken_version_writes_nothing(tmp_path: Path) -> None:
     assert "after.yaml:3:7: error[invalid-value]: kind: expected one of quarterly-plan" in res.output
     assert "the plan could not be compared (see above); nothing written" in res.output
     assert not (tmp_path / "t.docx").exists()
+
+
+def test_no_changes_is_a_table_saying_so(tmp_path: Path) -> None:
+    same = str(AMEND / "kalush" / "before.yaml")
+    res = cli(["diff", same, same, "--format", "html", "-o", "same.html"], tmp_path)
+    assert res.exit_code == 0
+    assert "wrote same.html: 0 row(s), 0 change(s)" in res.output
+    page = (tmp_path / "same.html").read_text(encoding="utf-8")
+    assert '<td colspan="2" class="text a-left">Змін немає.</td>' in page
