@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from plandocs.review.amend import Amendment, comparative_document, versions
+from plandocs.review.amend import Amendment, comparative_document, tracked_document, versions
 from plandocs.review.comparative import ComparisonRow, Headings, comparison_rows
 from plandocs.review.diff.compare import compare_plans
 from plandocs.view.types import Span
@@ -192,3 +193,58 @@ def test_no_changes_is_a_table_saying_so(tmp_path: Path) -> None:
     assert "wrote same.html: 0 row(s), 0 change(s)" in res.output
     page = (tmp_path / "same.html").read_text(encoding="utf-8")
     assert '<td colspan="2" class="text a-left">Змін немає.</td>' in page
+
+
+def tracked(seed: str) -> bytes:
+    result = tracked_document([str(AMEND / seed / "before.yaml"), str(AMEND / seed / "after.yaml")], [])
+    assert result.data is not None and result.unplaced == 0
+    return result.data
+
+
+def body_xml(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return etree.fromstring(z.read("word/document.xml"))
+
+
+def test_tracked_changes_docx_marks_words_rows_and_is_reproducible() -> None:
+    data = tracked("kalush")
+    assert data == tracked("kalush")
+    root = body_xml(data)
+    deleted = ["".join(t.text or "" for t in d.iter(f"{W}delText")) for d in root.iter(f"{W}del")
+               if d.getparent() is not None and d.getparent().tag == f"{W}p"]
+    inserted = ["".join(t.text or "" for t in i.iter(f"{W}t")) for i in root.iter(f"{W}ins")
+                if i.getparent() is not None and i.getparent().tag == f"{W}p"]
+    assert {"19", "500", "Травень", "/буллетів"} <= set(deleted)
+    assert {"26", "600", "Червень", ", буклетів, листівок"} <= set(inserted)
+    rows = {tag: ["".join(tr.itertext()) for tr in root.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}{tag}") is not None]
+            for tag in ("ins", "del")}
+    assert [r[:30] for r in rows["ins"]] == ["1.2.7 Правопросвітницькі заход"]
+    assert [r[:30] for r in rows["del"]] == ["1.3.8 Надання консультацій з п"]
+    assert {d.get(f"{W}author") for d in root.iter(f"{W}ins", f"{W}del")} == {"plandocs"}
+
+
+def test_libreoffice_opens_the_tracked_changes(tmp_path: Path) -> None:
+    (tmp_path / "tracked.docx").write_bytes(tracked("kherson"))
+    proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                           "--convert-to", "odt", "--outdir", str(tmp_path), str(tmp_path / "tracked.docx")],
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(tmp_path / "tracked.odt") as z:
+        content = etree.fromstring(z.read("content.xml"))
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    regions = list(content.iter(f"{{{text_ns}}}changed-region"))
+    kinds = Counter(child.tag.split("}")[1] for r in regions for child in r if child.tag.startswith(f"{{{text_ns}}}"))
+    assert kinds["insertion"] > 0 and kinds["deletion"] > 0
+    removed = " ".join("".join(r.itertext()) for r in regions)
+    assert "Березень" in removed  # the old term of 1.3.5, kept as a deletion LibreOffice can accept or reject
+    assert "проводити громадсько-творчі акції" in removed  # the removed measure 2.4
+
+
+def test_cli_tracked_needs_docx(tmp_path: Path) -> None:
+    before, after = str(AMEND / "odesa" / "before.yaml"), str(AMEND / "odesa" / "after.yaml")
+    res = cli(["diff", before, after, "--format", "pdf", "--tracked", "-o", "t.pdf"], tmp_path)
+    assert res.exit_code == 2
+    assert "Error: --tracked writes a DOCX with tracked changes: use --format docx" in res.output
+    res = cli(["diff", before, after, "--format", "docx", "--tracked", "-o", "t.docx"], tmp_path)
+    assert res.exit_code == 1
+    assert "wrote t.docx: " in res.output and " revision mark(s) for " in res.output

@@ -99,19 +99,24 @@ def _report_diff(result: DiffResult, fmt: str, color: bool, link: str | None = N
 
 
 def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Path | None, headings: str,
-                 orientation: str) -> None:
-    """``--format docx|html|pdf``: the comparative table of one plan, written to ``-o FILE``."""
+                 orientation: str, tracked: bool) -> None:
+    """``--format docx|html|pdf``: the comparative table of one plan (or, with ``--tracked``, the amended
+    plan with tracked changes), written to ``-o FILE``."""
     from plandocs.errors import PlandocsError
     from plandocs.files.write import write_outputs
-    from plandocs.review.amend import comparative_document
+    from plandocs.review.amend import comparative_document, tracked_document
     from plandocs.review.comparative import Headings
 
     if output is None:
         click.echo(f"Error: --format {fmt} writes a document: name it with -o FILE", err=True)
         sys.exit(EXIT_USAGE)
+    if tracked and fmt != "docx":
+        click.echo("Error: --tracked writes a DOCX with tracked changes: use --format docx", err=True)
+        sys.exit(EXIT_USAGE)
     try:
-        result = comparative_document(list(what), list(ctx.meta.get(PATHS_KEY, [])), fmt,
-                                      headings=Headings(headings), orientation=orientation)
+        args, paths = list(what), list(ctx.meta.get(PATHS_KEY, []))
+        result = tracked_document(args, paths) if tracked else \
+            comparative_document(args, paths, fmt, headings=Headings(headings), orientation=orientation)
         if result.data is None:
             print_diagnostic_list(result.diagnostics.errors, result.lines)
             click.echo("the plan could not be compared (see above); nothing written", err=True)
@@ -122,7 +127,13 @@ def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Pa
         click.echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(EXIT_USAGE)
     changes = sum(r.changes for r in result.rows)
-    click.echo(f"wrote {output}: {len(result.rows)} row(s), {changes} change(s)", err=True)
+    if tracked:
+        click.echo(f"wrote {output}: {result.revisions} revision mark(s) for {changes} change(s)", err=True)
+        if result.unplaced:
+            click.echo(f"{result.unplaced} removed paragraph(s) or row(s) had no place in the new document; the "
+                       "comparative table (without --tracked) lists every change", err=True)
+    else:
+        click.echo(f"wrote {output}: {len(result.rows)} row(s), {changes} change(s)", err=True)
     sys.exit(EXIT_INVALID if result.rows else 0)
 
 
@@ -165,9 +176,11 @@ def _with_previous(what: tuple[str, ...]) -> tuple[str, ...]:
                                             "summary that links there.")
 @click.option("--previous", is_flag=True, help="Compare the plan given alone with the plan of the previous "
                                                 "period next to it (plandocs diff --previous plans/org/2024.yaml).")
+@click.option("--tracked", is_flag=True, help="With --format docx: the new plan as rendered, with the changes "
+                                               "from the old one as tracked changes to accept or reject in Word.")
 @click.pass_context
 def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, output: Path | None,
-             headings: str, orientation: str, link: str | None, previous: bool) -> None:
+             headings: str, orientation: str, link: str | None, previous: bool, tracked: bool) -> None:
     """Show what changed between two versions of plans, in plan terms.
 
     OLD and NEW are two files, two folders, or two git revisions; a single revision is compared with
@@ -186,7 +199,7 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, ou
     if previous:
         what = _with_previous(what)
     if fmt in ("docx", "html", "pdf"):
-        _comparative(ctx, what, fmt, output, headings, orientation)
+        _comparative(ctx, what, fmt, output, headings, orientation, tracked)
     try:
         result = plan_diff(list(what), list(ctx.meta.get(PATHS_KEY, [])))
     except PlandocsError as exc:

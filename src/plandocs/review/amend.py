@@ -49,6 +49,10 @@ class Amendment:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     lines: dict[str, list[str]] = field(default_factory=dict)
     """Source lines of files with diagnostics, for excerpts."""
+    revisions: int = 0
+    """Revision marks of a tracked-changes DOCX."""
+    unplaced: int = 0
+    """Removed paragraphs or rows a tracked-changes DOCX could not show (see :mod:`.tracked`)."""
 
 
 class _Reader:
@@ -171,4 +175,26 @@ def comparative_document(args: Sequence[str], paths: Sequence[str], fmt: str, *,
     return result
 
 
-__all__ = ["DOCUMENT_FORMATS", "Amendment", "comparative_document"]
+def tracked_document(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None) -> Amendment:
+    """The amended plan as DOCX with tracked changes (``w:ins``/``w:del``) from the approved one."""
+    from plandocs.render.pipeline import render_view
+    from plandocs.render.templating import template_dirs
+    from plandocs.review.tracked import tracked_docx
+    from plandocs.view.plan import build_view
+
+    result = Amendment()
+    pair = versions(args, paths, cwd or Path.cwd(), result)
+    if pair is None:
+        return result
+    old, new = pair
+    changes, _ = compare_plans(old.plan, new.plan)
+    result.rows = comparison_rows(changes, old.plan, new.plan, [new.organisation, old.organisation])
+    old_view, new_view = build_view(old.plan, old.organisation), build_view(new.plan, new.organisation)
+    before = render_view(old_view, template_dirs(old.templates), ["docx"])["docx"]
+    after = render_view(new_view, template_dirs(new.templates), ["docx"])["docx"]
+    tracked = tracked_docx(before, after, f"{new_view.date.isoformat()}T00:00:00Z")
+    result.data, result.revisions, result.unplaced = tracked.data, tracked.revisions, tracked.unplaced
+    return result
+
+
+__all__ = ["DOCUMENT_FORMATS", "Amendment", "comparative_document", "tracked_document"]
