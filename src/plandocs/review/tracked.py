@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from plandocs.render.docx import repack_package
 from plandocs.review.diff.words import word_diff
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -222,19 +223,15 @@ def tracked_docx(old: bytes, new: bytes, date: str) -> Tracked:
     with zipfile.ZipFile(io.BytesIO(old)) as z:
         old_root = etree.fromstring(z.read(DOCUMENT))
     with zipfile.ZipFile(io.BytesIO(new)) as z:
-        infos = z.infolist()
-        blobs = {i.filename: z.read(i.filename) for i in infos}
-    new_root = etree.fromstring(blobs[DOCUMENT])
+        new_root = etree.fromstring(z.read(DOCUMENT))
+        when = z.infolist()[0].date_time  # the rendered document's fixed entry time, kept
     marker = _Marker(date)
     old_body, new_body = old_root.find(_w("body")), new_root.find(_w("body"))
     assert old_body is not None and new_body is not None
     unplaced = _changes(_units(old_body), _units(new_body), marker)
-    blobs[DOCUMENT] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in infos:  # same names, order, times and compression: the output stays reproducible
-            dst.writestr(info, blobs[info.filename], compresslevel=6)
-    return Tracked(out.getvalue(), marker.count, unplaced)
+    xml = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    data = repack_package(new, when, {DOCUMENT: xml})
+    return Tracked(data, marker.count, unplaced)
 
 
 __all__ = ["Tracked", "tracked_docx"]
