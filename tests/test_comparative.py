@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import zipfile
 from collections import Counter
@@ -18,10 +19,10 @@ import pytest
 from lxml import etree
 
 from plandocs.review.amend import Amendment, comparative_document, tracked_document, versions
-from plandocs.review.comparative import ComparisonRow, Headings, comparison_rows
+from plandocs.review.comparative import ComparisonRow, Headings, comparative_view, comparison_rows
 from plandocs.review.diff.compare import compare_plans
 from plandocs.view.types import Span
-from review_support import GitRepo, cli
+from review_support import REVIEW, GitRepo, cli, edit
 
 AMEND = Path(__file__).parent / "fixtures" / "amend"
 SEEDS = ("kalush", "zhytomyr", "odesa", "pokrovsk", "kherson")
@@ -248,3 +249,61 @@ def test_cli_tracked_needs_docx(tmp_path: Path) -> None:
     res = cli(["diff", before, after, "--format", "docx", "--tracked", "-o", "t.docx"], tmp_path)
     assert res.exit_code == 1
     assert "wrote t.docx: " in res.output and " revision mark(s) for " in res.output
+
+
+MOVED = """          - id: "1.2.1"
+            title: Наповнення сторінки у соціальній мережі Facebook
+            executor: legal-education
+            indicator: кількість публікацій
+            values: {I: 60, II: 60, III: 60, IV: 60, total: 240}
+"""
+TASK_12 = '      - id: "1.2"\n        title: Популяризація системи безоплатної правової допомоги\n'
+
+
+def pair_rows(tmp_path: Path, old: str, new: str) -> dict[str, ComparisonRow]:
+    shutil.copy(REVIEW / "organisation.yaml", tmp_path / "organisation.yaml")
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    result = Amendment()
+    pair = versions([str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml")], [], Path.cwd(), result)
+    assert pair is not None, result.diagnostics.items
+    changes, _ = compare_plans(pair[0].plan, pair[1].plan)
+    return {r.id: r for r in comparison_rows(changes, pair[0].plan, pair[1].plan, [pair[1].organisation])}
+
+
+def test_executor_rows_and_a_moved_measure(tmp_path: Path) -> None:
+    quarterly = (REVIEW / "quarterly.yaml").read_text(encoding="utf-8")
+    amended = edit(quarterly, ("                term: Травень\n", "                term: Червень\n"),
+                   ("              - executor: bureau-rohatyn\n                term: Квітень Червень\n", ""))
+    rows = pair_rows(tmp_path, quarterly, amended)
+    r = rows["1.1.1"]
+    assert (r.kind, r.changes) == ("changed", 2)
+    assert text(r.before).splitlines()[2:] == [
+        "Термін виконання (виконавець: Долинське бюро правової допомоги): Травень",
+        "Відповідальний виконавець: Рогатинське бюро правової допомоги; Термін виконання: Квітень Червень; "
+        "Найменування показника результативності: Кількість робочих зустрічей; "
+        "Значення показника результативності: 1"]
+    assert marked(r.before, "old") == ["Травень", "Рогатинське бюро правової допомоги", "Квітень Червень",
+                                       "Кількість робочих зустрічей", "1"]
+    assert text(r.after).splitlines()[2:] == [
+        "Термін виконання (виконавець: Долинське бюро правової допомоги): Червень",
+        "Відповідальний виконавець: Виключено."]
+    annual = (REVIEW / "annual.yaml").read_text(encoding="utf-8")
+    rows = pair_rows(tmp_path, annual, edit(annual, (TASK_12 + "        measures:\n" + MOVED, MOVED + TASK_12)))
+    r = rows["1.2.1"]
+    assert r.kind == "moved" and list(rows) == ["1.2.1"]
+    assert text(r.before).splitlines()[1:] == ["…", "У складі завдання 1.2."]
+    assert marked(r.after, "new") == ["1.1"]
+
+
+def test_long_rows_turn_the_page_landscape() -> None:
+    rows = rows_of("kalush")
+    old, new = (versions([str(AMEND / "kalush" / n) for n in ("before.yaml", "after.yaml")], [], Path.cwd(),
+                         Amendment()) or (None, None))
+    assert old is not None and new is not None
+    assert comparative_view(rows, old.plan, new.plan, new.organisation).kind == "comparative"
+    wide = [*rows, ComparisonRow("changed", "measure", "9.9.9", ((Span("слово " * 300),),), ((Span("слово " * 300),),),
+                                 1)]
+    view = comparative_view(wide, old.plan, new.plan, new.organisation)
+    assert (view.kind, view.page.orientation, view.table.widths) == ("comparative-landscape", "landscape",
+                                                                     (12.0, 122.5, 122.5))

@@ -434,12 +434,13 @@ def _item_row(key: tuple[str, str], cs: list[Change], old_items: dict[tuple[str,
             body_a.append((Span(f"У складі {parent} "), Span(c.parent or "", "new"), Span(".")))
             continue
         if c.target == "row" and c.kind in ("added", "removed"):
-            who = "; ".join(names.executor(i) for i in (c.row or "").split(", "))
+            side = new_item if c.kind == "added" else old_item
+            line = _row_line(side, c.row or "", names, "new" if c.kind == "added" else "old")
             if c.kind == "added":
                 body_b.append((Span(f"{FIELDS['executor']}: "), Span(MISSING, "note")))
-                body_a.append((Span(f"{FIELDS['executor']}: "), Span(who, "new")))
+                body_a.append(line)
             else:
-                body_b.append((Span(f"{FIELDS['executor']}: "), Span(who, "old")))
+                body_b.append(line)
                 body_a.append((Span(f"{FIELDS['executor']}: "), Span(EXCLUDED, "note")))
             continue
         b, a = _field_sides(c, names)
@@ -458,6 +459,25 @@ def _item_row(key: tuple[str, str], cs: list[Change], old_items: dict[tuple[str,
     before.extend(body_b)
     after.extend(body_a)
     return ComparisonRow(kind, target, ident, tuple(before), tuple(after), count)
+
+
+def _row_line(item: Priority | Task | Measure | None, key: str, names: _Names, mark: str) -> Line:
+    """An executor row of a measure on one line, every cell marked: the row added or removed whole."""
+    who = "; ".join(names.executor(i) for i in key.split(", "))
+    out: list[Span] = [Span(f"{FIELDS['executor']}: "), Span(who, mark)]
+    rows = effective_rows(item) if isinstance(item, Measure) else []
+    er = next((r for r in rows if ", ".join(r.executor or ()) == key), None)
+    if er is not None:
+        if er.term is not None:
+            out += [Span(f"; {FIELDS['term']}: "), Span(ua.quotes(er.term.text), mark)]
+        if er.indicator:
+            out += [Span(f"; {FIELDS['indicator']}: "), Span(ua.quotes(er.indicator), mark)]
+        if er.value is not None:
+            out += [Span(f"; {FIELDS['values']}: "), Span(ua.value(er.value), mark)]
+        for k, v in (er.values or {}).items():
+            label = names.period({"I": "Q1", "II": "Q2", "III": "Q3", "IV": "Q4"}.get(k, k))
+            out += [Span(f"; {label}: "), Span(ua.value(v), mark)]
+    return tuple(out)
 
 
 def _id_list(ids: Iterable[str], mark: str) -> Line:
