@@ -436,9 +436,11 @@ def _reordered(old: Plan, new: Plan, matches: dict[str, Match]) -> list[Change]:
     old_measures = [m.id for _, _, m in all_measures(old)]
 
     def check(target: str, old_ids: list[str], new_ids: list[str], **where: Any) -> None:
-        mapped = [matches[target].new_of(i) for i in old_ids]
-        kept = [i for i in mapped if i is not None and i in new_ids]
-        if kept != [i for i in new_ids if i in kept]:
+        wanted = set(new_ids)
+        mapped = (matches[target].new_of(i) for i in old_ids)
+        kept = [i for i in mapped if i is not None and i in wanted]
+        kept_set = set(kept)
+        if kept != [i for i in new_ids if i in kept_set]:
             out.append(Change("reordered", target, **where))
 
     check("priority", [p.id for p in old.priorities], [p.id for p in new.priorities])
