@@ -103,7 +103,7 @@ def _version(reader: _Reader, plan_path: str, result: Amendment) -> Version | No
         return None
     templates = None
     if reader.rev is None and org.templates is not None:
-        from plandocs.render.pipeline import project_root
+        from plandocs.files.paths import project_root
         from plandocs.render.templating import resolve_org_templates
 
         org_file = Path(org_path)
