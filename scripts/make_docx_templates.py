@@ -70,6 +70,8 @@ KINDS: dict[str, str] = {
     "action-plan": "mixed",
     "report": "summary",
     "region": "summary",
+    "comparative": "comparative-portrait",
+    "comparative-landscape": "comparative-landscape",
 }
 """Kind → layout: ``landscape`` (every page landscape, seeds 000–002, 004), ``mixed`` (portrait prose
 with the table in a landscape section, seed 003) or ``summary`` (landscape, the table followed by the
@@ -521,10 +523,35 @@ def summary(w: _Writer) -> None:
 # --------------------------------------------------------------------------- layouts
 
 
+def comparative(doc: DocxDocument, orientation: str) -> bytes:
+    """The comparative table («порівняльна таблиця») of an amended plan; its rich cells are built at render
+    time (``plandocs.render.docx``), like every measures table."""
+    # its own style, added here only: the other templates stay byte-identical
+    doc.styles.element.append(_style("PlanRequisites", "Plan Requisites", "Normal",
+                                     '<w:keepNext/><w:jc w:val="center"/>', ""))
+    section = doc.sections[0]
+    _page(section, orientation)
+    _page_number_header(section)
+    right, left = MARGINS[1], MARGINS[3]
+    w = _Writer(doc, (297 if orientation == "landscape" else 210) - right - left)
+    title(w)
+    w.tag('{%p for line in doc.requisites %}')
+    w.para("{{ line }}", "Plan Requisites")
+    w.tag("{%p endfor %}")
+    w.para()
+    w.para("{{p table }}")
+    closing(w)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return repack(buf.getvalue())
+
+
 def build(layout: str) -> bytes:
     doc = Document()
     _prune_package(doc)
     _setup_styles(doc)
+    if layout.startswith("comparative-"):
+        return comparative(doc, layout.removeprefix("comparative-"))
     last = "portrait" if layout == "mixed" else "landscape"
     section = doc.sections[0]
     _page(section, last)

@@ -87,7 +87,8 @@ def test_colour_marks_old_red_and_new_green(tmp_path: Path) -> None:
     lines = diff_lines(tmp_path, ANNUAL, new, "--color", "always")
     red, green, bold, reset = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
     assert lines[2] == (f"    {bold}1.1.2{reset} Q3: {red}4{reset} → {green}7{reset}; "
-                        f"total: {red}16{reset} → {green}19{reset}")
+                        f"total: {red}16{reset} → {green}19{reset} — Організація та проведення "
+                        "правопросвітницьких заходів для о…")
     assert [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines] == diff_lines(tmp_path, ANNUAL, new)
 
 
@@ -150,7 +151,7 @@ def test_rows_added_removed_and_the_same_change_in_every_row(tmp_path: Path) -> 
                 "                term: Квітень Червень\n              - executor: [legal-education, bureau-rohatyn]\n"
                 "                term: Червень\n                value: 2\n"))
     assert diff_lines(tmp_path, QUARTERLY, new, name="2020-q2.yaml")[2:] == [
-        "    1.1.1 value: 1 → 3",
+        "    1.1.1 value: 1 → 3 — Робочі та тематичні зустрічі з населенням",
         "    + row 1.1.1 [legal-education, bureau-rohatyn]: term: Червень; indicator: Кількість робочих зустрічей; "
         "value: 2",
         "    - row 1.1.1 [legal-education]: term: Квітень; indicator: Кількість робочих зустрічей; value: 1",
@@ -163,7 +164,7 @@ def test_value_term_and_indicator_of_a_measure(tmp_path: Path) -> None:
     assert diff_lines(tmp_path, QUARTERLY, new, name="2020-q2.yaml")[2:] == [
         "    1.1.2 term: Протягом кварталу → Травень Червень",
         "    1.1.2 indicator: Кількість {+надрукованих+} матеріалів",
-        "    1.1.2 value: 500 → -",
+        "    1.1.2 value: 500 → - — Поширення інформаційних матеріалів",
     ]
 
 
@@ -240,11 +241,25 @@ def test_folders_pair_files_by_name(tmp_path: Path) -> None:
                       "### `b/2024.yaml` (new file)", "", "- new file: period 2024: 2 priorities, 3 tasks, 5 measures"]
 
 
-def test_report_files_are_compared_field_by_field(tmp_path: Path) -> None:
+def test_report_files_are_compared_as_facts_by_measure(tmp_path: Path) -> None:
     report = (PLANS / "odesa" / "2021-q2.report.yaml").read_text(encoding="utf-8")
-    new = edit(report, ('  "1.2.2": 3\n', '  "1.2.2": 4\n'))
+    new = edit(report, ('  "1.2.2": 3\n', '  "1.2.2": 4\n'),
+               ("  \"2.5.1\": {fact: 0, note: Перенесено на III квартал}",
+                "  \"2.5.1\": {fact: 0, note: Перенесено на IV квартал}"),
+               ('  "1.3.3": {fact: 3, note: "-"}\n', ""),
+               ('  "3.2.1": "-"\n',
+                '  "3.2.1": {rows: {legal-education: 1, bureau: {fact: 0, note: Немає запитів}}}\n'),
+               ('period: "2021-Q2"', 'period: "2021-Q3"'))
     assert diff_lines(tmp_path, report, new, name="2021-q2.report.yaml") == [
-        "new/2021-q2.report.yaml", "  facts.1.2.2: 3 → 4"]
+        "new/2021-q2.report.yaml",
+        "  period: 2021-Q2 → 2021-Q3",
+        "  1.2.2 fact: 3 → 4",
+        "  2.5.1 note: Перенесено на [-III-]{+IV+} квартал",
+        "  3.2.1 fact: - → (none)",
+        "  + row 3.2.1 [legal-education]: 1",
+        "  + row 3.2.1 [bureau]: 0; note: Немає запитів",
+        "  - 1.3.3 fact: 3; note: -",
+    ]
 
 
 def test_identical_files_exit_0_with_no_output(tmp_path: Path) -> None:
@@ -289,3 +304,23 @@ def test_measures_reordered_within_their_task(tmp_path: Path) -> None:
         "  priority 1: Підвищення рівня правової свідомості людей",
         "    measures of task 1.1 reordered",
     ]
+
+
+def test_previous_compares_with_the_plan_of_the_period_before(tmp_path: Path) -> None:
+    shutil.copy(REVIEW / "organisation.yaml", tmp_path / "organisation.yaml")
+    q2 = (REVIEW / "quarterly.yaml").read_text(encoding="utf-8")
+    (tmp_path / "2020-q1.yaml").write_text(edit(q2, ('period: "2020-Q2"', 'period: "2020-Q1"'),
+                                                ("value: 500", "value: 100")), encoding="utf-8")
+    (tmp_path / "2020-q2.yaml").write_text(q2, encoding="utf-8")
+    (tmp_path / "b-2020-q3.yaml").write_text(edit(q2, ('period: "2020-Q2"', 'period: "2020-Q3"'),
+                                                  ("value: 500", "value: 700")), encoding="utf-8")
+    res = cli(["diff", "--previous", "b-2020-q3.yaml"], tmp_path)
+    assert res.exit_code == 1
+    assert res.stderr == "comparing with the plan of the previous period: 2020-q2.yaml\n"
+    assert res.stdout.splitlines() == ["b-2020-q3.yaml", "  period: 2020-Q2 → 2020-Q3", "  priority 1: Рівний "
+                                       "доступ до правової допомоги",
+                                       "    1.1.2 value: 500 → 700 — Поширення інформаційних матеріалів"]
+    res = cli(["diff", "--previous", "2020-q1.yaml"], tmp_path)
+    assert res.exit_code == 2
+    assert res.stderr == ("Error: no plan of a period before 2020-Q1 next to '2020-q1.yaml'; give the two files "
+                          "to compare\n")

@@ -39,6 +39,8 @@ def two_versions(tmp_path: Path, old: str, new: str, name: str = PLAN) -> GitRep
     return repo
 
 
+TITLE_111 = "Підготовка рекомендацій правових тематик для плану правопросвітницьких заходів"
+TITLE_112 = "Організація та проведення правопросвітницьких заходів для осіб з інвалідністю"
 INSERTED_MEASURE = """          - id: "1.1.2"
             title: Консультування громадян телефоном
             executor: legal-education
@@ -49,9 +51,9 @@ INSERTED_MEASURE = """          - id: "1.1.2"
 CASES: dict[str, tuple[list[tuple[str, str]], list[str], list[str], list[dict[str, Any]]]] = {
     "value": (
         [("values: {I: 4, II: 4, III: 4, IV: 4, total: 16}", "values: {I: 4, II: 4, III: 7, IV: 4, total: 19}")],
-        ["    1.1.2 Q3: 4 → 7; total: 16 → 19"],
-        ["- **1.1.2** Q3: 4 → 7; total: 16 → 19"],
-        [change(id="1.1.2", priority="1", parent="1.1", field="values",
+        ["    1.1.2 Q3: 4 → 7; total: 16 → 19 — Організація та проведення правопросвітницьких заходів для о…"],
+        ["- **1.1.2** Q3: 4 → 7; total: 16 → 19 — Організація та проведення правопросвітницьких заходів для о…"],
+        [change(id="1.1.2", priority="1", parent="1.1", field="values", title=TITLE_112,
                 periods=[{"period": "Q3", "old": "4", "new": "7"}, {"period": "total", "old": "16", "new": "19"}])],
     ),
     "executor": (
@@ -59,7 +61,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[str], list[str], list[dict[st
           "            executor: [legal-education, bureau-dolyna]\n            indicator: кількість рекомендацій")],
         ["    1.1.1 executor: legal-education → legal-education, bureau-dolyna"],
         ["- **1.1.1** executor: legal-education → legal-education, bureau-dolyna"],
-        [change(id="1.1.1", priority="1", parent="1.1", field="executor", old="legal-education",
+        [change(id="1.1.1", priority="1", parent="1.1", field="executor", title=TITLE_111, old="legal-education",
                 new="legal-education, bureau-dolyna")],
     ),
     "text": (
@@ -69,6 +71,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[str], list[str], list[dict[st
         ["- **1.1.1** title: Підготовка ~~рекомендацій~~ **пропозицій** правових тематик для плану "
          "правопросвітницьких заходів"],
         [change(id="1.1.1", priority="1", parent="1.1", field="title",
+                title="Підготовка пропозицій правових тематик для плану правопросвітницьких заходів",
                 old="Підготовка рекомендацій правових тематик для плану правопросвітницьких заходів",
                 new="Підготовка пропозицій правових тематик для плану правопросвітницьких заходів",
                 words=[{"op": "equal", "text": "Підготовка "}, {"op": "delete", "text": "рекомендацій"},
@@ -199,7 +202,7 @@ def test_executor_rows_keyed_by_executor(tmp_path: Path) -> None:
         "  priority 1: Рівний доступ до правової допомоги",
         "    1.1.1 [legal-education] indicator: Кількість [-робочих-] зустрічей",
         "    1.1.1 [bureau-dolyna] term: Травень → Червень",
-        "    1.1.1 [bureau-rohatyn] value: 1 → 2",
+        "    1.1.1 [bureau-rohatyn] value: 1 → 2 — Робочі та тематичні зустрічі з населенням",
     ]
 
 
@@ -214,7 +217,7 @@ def test_working_tree_against_a_revision_and_paths(tmp_path: Path) -> None:
     assert proc.stdout.splitlines() == [
         PLAN,
         "  priority 2: Забезпечення доступу до безоплатної правової допомоги",
-        "    2.1.1 Q2: 2 → 3; total: 8 → 9",
+        "    2.1.1 Q2: 2 → 3; total: 8 → 9 — Робота мобільних консультаційних пунктів у віддалених грома…",
         "plans/other/2024.yaml",
         "  + new file: period 2024: 2 priorities, 3 tasks, 5 measures",
     ]
@@ -271,7 +274,7 @@ def test_git_diff_shows_the_plan_diff_with_the_documented_setting(tmp_path: Path
     assert repo.git("diff").splitlines() == [
         PLAN,
         f"  priority 1: {P1}",
-        "    1.1.2 Q3: 4 → 7; total: 16 → 19",
+        "    1.1.2 Q3: 4 → 7; total: 16 → 19 — Організація та проведення правопросвітницьких заходів для о…",
     ]
     # without the setting git shows the raw YAML lines
     plain = repo.git("diff", "--no-ext-diff", "--no-textconv")
@@ -300,7 +303,8 @@ def test_git_log_p_shows_cells_through_textconv(tmp_path: Path) -> None:
     # the external driver is used by log only when asked for
     ext = repo.git("log", "-p", "--ext-diff", "-1", "--format=%s", "--", PLAN).splitlines()
     assert ext[-3:] == [f"  priority 1: {P1}", "    1.1.1 indicator: кількість [-рекомендацій-]{+пропозицій+}",
-                        "    1.1.2 Q3: 4 → 7; total: 16 → 19"]
+                        "    1.1.2 Q3: 4 → 7; total: 16 → 19 — Організація та проведення правопросвітницьких "
+                        "заходів для о…"]
 
 
 def test_git_diff_driver_falls_back_to_a_line_diff_for_broken_files(tmp_path: Path) -> None:

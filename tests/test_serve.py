@@ -219,7 +219,7 @@ def test_diff_page_shows_the_plan_changes_since_the_last_commit(served: Served) 
         '    <span class="diff-strong">1.1.1</span> title: Робочі зустрічі з <span class="diff-del"><span>'
         'населенням</span></span><span class="diff-ins"><span>мешканцями</span></span>',
         '    <span class="diff-strong">1.1.2</span> value: <span class="diff-del">500</span> → '
-        '<span class="diff-ins">700</span>',
+        '<span class="diff-ins">700</span> — Поширення інформаційних матеріалів',
     ]
     live = json.loads(fetch(f"{served.url}/api/diff/{PLAN}"))["panel"]  # what the open page fetches on a save
     assert live == page[page.index('<div id="panel">') + len('<div id="panel">'):page.index("</div>")]

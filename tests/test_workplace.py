@@ -350,7 +350,7 @@ def test_git_setup_drivers_fall_back_when_plandocs_is_missing(tmp_path: Path) ->
     repo.ok("git", "commit", "-qm", "start")
     repo.edit(PLAN, "III: 1, IV: 1, total: 4", "III: 2, IV: 1, total: 5")
     with_plandocs = repo.ok("git", "diff")
-    assert with_plandocs.splitlines()[-1] == "    1.1.1 Q3: 1 → 2; total: 4 → 5"
+    assert with_plandocs.splitlines()[-1] == "    1.1.1 Q3: 1 → 2; total: 4 → 5 — Перший захід"
     # a PATH with git but without plandocs: the drivers fall back to a plain diff instead of dying
     git_only = tmp_path / "git-only"
     git_only.mkdir()

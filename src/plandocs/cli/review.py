@@ -90,22 +90,97 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() or os.environ.get("GIT_PAGER_IN_USE") == "true"
 
 
-def _report_diff(result: DiffResult, fmt: str, color: bool) -> None:
+def _report_diff(result: DiffResult, fmt: str, color: bool, link: str | None = None) -> None:
     from plandocs.review.diff.output import render_diff
 
-    text = render_diff(result, fmt, color)
+    text = render_diff(result, fmt, color, link=link)
     if text and (result.files or fmt != "text"):
         click.echo(text, nl=False, color=color)
 
 
+def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Path | None, headings: str,
+                 orientation: str, tracked: bool) -> None:
+    """``--format docx|html|pdf``: the comparative table of one plan (or, with ``--tracked``, the amended
+    plan with tracked changes), written to ``-o FILE``."""
+    from plandocs.errors import PlandocsError
+    from plandocs.files.write import write_outputs
+    from plandocs.review.amend import comparative_document, tracked_document
+    from plandocs.review.comparative import Headings
+
+    if output is None:
+        click.echo(f"Error: --format {fmt} writes a document: name it with -o FILE", err=True)
+        sys.exit(EXIT_USAGE)
+    if tracked and fmt != "docx":
+        click.echo("Error: --tracked writes a DOCX with tracked changes: use --format docx", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        args, paths = list(what), list(ctx.meta.get(PATHS_KEY, []))
+        result = tracked_document(args, paths) if tracked else \
+            comparative_document(args, paths, fmt, headings=Headings(headings), orientation=orientation)
+        if result.data is None:
+            print_diagnostic_list(result.diagnostics.errors, result.lines)
+            click.echo("the plan could not be compared (see above); nothing written", err=True)
+            sys.exit(EXIT_USAGE)
+        target = output.resolve()
+        write_outputs({Path(target.name): result.data}, target.parent)
+    except PlandocsError as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    changes = sum(r.changes for r in result.rows)
+    if tracked:
+        click.echo(f"wrote {output}: {result.revisions} revision mark(s) for {changes} change(s)", err=True)
+        if result.unplaced:
+            click.echo(f"{result.unplaced} removed paragraph(s) or row(s) had no place in the new document; the "
+                       "comparative table (without --tracked) lists every change", err=True)
+    else:
+        click.echo(f"wrote {output}: {len(result.rows)} row(s), {changes} change(s)", err=True)
+    sys.exit(EXIT_INVALID if result.rows else 0)
+
+
+def _with_previous(what: tuple[str, ...]) -> tuple[str, ...]:
+    """``--previous PLAN`` → ``PREVIOUS PLAN``, the previous period's plan from the same folder."""
+    from plandocs.errors import PlandocsError
+    from plandocs.files.discovery import display_path
+    from plandocs.review.previous import previous_plan
+
+    if len(what) != 1 or not Path(what[0]).is_file():
+        click.echo("Error: --previous takes one plan file: plandocs diff --previous plans/org/2024.yaml", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        before = previous_plan(Path(what[0]))
+    except PlandocsError as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"comparing with the plan of the previous period: {display_path(before)}", err=True)
+    return (str(before), what[0])
+
+
 @click.command("diff", cls=_PathsAfterDashes)
 @click.argument("what", nargs=-1, metavar="OLD [NEW] [-- PATH...]")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="Terminal text, Markdown for a pull-request comment, or JSON.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "docx", "html", "pdf"]),
+              default="text", show_default=True,
+              help="Terminal text, Markdown for a pull-request comment, JSON, or the comparative table "
+                   "(порівняльна таблиця) of one plan as DOCX, HTML or PDF (with -o FILE).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: when writing to a terminal).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write the comparative table to (--format docx, html or pdf).")
+@click.option("--headings", type=click.Choice(["before-after", "current-proposed"]), default="before-after",
+              show_default=True, help="Column headings of the comparative table: «Редакція до змін» / «Редакція "
+                                      "зі змінами», or «Чинна редакція» / «Запропонована редакція».")
+@click.option("--orientation", type=click.Choice(["auto", "portrait", "landscape"]), default="auto",
+              show_default=True, help="Page orientation of the comparative table (auto: landscape when rows "
+                                      "are long).")
+@click.option("--link", metavar="URL", help="Where the full diff is (e.g. the CI run's artefact); a Markdown "
+                                            "comment longer than GitHub's 65,536 characters is shortened to a "
+                                            "summary that links there.")
+@click.option("--previous", is_flag=True, help="Compare the plan given alone with the plan of the previous "
+                                                "period next to it (plandocs diff --previous plans/org/2024.yaml).")
+@click.option("--tracked", is_flag=True, help="With --format docx: the new plan as rendered, with the changes "
+                                               "from the old one as tracked changes to accept or reject in Word.")
 @click.pass_context
-def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) -> None:
+def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str, output: Path | None,
+             headings: str, orientation: str, link: str | None, previous: bool, tracked: bool) -> None:
     """Show what changed between two versions of plans, in plan terms.
 
     OLD and NEW are two files, two folders, or two git revisions; a single revision is compared with
@@ -113,17 +188,24 @@ def diff_cmd(ctx: click.Context, what: tuple[str, ...], fmt: str, color: str) ->
     plans/) limit a comparison of revisions. Measures are matched by id: added, removed, renumbered,
     moved; values per period, executors, terms, indicators; texts word by word.
 
+    With --format docx, html or pdf and -o FILE, writes the comparative table (порівняльна таблиця) of
+    one plan: OLD.yaml NEW.yaml, or REV [REV] -- PLAN.
+
     Exit status, as diff(1): 0 no changes, 1 changes, 2 trouble (bad input, unknown revision).
     """
     from plandocs.errors import PlandocsError
     from plandocs.review.diff.sources import plan_diff
 
+    if previous:
+        what = _with_previous(what)
+    if fmt in ("docx", "html", "pdf"):
+        _comparative(ctx, what, fmt, output, headings, orientation, tracked)
     try:
         result = plan_diff(list(what), list(ctx.meta.get(PATHS_KEY, [])))
     except PlandocsError as exc:
         click.echo(_("Error: {message}").format(message=exc.format_message()), err=True)
         sys.exit(EXIT_USAGE)
-    _report_diff(result, fmt, _use_color(color))
+    _report_diff(result, fmt, _use_color(color), link)
     if result.diagnostics.errors:
         print_diagnostic_list(result.diagnostics.errors, result.lines)
         click.echo(_("some files could not be compared as plans (see above)"), err=True)

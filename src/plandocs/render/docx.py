@@ -35,7 +35,7 @@ from docxtpl import DocxTemplate
 from plandocs.errors import TemplateFailure
 from plandocs.i18n import _
 from plandocs.render.docx_forms import add_prose_styles, drop_empty_sections, has_blocks, rich_builder
-from plandocs.view.types import A4, Cell, DocumentView, PageView, Row
+from plandocs.view.types import A4, Cell, DocumentView, PageView, Row, Span
 
 __all__ = ["render_docx"]
 
@@ -245,8 +245,12 @@ def _fill_cell(tc: CT_Tc, cell: Cell, row: Row, fonts: _Fonts) -> None:
         if child.tag != qn("w:tcPr"):
             tc.remove(child)
     keep_next = row.kind in ("priority", "task")  # a heading row never stays alone at a page bottom
-    for line in cell.text.split("\n"):
-        tc.append(_paragraph(line, align, bold, italic, size, keep_next))
+    if cell.lines:
+        for spans in cell.lines:
+            tc.append(_rich_paragraph(spans, align, bold, size))
+    else:
+        for line in cell.text.split("\n"):
+            tc.append(_paragraph(line, align, bold, italic, size, keep_next))
     tc_pr = tc.get_or_add_tcPr()
     if row.kind == "priority":
         tc_pr.append(parse_xml(f'<w:shd {_W} w:val="clear" w:color="auto" w:fill="F2F2F2"/>'))
@@ -258,6 +262,25 @@ def _run_properties(bold: bool, italic: bool, size: int) -> str:
     slant = "<w:i/><w:iCs/>" if italic else ""
     return (f'<w:rFonts w:ascii="{_FONT}" w:hAnsi="{_FONT}" w:eastAsia="{_FONT}" w:cs="{_FONT}"/>{weight}{slant}'
             f'<w:sz w:val="{size * 2}"/><w:szCs w:val="{size * 2}"/>')
+
+
+def _rich_paragraph(spans: Sequence[Span], align: str, bold: bool, size: int) -> BaseOxmlElement:
+    """A paragraph of marked runs: ``new`` bold, ``old`` struck through (``w:strike``), ``note`` italic."""
+    p = _paragraph("", align, bold, False, size)
+    for span in spans:
+        if not span.text:
+            continue
+        rpr = _run_properties(bold or span.mark == "new", span.mark == "note", size)
+        if span.mark == "old":
+            rpr = rpr.replace("<w:sz ", "<w:strike/><w:sz ", 1)  # CT_RPr order: b, i, …, strike, …, sz
+        r = parse_xml(f"<w:r {_W}><w:rPr>{rpr}</w:rPr></w:r>")
+        t = OxmlElement("w:t")
+        t.text = span.text
+        if span.text != span.text.strip():
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
+        p.append(r)
+    return p
 
 
 def _paragraph(text: str, align: str, bold: bool, italic: bool, size: int,

@@ -27,6 +27,15 @@ REPEAT_LIMIT = 60
 
 
 @dataclass(frozen=True)
+class Span:
+    """A piece of a line of rich cell text (the comparative table's word-level emphasis)."""
+
+    text: str
+    mark: str = ""
+    """``""`` (plain), ``old`` (deleted: struck through), ``new`` (inserted: bold) or ``note`` (italic)."""
+
+
+@dataclass(frozen=True)
 class Cell:
     """One table cell; cells covered by another cell's span are not listed (HTML convention)."""
 
@@ -40,6 +49,8 @@ class Cell:
     """``col`` or ``colgroup`` for header cells, ``row`` for a priority heading."""
     bold: bool = False
     align: str = "left"
+    lines: tuple[tuple[Span, ...], ...] = ()
+    """Rich text, one tuple of spans per line; when given, ``text`` is its plain form (for sizing)."""
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,8 @@ class DocumentView:
     """Index of the section that holds the table; -1 when the table follows the title."""
     summary: SummaryView | None = None
     """The outcome summary of a report or roll-up; ``None`` for plans."""
+    requisites: tuple[str, ...] = ()
+    """Lines under the title naming the document a comparative table amends (its title, its approval)."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from plandocs.model.records import (
     Plan,
     Priority,
     Record,
+    Report,
     Task,
     all_measures,
     effective_rows,
@@ -223,7 +224,7 @@ def _cell_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, C
 
 def _measure_changes(old: Measure, new: Measure, where: dict[str, Any]) -> list[Change]:
     ident = new.id
-    base = {"id": ident, **where}
+    base = {"id": ident, "title": new.title, **where}  # a reviewer sees which measure a value belongs to
     out: list[Change] = []
     for name in ("title", "result"):
         if getattr(old, name) != getattr(new, name):
@@ -290,7 +291,7 @@ def _node_changes(old: Priority | Task, new: Priority | Task, target: str, where
         if o != n:
             out.append(_with(_field_change(target, name, o, n), id=new.id, **where))
     if old.funding != new.funding:
-        out.append(Change("changed", target, id=new.id, field="funding",
+        out.append(Change("changed", target, id=new.id, field="funding", title=new.title if target == "task" else None,
                           periods=period_changes(_funding_cells(old.funding), _funding_cells(new.funding)),
                           **where))
     return out
@@ -435,9 +436,11 @@ def _reordered(old: Plan, new: Plan, matches: dict[str, Match]) -> list[Change]:
     old_measures = [m.id for _, _, m in all_measures(old)]
 
     def check(target: str, old_ids: list[str], new_ids: list[str], **where: Any) -> None:
-        mapped = [matches[target].new_of(i) for i in old_ids]
-        kept = [i for i in mapped if i is not None and i in new_ids]
-        if kept != [i for i in new_ids if i in kept]:
+        wanted = set(new_ids)
+        mapped = (matches[target].new_of(i) for i in old_ids)
+        kept = [i for i in mapped if i is not None and i in wanted]
+        kept_set = set(kept)
+        if kept != [i for i in new_ids if i in kept_set]:
             out.append(Change("reordered", target, **where))
 
     check("priority", [p.id for p in old.priorities], [p.id for p in new.priorities])
@@ -538,7 +541,11 @@ def compare_texts(path: str, old: Side, new: Side, diags: Diagnostics) -> FileDi
         result.changes, result.priority_titles = compare_plans(rec_old, rec_new)
     elif isinstance(rec_old, Organisation) and isinstance(rec_new, Organisation):
         result.changes = compare_organisations(rec_old, rec_new)
-    else:  # reports and regions: field by field
+    elif isinstance(rec_old, Report) and isinstance(rec_new, Report):  # facts by measure, not key paths
+        from plandocs.review.diff.facts import compare_reports
+
+        result.changes = compare_reports(rec_old, rec_new)
+    else:  # regions: field by field
         result.changes = record_changes(rec_old, rec_new, "", "document")
     if not result.changes:
         result.status = "unchanged"

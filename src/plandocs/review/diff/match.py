@@ -19,11 +19,11 @@ class Match:
     removed: list[str]
     added: list[str]
 
+    def __post_init__(self) -> None:
+        self._new_of = dict(self.pairs)  # looked up for every measure of every task: a scan made diffs cubic
+
     def new_of(self, old_id: str) -> str | None:
-        for o, n in self.pairs:
-            if o == old_id:
-                return n
-        return None
+        return self._new_of.get(old_id)
 
 
 def match_by_id(old: dict[str, T], new: dict[str, T], title: Callable[[T], str | None]) -> Match:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -35,6 +34,8 @@ ELIDE_AT_LEAST = 8
 """Unchanged words are only cut when this many or more would be left out."""
 HEADING_WIDTH = 80
 """Priority titles in headings are cut to this many characters."""
+TITLE_WIDTH = 60
+"""Measure titles after a value change are cut to this many characters."""
 
 _MD_SPECIAL_RE = re.compile(r"([\\`*_~\[\]<>|&#])")
 
@@ -198,10 +199,12 @@ def change_line(c: Change, st: _Style) -> str:
         detail = c.new if c.kind == "added" else c.old
         return f"{st.sign(c.kind)}{where}" + (f": {st.text(detail)}" if detail else "")
     field = st.code(c.field or "") if c.target == "document" else (c.field or "")
+    # a bare number says nothing to a reviewer; a priority is already named by its heading
+    of = f" — {st.text(_short(c.title, TITLE_WIDTH))}" if c.title and c.target != "priority" else ""
     if c.field == "values" and c.periods:
-        return f"{where} {_periods(c.periods, st)}"
+        return f"{where} {_periods(c.periods, st)}{of}"
     if c.field == "funding" and c.periods:
-        return _("{where} funding {periods}").format(where=where, periods=_periods(c.periods, st)).strip()
+        return _("{where} funding {periods}").format(where=where, periods=_periods(c.periods, st)).strip() + of
     subject = f"{where} {field}".strip()
     if c.kind == "added":
         return f"{st.sign('added')}{subject}: {st.new(c.new)}"
@@ -249,34 +252,74 @@ def render_text(result: DiffResult, color: bool = False) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def render_markdown(result: DiffResult) -> str:
+COMMENT_LIMIT = 65_536
+"""GitHub's limit on the body of a pull-request comment, in characters."""
+
+
+def render_markdown(result: DiffResult, limit: int = COMMENT_LIMIT, link: str | None = None) -> str:
+    """Markdown for a pull-request comment; when it would be longer than ``limit`` characters, a summary
+    (the number of changes of every kind per file), as many changes as fit, and ``link`` to the rest."""
     st = _Style(markdown=True)
-    out = [_("## Plan changes"), ""]
+    lines: list[tuple[str, bool]] = []  # (line, is it a change)
     errors = result.diagnostics.errors
     if errors:
         n = len({d.loc.file for d in errors})
-        out.append("**" + ngettext("{n} file(s) could not be compared as plans:",
-                                   "{n} file(s) could not be compared as plans:", n).format(n=n) + "**")
-        out.append("")
-        out.extend(f"- `{d.loc}`: {_md(d.message)}" for d in errors)
-        out.append("")
+        lines.append(("**" + ngettext("{n} file(s) could not be compared as plans:",
+                                      "{n} file(s) could not be compared as plans:", n).format(n=n) + "**", False))
+        lines.append(("", False))
+        lines.extend((f"- `{d.loc}`: {_md(d.message)}", False) for d in errors)
+        lines.append(("", False))
     if not result.files and not errors:
-        out.append(_("No changes to plans."))
+        lines.append((_("No changes to plans."), False))
     for fd in result.files:
         status = {"added": _(" (new file)"), "removed": _(" (removed)")}.get(fd.status, "")
-        out.append(f"### `{fd.path}`{status}")
-        out.append("")
+        lines.append((f"### `{fd.path}`{status}", False))
+        lines.append(("", False))
         for priority, changes in _groups(fd):
             if priority is not None:
                 title = fd.priority_titles.get(priority)
-                out.append("#### " + _("Priority {id}").format(id=_md(priority))
-                           + (f": {_md(_short(title))}" if title else ""))
-                out.append("")
-            out.extend(f"- {change_line(c, st)}" for c in changes)
-            out.append("")
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
+                lines.append(("#### " + _("Priority {id}").format(id=_md(priority))
+                              + (f": {_md(_short(title))}" if title else ""), False))
+                lines.append(("", False))
+            lines.extend((f"- {change_line(c, st)}", True) for c in changes)
+            lines.append(("", False))
+    while lines and lines[-1][0] == "":
+        lines.pop()
+    full = "\n".join([_("## Plan changes"), "", *(line for line, _is_change in lines)]) + "\n"
+    if len(full) <= limit:
+        return full
+    return _shortened(result, lines, limit, link)
+
+
+def _counts(fd: FileDiff) -> str:
+    kinds: dict[str, int] = {}
+    for c in fd.changes:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _shortened(result: DiffResult, lines: list[tuple[str, bool]], limit: int, link: str | None) -> str:
+    total = sum(len(fd.changes) for fd in result.files)
+    where = f"[the full list]({link})" if link else "the full list: run `plandocs diff` on the branch"
+    head = [_("## Plan changes"), "",
+            f"**{total} change(s) in {len(result.files)} file(s)**: too many for one comment, so only a summary "
+            f"and the first changes are shown; {where}.", ""]
+    head.extend(f"- `{fd.path}`: {len(fd.changes)} change(s) ({_counts(fd)})" for fd in result.files)
+    head.append("")
+    shown = 0
+    body: list[str] = []
+    size = len("\n".join(head)) + 1
+    tail_room = 200 + len(where)  # for the closing line
+    for line, is_change in lines:
+        if size + len(line) + 1 > limit - tail_room:
+            break
+        body.append(line)
+        size += len(line) + 1
+        shown += is_change
+    while body and body[-1] == "":
+        body.pop()
+    tail = ["", f"*… {total - shown} more change(s) not shown ({total} in all); {where}.*"]
+    return "\n".join([*head, *body, *tail]) + "\n"
 
 
 def _change_json(c: Change) -> dict[str, Any]:
@@ -305,16 +348,15 @@ def render_json(result: DiffResult) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-_RENDERERS: dict[str, Callable[[DiffResult, bool], str]] = {
-    "text": render_text,
-    "markdown": lambda r, _c: render_markdown(r),
-    "json": lambda r, _c: render_json(r),
-}
-
-
-def render_diff(result: DiffResult, fmt: str = "text", color: bool = False) -> str:
-    """``result`` as ``text``, ``markdown`` or ``json``."""
-    return _RENDERERS[fmt](result, color)
+def render_diff(result: DiffResult, fmt: str = "text", color: bool = False, *, link: str | None = None,
+                limit: int = COMMENT_LIMIT) -> str:
+    """``result`` as ``text``, ``markdown`` (at most ``limit`` characters, see :func:`render_markdown`) or
+    ``json``."""
+    if fmt == "markdown":
+        return render_markdown(result, limit, link)
+    if fmt == "json":
+        return render_json(result)
+    return render_text(result, color)
 
 
 __all__ = ["change_line", "render_diff"]
