@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import Result
+
 from conftest import FIXTURES, VALID, assert_clean_exit, run_cli
 
 HARDENING = FIXTURES / "hardening"

@@ -98,7 +98,8 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
         from plandocs.render.pdf import render_pdf
         paged = render_html(view, dirs, paged=True)
         # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
-        out["pdf"] = render_pdf(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a)
+        out["pdf"] = render_pdf(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a,
+                                folders=dirs)
     if "docx" in formats:
         from plandocs.render.docx import render_docx
         out["docx"] = render_docx(view, find_template(dirs, f"{view.kind}.docx"))
