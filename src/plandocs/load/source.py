@@ -20,6 +20,7 @@ import yaml
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.decode import decode_text
 from plandocs.files.kinds import FileKind, kind_of
+from plandocs.files.paths import outside_link, project_root, too_long
 from plandocs.i18n import N_, _
 
 MAX_DEPTH = 64
@@ -293,6 +294,15 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
 def load_source(path: str | Path, diags: Diagnostics) -> Source:
     """Read and parse one file; problems become diagnostics, never exceptions."""
     name = str(path)
+    why = too_long(name)
+    if why is None:
+        why = outside_link(Path(path), project_root(Path(path)))
+        rule = "outside-project"
+    else:
+        rule = "path-too-long"
+    if why is not None:
+        diags.add(rule, why, Loc(name))
+        return Source(name, None, [])
     try:
         if Path(path).exists() and not Path(path).is_file():
             what = _("it is a folder") if Path(path).is_dir() else _("it is not a regular file")
