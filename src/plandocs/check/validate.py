@@ -163,7 +163,7 @@ class _Validator:
                                                 "they are fixed").format(file=display_path(plan_path)),
                               report.loc_of("plan"), "plan")
                 else:
-                    check_report(report, loaded.plan, src.lines, diags)
+                    check_report(report, loaded.plan, src.lines, diags, loaded.organisation)
         if report is None or loaded is None or len(diags.errors) > before:
             self.result.invalid.append(src.path)
         else:

@@ -84,4 +84,5 @@ def outside_link(path: Path, root: Path) -> str | None:
     return (f"the file is a link to '{path.resolve()}', outside the project ({root}); it is not read")
 
 
-__all__ = ["MAX_NAME_BYTES", "MAX_PATH_BYTES", "Refusal", "confine", "inside", "outside_link", "project_root", "too_long"]
+__all__ = ["MAX_NAME_BYTES", "MAX_PATH_BYTES", "Refusal", "confine", "inside", "outside_link", "project_root",
+           "too_long"]

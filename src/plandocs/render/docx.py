@@ -46,6 +46,7 @@ _W = nsdecls("w")
 _TWIPS_PER_MM = 1440 / 25.4
 _MIN_TABLE_PT = 10
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_ZIP_END = (2107, 12, 31, 23, 59, 58)  # the last time a zip entry can hold (an approval in 2999 cannot)
 _CORE = "docProps/core.xml"
 
 
@@ -370,7 +371,7 @@ def _zip_time(date: _dt.date) -> tuple[int, int, int, int, int, int]:
         stamp = (t.year, t.month, t.day, t.hour, t.minute, t.second)
     else:
         stamp = (date.year, date.month, date.day, 0, 0, 0)
-    return max(stamp, _ZIP_EPOCH)
+    return min(max(stamp, _ZIP_EPOCH), _ZIP_END)
 
 
 def _entries(data: bytes) -> Iterator[tuple[str, bytes]]:
