@@ -25,6 +25,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--pdf-every", type=int, default=100, help="render PDF too for every K-th case")
+    parser.add_argument("--twice-every", type=int, default=10, help="render twice and compare for every K-th case")
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
     tally = Tally()
@@ -35,9 +36,9 @@ def main() -> int:
               suppress_health_check=list(HealthCheck))
     @given(cases)
     def one(case: Case) -> None:
-        run_case(case, tally, pdf=tally.counts["tried"] % args.pdf_every == 0)
         n = tally.counts["tried"]
-        if n % 500 == 0:
+        run_case(case, tally, pdf=n % args.pdf_every == 0, twice=n % args.twice_every == 0)
+        if tally.counts["tried"] % 500 == 0:
             print(f"[{time.perf_counter() - started:7.0f} s] {tally.line()}", file=sys.stderr, flush=True)
 
     one()
