@@ -3,6 +3,7 @@ fixture in ``tests/fixtures/hardening/inputs/`` is the plan as found (on top of 
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -102,3 +103,32 @@ def test_report_fact_of_4301_digits_is_a_clear_error(tmp_path: Path) -> None:
     assert headlines(result.stdout) == [
         "plans/t/2020-q2.report.yaml:4:12: error[too-large]: a word of 4301 characters without a space; at most "
         "300 are allowed (no document could break it across lines)"]
+
+
+@pytest.mark.parametrize(("fixture", "headline"), [
+    ("org-zwj-id.yaml", "plans/t/organisation.yaml:17:9: error[look-alike-id]: executors[2].id: executor id "
+     "'bureau\\u200ddolyna' holds the invisible character U+200D (ZERO WIDTH JOINER); ids must be visible text, "
+     "or two ids that print the same would differ"),
+    ("org-trailing-space-id.yaml", "plans/t/organisation.yaml:17:9: error[look-alike-id]: executors[2].id: "
+     "executor id 'bureau-dolyna ' holds a space at its start or end; ids must be visible text, or two ids that "
+     "print the same would differ"),
+])
+def test_ids_that_look_like_another_are_refused(tmp_path: Path, fixture: str, headline: str) -> None:
+    p = make_project(tmp_path)
+    shutil.copy(INPUTS / fixture, p.org)
+    result = p.cli("validate", "plans")
+    assert result.exit_code == 1, result.output
+    assert headlines(result.stdout) == [headline], result.output
+
+
+def test_pdf_a_is_reproducible(tmp_path: Path) -> None:
+    """The attached YAML's dates came from the clock (local time labelled Z); now from the document."""
+    p = make_project(tmp_path)
+    first = p.render("--format", "pdf", "--pdf-a")
+    assert first.exit_code == 0, first.output
+    data = (p.root / "out/t/2020-q2.pdf").read_bytes()
+    os.utime(p.plan, (1_000_000_000, 1_000_000_000))  # another file time must not matter either
+    second = p.render("--format", "pdf", "--pdf-a")
+    assert second.exit_code == 0, second.output
+    assert (p.root / "out/t/2020-q2.pdf").read_bytes() == data
+    assert b"D:20200319000000Z" in data or b"D:20200319000000+00'00" in data
