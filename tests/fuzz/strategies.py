@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 REPO = Path(__file__).resolve().parents[2]
 REAL_PLANS = sorted(p for p in (REPO / "plans").rglob("*.yaml")
                     if p.name != "organisation.yaml" and not p.name.endswith(".report.yaml"))
+_REAL_BYTES = {p: (p.read_bytes(), (p.parent / "organisation.yaml").read_bytes()) for p in REAL_PLANS}
+"""Read once: generation must not depend on the files changing during a run (hypothesis checks that)."""
 
 ODD = ["\\0", "\\x0b", "\\uFFFE", "\\ud800", "\u200f", "\u202e", "\u200d", "\u0301\u0301\u0301", "\ufeff",
        "\u00a0", "\t", "%", "1" * 400, "Ш" * 350, "{{ 7*7 }}", "<script>", "&amp;", "../", "/", "\u2028"]
@@ -157,8 +159,8 @@ _SWAPS = [("1", "[1]"), ("1", "{a: 1}"), ("1", "yes"), ("1", "null"), ("1", "1e4
 def mutated_case(draw: st.DrawFn) -> Case:
     """A real plan of plans/ (with its organisation) after byte flips, type swaps or odd Unicode."""
     source = draw(st.sampled_from(REAL_PLANS))
-    data = bytearray(source.read_bytes())
-    org = (source.parent / "organisation.yaml").read_bytes()
+    plan_bytes, org = _REAL_BYTES[source]
+    data = bytearray(plan_bytes)
     for _ in range(draw(st.integers(1, 4))):
         how = draw(st.sampled_from(["flip", "swap", "odd", "cut", "dup"]))
         if how == "flip":
