@@ -48,7 +48,7 @@ def test_report_plan_path_too_long_is_a_clear_error(tmp_path: Path) -> None:
     result = p.cli("validate", "plans")
     assert result.exit_code == 1, result.output
     assert (f"plans/t/2020-q2.report.yaml:1:7: error[path-too-long]: plan: '{'a' * 60}…' cannot be a path: a name "
-            "in the path is 305 bytes long; at most 255 are allowed") in result.output, result.output
+            "in the path is 257 bytes long; at most 255 are allowed") in result.output, result.output
 
 
 def test_region_members_outside_the_project_are_refused_quickly(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_full_disk_is_a_clear_error_with_the_old_documents_intact(tmp_path: Path
         filler = max(512 * 1024 - used - free_kib * 1024 - 8192, 0)
         if filler:
             (out / "filler").write_bytes(b"\0" * filler)
-        p.edit_plan("Робочі зустрічі з населенням", "Робочі зустрічі з мешканцями" * 2000)
+        p.edit_plan("Робочі зустрічі з населенням", ("Робочі зустрічі з мешканцями " * 600).strip())
         result = p.render("--format", "docx,html")
         (out / "filler").unlink(missing_ok=True)
         if result.exit_code == 0:  # it fitted: the new set is complete

@@ -24,8 +24,9 @@ MAX_PATH_BYTES = 4096
 
 def project_root(path: Path) -> Path:
     """The project ``path`` belongs to: the folder holding the nearest ``plans/`` folder or git checkout
-    above it (symlinks in ``path`` itself not followed); else the working folder when ``path`` is inside
-    it; else ``path``'s folder."""
+    above it (symlinks in ``path`` itself not followed); without either, the working folder when ``path``
+    is inside it, else the folder above ``path``'s folder (a draft in ``drafts/`` may name
+    ``../org/organisation.yaml``)."""
     absolute = Path(os.path.abspath(path))
     for parent in absolute.parents:
         if parent.name == DEFAULT_PLANS.name:
@@ -35,7 +36,7 @@ def project_root(path: Path) -> Path:
     cwd = Path.cwd()
     if cwd == absolute or cwd in absolute.parents:
         return cwd.resolve()
-    return absolute.parent.resolve()
+    return absolute.parent.parent.resolve()
 
 
 def too_long(text: str) -> str | None:
