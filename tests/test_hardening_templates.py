@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hardening_support import Project, embedded_files, make_project
+from hardening_support import HARDENING, Project, embedded_files, make_project
 
 REFUSED = "plans/t/2020-q2.yaml: error: "
 
@@ -112,3 +112,26 @@ def test_default_templates_render_docx_with_the_sandbox(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(p.root / "out/t/2020-q2.docx") as z:
         assert "Робочі зустрічі з населенням" in z.read("word/document.xml").decode()
+
+
+PAYLOADS = (HARDENING / "sandbox-payloads.txt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sandbox_holds_against_escape_payloads(tmp_path: Path, payload: str, fmt: str) -> None:
+    """What held for HTML (15 payloads) now holds for DOCX too: a clear error, no output, no code run."""
+    from docx import Document
+
+    p = make_project(tmp_path, "fetch-allowed")
+    if fmt == "html":
+        (p.root / "tpl/quarterly-plan.html").write_text(payload + "\n", encoding="utf-8")
+    else:
+        d = Document()
+        d.add_paragraph(payload)
+        d.save(str(p.root / "tpl/quarterly-plan.docx"))
+    result = p.render("--format", fmt)
+    assert "uid=" not in result.output and "<class" not in result.output
+    assert result.exit_code == 1, result.output
+    assert f"{REFUSED}tpl/quarterly-plan.{fmt}" in result.output, result.output
+    _no_documents(p)
