@@ -132,3 +132,19 @@ def test_pdf_a_is_reproducible(tmp_path: Path) -> None:
     assert second.exit_code == 0, second.output
     assert (p.root / "out/t/2020-q2.pdf").read_bytes() == data
     assert b"D:20200319000000Z" in data or b"D:20200319000000+00'00" in data
+
+
+def test_annual_rollup_with_an_unknown_signatory_is_a_clear_error(tmp_path: Path) -> None:
+    """``report annual`` ended in ``KeyError`` in the view when a quarter's signatory was no person."""
+    from conftest import REPO
+
+    root = tmp_path / "proj"
+    shutil.copytree(REPO / "examples/synthetic-region/north", root / "plans/north")
+    shutil.copy(INPUTS / "report-unknown-signatory-q4.report.yaml", root / "plans/north/2021-q4.report.yaml")
+    p = Project(root)
+    result = p.cli("report", "annual", "plans/north/2021.yaml", "-o", "out", "--format", "html")
+    assert result.exit_code == 1, result.output
+    assert headlines(result.output) == [
+        "plans/north/2021-q4.report.yaml:9:13: error[unknown-person]: signatures[0].person: person 'nobody' is not "
+        "in the organisation file; add the person to the organisation's people or write {surname: …, initials: …}"]
+    assert not (root / "out").exists()
