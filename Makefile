@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps render render-only validate test lint bench clean lock test-latest fresh-clone-check
+.PHONY: fuzz setup system-deps render render-only validate test lint bench clean lock test-latest fresh-clone-check
 
 # Everything is installed from requirements.lock (exact versions with hashes), so a fresh clone today and
 # in a year gets the environment the tests passed in; plandocs itself goes in without build isolation,
@@ -44,6 +44,9 @@ lint: setup
 
 test: setup system-deps lint ## lint, type-check and run the test suite
 	$(BIN)/pytest -q
+
+fuzz: setup system-deps ## the long fuzz run: 10,000 generated and mutated projects through every stage (FUZZ_CASES=N)
+	$(BIN)/python tests/fuzz/run.py --cases $(or $(FUZZ_CASES),10000)
 
 bench: setup system-deps ## start-up of validate, and render stages against raw docxtpl/WeasyPrint/Jinja2
 	$(BIN)/python benchmarks/validate_startup.py

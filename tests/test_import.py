@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -461,7 +462,9 @@ def test_command_plan_names_the_given_organisation(tmp_path: Path) -> None:
 
     render([REPO / "plans/kalush/2020-q2.yaml"], tmp_path / "out", formats=("docx",))
     out = tmp_path / "plans" / "kalush"
-    org = REPO / "plans/kalush/organisation.yaml"
+    org = tmp_path / "plans" / "shared" / "organisation.yaml"  # inside the project: paths may not leave it
+    org.parent.mkdir(parents=True)
+    shutil.copy(REPO / "plans/kalush/organisation.yaml", org)
     res = CliRunner().invoke(main, ["import", str(next((tmp_path / "out").rglob("*.docx"))), "-o", str(out),
                                     "--organisation", str(org)])
     assert res.exit_code == 0, res.output

@@ -8,7 +8,7 @@ from plandocs.check.rules import check_mixed_script
 from plandocs.errors import Diagnostics, Loc, Severity, did_you_mean
 from plandocs.i18n import _
 from plandocs.model.outcomes import EXCEEDS_FACTOR, RowOutcome, fact_number, is_due, outcomes, row_key
-from plandocs.model.records import Fact, Plan, Report, all_measures, effective_rows
+from plandocs.model.records import Fact, Organisation, Plan, Report, all_measures, effective_rows
 from plandocs.model.values import Period, PeriodKind, ValueKind
 
 
@@ -20,8 +20,18 @@ def _fact_loc(report: Report, measure_id: str, sub: str = "") -> tuple[Loc, str]
     return report.loc_of("facts"), "facts"
 
 
-def check_report(report: Report, plan: Plan, lines: Sequence[str], diags: Diagnostics) -> None:
-    """Report rules: facts for due measures, no unknown ids, notes where the plan was missed, plausibility."""
+def check_report(report: Report, plan: Plan, lines: Sequence[str], diags: Diagnostics,
+                 organisation: Organisation | None = None) -> None:
+    """Report rules: facts for due measures, no unknown ids, notes where the plan was missed, plausibility;
+    the signatories are people of ``organisation``."""
+    if organisation is not None:
+        people = [p.id for p in organisation.people]
+        for i, s in enumerate(report.signatures):
+            if isinstance(s.person, str) and s.person not in people:
+                hint = did_you_mean(s.person, people) or \
+                    "; add the person to the organisation's people or write {surname: …, initials: …}"
+                diags.add("unknown-person", f"person '{s.person}' is not in the organisation file{hint}",
+                          s.loc_of("person"), f"signatures[{i}].person")
     period = report.period
     if not _period_fits(period, plan):
         diags.add("report-period", _("the report period {period} is not a quarter of the plan's period {plan} nor "

@@ -192,7 +192,23 @@ _NUMBERING = {
 }
 
 
+def _invisible(ident: str) -> str | None:
+    """What makes ``ident`` look like another id while differing from it, or ``None``."""
+    import unicodedata
+
+    if ident != ident.strip():
+        return "a space at its start or end"
+    for ch in ident:
+        if unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp", "Mn") or (ch.isspace() and ch != " "):
+            return f"the invisible character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
+    return None
+
+
 def _unique(ident: str, loc: Loc, path: str, seen: dict[str, Loc], diags: Diagnostics, what: str) -> None:
+    hidden = _invisible(ident) if isinstance(ident, str) else None
+    if hidden is not None:
+        diags.add("look-alike-id", f"{what} id {ident!r} holds {hidden}; ids must be visible text, or two ids "
+                  "that print the same would differ", loc, path)
     if ident in seen:
         first = seen[ident]
         diags.add("duplicate-id", _(_DUPLICATE[what]).format(id=ident, line=first.line), loc, path)

@@ -14,7 +14,7 @@ from plandocs.check.schema import to_record
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import ORGANISATION_FILE, FileKind, kind_of
-from plandocs.files.paths import inside, project_root
+from plandocs.files.paths import Refusal, confine, inside, project_root
 from plandocs.i18n import _
 from plandocs.load.source import Source, load_source
 from plandocs.model.records import Bodies, Organisation, Plan, Report
@@ -149,8 +149,10 @@ class _Validator:
         report = to_record(src.root, Report, diags) if src.root is not None else None
         loaded: LoadedPlan | None = None
         if report is not None:
-            plan_path = path.parent / report.plan
-            if not plan_path.is_file():
+            plan_path = confine(path.parent, report.plan, project_root(path))
+            if isinstance(plan_path, Refusal):
+                diags.add(plan_path.rule, plan_path.message, report.loc_of("plan"), "plan")
+            elif not plan_path.is_file():
                 diags.add("plan-missing", _("plan file '{file}' not found; 'plan' names the approved plan, "
                                             "relative to the report").format(file=display_path(plan_path)),
                           report.loc_of("plan"), "plan")
@@ -161,7 +163,7 @@ class _Validator:
                                                 "they are fixed").format(file=display_path(plan_path)),
                               report.loc_of("plan"), "plan")
                 else:
-                    check_report(report, loaded.plan, src.lines, diags)
+                    check_report(report, loaded.plan, src.lines, diags, loaded.organisation)
         if report is None or loaded is None or len(diags.errors) > before:
             self.result.invalid.append(src.path)
         else:
@@ -173,16 +175,18 @@ class _Validator:
         src = self.source(path)
         plan = to_record(src.root, Plan, diags) if src.root is not None else None
         org: Organisation | None = None
-        org_path = path.parent / (plan.organisation if plan else ORGANISATION_FILE)
+        org_path = confine(path.parent, plan.organisation if plan else ORGANISATION_FILE, project_root(path))
         if plan is not None:
-            if org_path.is_file():
+            if isinstance(org_path, Refusal):
+                diags.add(org_path.rule, org_path.message, plan.loc_of("organisation"), "organisation")
+            elif org_path.is_file():
                 org = self.organisation(org_path)
             else:
                 diags.add("organisation-missing",
                           _("organisation file '{file}' not found; create it or set 'organisation' to its path")
                           .format(file=display_path(org_path)), plan.loc_of("organisation"), "organisation")
             check_plan(plan, org, src.lines, diags)
-        if plan is None or org is None or len(diags.errors) > before:
+        if plan is None or org is None or isinstance(org_path, Refusal) or len(diags.errors) > before:
             self.result.invalid.append(src.path)
             return None
         return LoadedPlan(path, plan, org, org_path)

@@ -290,8 +290,12 @@ def git_diff_cmd(args: tuple[str, ...]) -> None:
         return
     path, old_file, new_file = args[0], args[1], args[4]
     new_path = args[7] if len(args) >= 9 else path
-    old = _read_side(old_file, f"a/{path}")
-    new = _read_side(new_file, f"b/{new_path}")
+    try:
+        old = _read_side(old_file, f"a/{path}")
+        new = _read_side(new_file, f"b/{new_path}")
+    except OSError as exc:
+        click.echo(f"{new_path}: not compared: cannot read '{exc.filename}': {exc.strerror or exc}")
+        return
     diags = Diagnostics()
     fd = compare_texts(new_path, old, new, diags)
     color = _use_color("auto")

@@ -10,10 +10,13 @@ next one.  Paths that would leave the output folder are refused before anything 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
-from plandocs.errors import UsageError
+from plandocs.errors import OutputError, UsageError
+from plandocs.files.discovery import display_path
 from plandocs.i18n import _
 
 TMP_MARK = ".plandocs-tmp-"
@@ -32,32 +35,47 @@ def safe_target(out_root: Path, relative: Path) -> Path:
     return out_root / relative
 
 
-def clean_stale(folder: Path) -> None:
-    """Remove temporary files a killed render left in ``folder``; those of a running process (another
-    render worker writing into the same folder) are left alone."""
-    if folder.is_dir():
-        for leftover in folder.glob(f".*{TMP_MARK}*"):
-            if not _running(leftover.name.rpartition(TMP_MARK)[2]):
-                leftover.unlink(missing_ok=True)
-
-
-def _running(pid: str) -> bool:
-    if not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
-        return False  # our own leftover from an earlier, failed write
+def _alive(pid: int) -> bool:
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True  # it exists, owned by someone else
+    except PermissionError:  # another user's process
+        return True
     return True
 
 
+def clean_stale(folder: Path) -> None:
+    """Remove temporary files a killed render left in ``folder``; those of a render still running (another
+    ``plandocs render`` into the same folder) are left alone."""
+    if not folder.is_dir():
+        return
+    for leftover in folder.glob(f".*{TMP_MARK}*"):
+        pid_text = leftover.name.rsplit(TMP_MARK, 1)[-1].split("-", 1)[0]
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or _alive(int(pid_text))):
+            continue  # this render's own files (removed when it ends) or those of one still running
+        leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """An operating-system error while writing ``path`` as a clear :class:`OutputError` naming it."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except IsADirectoryError:
+        raise OutputError(f"cannot write '{display_path(path)}': a folder is in the way; remove or rename "
+                          "it") from None
+    except OSError as exc:  # named by its target, not by the temporary file it failed on
+        raise OutputError(f"cannot write '{display_path(path)}': {exc.strerror or exc}; nothing was "
+                          "replaced") from None
+
+
 def _temp_beside(target: Path, data: bytes) -> Path:
-    """A hidden temporary file in ``target``'s folder holding ``data``, flushed to disk."""
-    tmp = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
+    """A hidden temporary file in ``target``'s folder holding ``data``, flushed to disk; its name is unique
+    to this process and call, so concurrent renders never touch each other's files."""
+    tmp = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
@@ -71,12 +89,13 @@ def _temp_beside(target: Path, data: bytes) -> Path:
 
 def replace_file(path: Path, data: bytes) -> None:
     """Replace an existing file's content atomically, keeping its permissions (``plandocs fmt``)."""
-    tmp = _temp_beside(path, data)
-    try:
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with output_errors(path):
+        tmp = _temp_beside(path, data)
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def create_file(path: Path, data: bytes) -> None:
@@ -89,17 +108,27 @@ def create_file(path: Path, data: bytes) -> None:
 
 
 def write_outputs(files: Mapping[Path, bytes], out_root: Path) -> list[Path]:
-    """Write every ``relative path → bytes`` under ``out_root``; return the written paths."""
+    """Write every ``relative path → bytes`` under ``out_root``; return the written paths.
+
+    Every target is checked before anything is written (a folder standing where a file goes fails the
+    whole set, not its last file), and every file is complete on disk before the first is replaced. An
+    operating-system error (permissions, a full disk, a read-only mount) is an :class:`OutputError` naming
+    the path; the previous documents stay as they were and no temporary file is left."""
     targets = {safe_target(out_root, rel): data for rel, data in files.items()}
-    for folder in {t.parent for t in targets}:
-        clean_stale(folder)
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"cannot write '{display_path(target)}': a folder is in the way; remove or rename it")
     temps: list[tuple[Path, Path]] = []
     try:
         for target, data in targets.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temps.append((_temp_beside(target, data), target))
+            with output_errors(target.parent):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                clean_stale(target.parent)
+            with output_errors(target):
+                temps.append((_temp_beside(target, data), target))
         for tmp, target in temps:
-            os.replace(tmp, target)
+            with output_errors(target):
+                os.replace(tmp, target)
     finally:
         for tmp, _target in temps:
             tmp.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ and nesting deeper than :data:`MAX_DEPTH`.
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +21,20 @@ import yaml
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.decode import decode_text
 from plandocs.files.kinds import FileKind, kind_of
+from plandocs.files.paths import outside_link, project_root, too_long
 from plandocs.i18n import N_, _
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; real plans need about 12."""
 
+MAX_NODES = 100_000
+"""Most keys, values and list items in one file: the largest real plan has a few thousand, and a file of a
+million keys would take minutes and gigabytes to check."""
+MAX_SCALAR = 20_000
+"""Longest single value, in characters: a measure's title is a few hundred."""
+MAX_WORD = 300
+"""Longest run of characters without a space in a value: a PDF table cell cannot break a longer word, and
+WeasyPrint's time to lay it out grows with the square of its length (6,000 characters: 46 s)."""
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file accepted (a 1,000-measure plan is under 1 MiB)."""
 
@@ -199,6 +209,11 @@ def _depth_crossing(path: str, text: str, mark: typing.Any) -> Loc | None:
     return None
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold (DOCX and lxml refuse them): YAML lets a quoted value write them as
+escapes (``"\\x0b"``, ``"\\0"``, ``"\\uFFFE"``)."""
+
+
 def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
     """Build the node tree of ``text``; add diagnostics and return ``None`` on failure."""
     stack: list[Map | Seq] = []
@@ -206,6 +221,7 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
     seen_keys: list[dict[str, Scalar]] = []
     root: Node | None = None
     documents = 0
+    nodes = 0
     before = len(diags)
 
     def attach(node: Node) -> bool:
@@ -251,6 +267,15 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
             if kind is scalar_event or kind is map_start or kind is seq_start:
                 mark = event.start_mark
                 loc = Loc(path, mark.line + 1, mark.column + 1)
+                nodes += 1
+                if nodes > MAX_NODES:
+                    diags.add("too-large", f"more than {MAX_NODES} keys, values and items in one file; split "
+                              "the file", loc)
+                    return None
+                if kind is scalar_event and len(event.value) > MAX_SCALAR:
+                    diags.add("too-large", f"a value of {len(event.value)} characters; at most {MAX_SCALAR} are "
+                              "allowed", loc)
+                    return None
                 if event.anchor is not None:
                     diags.add("yaml-alias", _("anchors (&{anchor}) are not allowed; write values out").format(
                         anchor=event.anchor), loc)
@@ -259,6 +284,18 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
                     diags.add("yaml-tag", _("tag '{tag}' is not allowed; plans contain only plain data").format(
                         tag=event.tag), loc)
                     return None
+                if kind is scalar_event and _NOT_XML.search(event.value):
+                    bad = _NOT_XML.search(event.value)
+                    assert bad is not None
+                    diags.add("control-character", f"the value holds the character U+{ord(bad.group()):04X}, "
+                              "which no document format can hold; remove it", loc)
+                    return None
+                if kind is scalar_event and len(event.value) > MAX_WORD:
+                    longest = max((len(w) for w in event.value.split()), default=0)
+                    if longest > MAX_WORD:
+                        diags.add("too-large", f"a word of {longest} characters without a space; at most "
+                                  f"{MAX_WORD} are allowed (no document could break it across lines)", loc)
+                        return None
                 if kind is scalar_event:
                     if not attach(Scalar(loc, event.value, quoted=bool(event.style))):
                         return None
@@ -293,6 +330,15 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
 def load_source(path: str | Path, diags: Diagnostics) -> Source:
     """Read and parse one file; problems become diagnostics, never exceptions."""
     name = str(path)
+    why = too_long(name)
+    if why is None:
+        why = outside_link(Path(path), project_root(Path(path)))
+        rule = "outside-project"
+    else:
+        rule = "path-too-long"
+    if why is not None:
+        diags.add(rule, why, Loc(name))
+        return Source(name, None, [])
     try:
         if Path(path).exists() and not Path(path).is_file():
             what = _("it is a folder") if Path(path).is_dir() else _("it is not a regular file")

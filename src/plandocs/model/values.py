@@ -54,8 +54,29 @@ class ValueKind(StrEnum):
 
 
 _NUMBER_RE = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$|^[+-]?\d+(?:[.,]\d+)?$")
-_PERCENT_RE = re.compile(r"^(?P<prefix>.*?)(?P<num>\d+(?:[.,]\d+)?)\s*%$")
 _RATIO_RE = re.compile(r"^\d+(?:\s*/\s*\d+)+$")
+
+
+def _percent_number(t: str) -> str | None:
+    """The number before a final ``%`` (``не менше 24,5 %`` → ``24,5``), or ``None``.
+
+    The longest ``digits[.,digits]`` that ends the text before the sign, found in one backward scan: a
+    regular expression with a lazy prefix took quadratic time on a long run of digits (issue 16)."""
+    if not t.endswith("%"):
+        return None
+    body = t[:-1].rstrip()
+    end = len(body)
+    digits_from = end
+    while digits_from > 0 and body[digits_from - 1].isdecimal():
+        digits_from -= 1
+    if digits_from == end:
+        return None
+    start = digits_from
+    if start > 1 and body[start - 1] in ".," and body[start - 2].isdecimal():
+        start -= 1
+        while start > 0 and body[start - 1].isdecimal():
+            start -= 1
+    return body[start:end]
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -102,10 +123,9 @@ def parse_value(text: str) -> Value:
     num = parse_decimal(t)
     if num is not None:
         return Value(t, ValueKind.NUMBER, num)
-    m = _PERCENT_RE.match(t)
-    if m:
-        pct = parse_decimal(m.group("num"))
-        return Value(t, ValueKind.PERCENT, pct)
+    pct_text = _percent_number(t)
+    if pct_text is not None:
+        return Value(t, ValueKind.PERCENT, parse_decimal(pct_text))
     if _RATIO_RE.match(t):
         parts = tuple(Decimal(p.strip()) for p in t.split("/"))
         return Value(t, ValueKind.RATIO, parts[0], parts)

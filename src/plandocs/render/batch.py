@@ -33,13 +33,13 @@ from pathlib import Path
 
 from plandocs import __version__
 from plandocs.check.validate import ValidationResult, validate
-from plandocs.errors import PlandocsError
+from plandocs.errors import OutputError, PlandocsError
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import FileKind, kind_of
 from plandocs.files.paths import project_root
 from plandocs.files.write import write_outputs
 from plandocs.render.manifest import Entry, Manifest, Output, file_hash, folder_files, manifest_name, settings_hash
-from plandocs.render.pipeline import output_file, output_relpath, render_documents
+from plandocs.render.pipeline import output_file, output_relpaths, render_documents
 from plandocs.render.templating import jinja_env, resolve_org_templates, template_dirs
 
 TASKS_PER_WORKER = 20
@@ -145,12 +145,13 @@ def settings_of(pdf_a: bool) -> str:
 
 def documents(paths: Sequence[Path], shard: tuple[int, int] | None) -> list[tuple[Path, str]]:
     """(file, output key) of every plan and report under ``paths``, in the shard when one is given."""
+    files = [f for f in discover(paths) if kind_of(f) in (FileKind.PLAN, FileKind.REPORT)]
     out = []
-    for f in discover(paths):
-        if kind_of(f) in (FileKind.PLAN, FileKind.REPORT):
-            key = output_relpath(f, paths).as_posix()
-            if shard is None or shard_of(key, shard[1]) == shard[0]:
-                out.append((f, key))
+    # output_relpaths keeps folders apart where two inputs share a name, so no document replaces another
+    for f, rel in zip(files, output_relpaths(files, paths), strict=True):
+        key = rel.as_posix()
+        if shard is None or shard_of(key, shard[1]) == shard[0]:
+            out.append((f, key))
     return out
 
 
@@ -177,7 +178,7 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     if before:
         for key in before:
             manifest.forget(key)
-        manifest.save()
+        _save(manifest, result)
     last_save = time.monotonic()
 
     def on_start(job: Job) -> None:
@@ -197,10 +198,12 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
                 manifest.forget(done.job.key)
         else:
             result.failed.append((display_path(done.job.source), done.error))
+            if done.job.key in before:  # nothing of it was replaced (writes are all or nothing): still valid
+                manifest.record(done.job.key, before[done.job.key])
         if progress is not None:
             progress(i, len(work), done)
         if time.monotonic() - last_save > SAVE_EVERY:
-            manifest.save()
+            _save(manifest, result)
             last_save = time.monotonic()
 
     result.stale = manifest.stale()
@@ -214,9 +217,20 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
             manifest.forget(key)
         result.stale = []
     if work or prune or not manifest.path.exists():
-        manifest.save()
+        _save(manifest, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _save(manifest: Manifest, result: BatchResult) -> None:
+    """Save the manifest; a write fault (a full disk) is reported once with the documents' own errors,
+    not instead of them (the next run then renders again what it cannot prove unchanged)."""
+    try:
+        manifest.save()
+    except OutputError as exc:
+        entry = (display_path(manifest.path), exc.format_message())
+        if entry not in result.failed:
+            result.failed.append(entry)
 
 
 def _run(work: list[Job], jobs: int, started: Callable[[Job], None]) -> Iterator[Done]:

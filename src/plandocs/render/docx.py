@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import jinja2
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
@@ -31,10 +31,12 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, Twips
 from docx.table import Table
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from plandocs.errors import TemplateFailure
 from plandocs.i18n import _
 from plandocs.render.docx_forms import add_prose_styles, drop_empty_sections, has_blocks, rich_builder
+from plandocs.render.templating import RUNTIME_TEMPLATE_ERRORS, docx_env, shown_template, template_error_message
 from plandocs.view.types import A4, Cell, DocumentView, PageView, Row, Span
 
 __all__ = ["render_docx"]
@@ -44,6 +46,7 @@ _W = nsdecls("w")
 _TWIPS_PER_MM = 1440 / 25.4
 _MIN_TABLE_PT = 10
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_ZIP_END = (2107, 12, 31, 23, 59, 58)  # the last time a zip entry can hold (an approval in 2999 cannot)
 _CORE = "docProps/core.xml"
 
 
@@ -56,14 +59,20 @@ def render_docx(view: DocumentView, template: Path, *, extra_context: dict[str, 
     replace these).  Text is autoescaped and an unknown name in the template raises
     :class:`~plandocs.errors.PlandocsError` naming it.
     """
+    shown = shown_template(str(template))
     if not template.is_file():
-        raise TemplateFailure(_("{template}: DOCX template not found").format(template=template))
+        raise TemplateFailure(_("{template}: DOCX template not found").format(template=shown))
     tpl = DocxTemplate(str(template))
+    try:
+        tpl.init_docx()
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, etree.XMLSyntaxError):
+        raise TemplateFailure(_("{template}: not a Word document (.docx is a zip package); save the template "
+                                "from Word or LibreOffice as .docx").format(template=shown)) from None
     context = _context(view, _measures_subdoc(tpl, view), {"rich": rich_builder(tpl), **(extra_context or {})})
     try:
-        tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
-    except jinja2.TemplateError as exc:
-        raise TemplateFailure(_template_error(template, exc)) from exc
+        tpl.render(context, jinja_env=docx_env(), autoescape=True)
+    except RUNTIME_TEMPLATE_ERRORS as exc:
+        raise TemplateFailure(_template_error(shown, exc)) from None
     doc: DocxDocument = tpl.docx
     drop_empty_sections(doc)
     if has_blocks(view):
@@ -78,10 +87,6 @@ def render_docx(view: DocumentView, template: Path, *, extra_context: dict[str, 
 
 
 # --------------------------------------------------------------------------- context
-
-
-def _jinja_env() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 def _context(view: DocumentView, table: object, extra: dict[str, Any]) -> dict[str, Any]:
@@ -100,10 +105,10 @@ def _context(view: DocumentView, table: object, extra: dict[str, Any]) -> dict[s
     return {**extra, **own}
 
 
-def _template_error(template: Path, exc: jinja2.TemplateError) -> str:
+def _template_error(shown: str, exc: BaseException) -> str:
     where = " / ".join(line.strip() for line in getattr(exc, "docx_context", ()) if line.strip())
     near = _(" (near: {text})").format(text=where[:200]) if where else ""
-    return _("{template}: template error: {error}{near}").format(template=template, error=exc.message or exc,
+    return _("{template}: template error: {error}{near}").format(template=shown, error=template_error_message(exc),
                                                                   near=near)
 
 
@@ -389,7 +394,7 @@ def _zip_time(date: _dt.date) -> tuple[int, int, int, int, int, int]:
         stamp = (t.year, t.month, t.day, t.hour, t.minute, t.second)
     else:
         stamp = (date.year, date.month, date.day, 0, 0, 0)
-    return max(stamp, _ZIP_EPOCH)
+    return min(max(stamp, _ZIP_EPOCH), _ZIP_END)
 
 
 def _entries(data: bytes) -> Iterator[tuple[str, bytes]]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import TemplateError
-
 from plandocs.errors import TemplateFailure
 from plandocs.i18n import _
-from plandocs.render.templating import jinja_env
+from plandocs.render.templating import RUNTIME_TEMPLATE_ERRORS, jinja_env, shown_template, template_error_message
 from plandocs.view.types import DocumentView
 
 
@@ -23,9 +21,9 @@ def render_html(view: DocumentView, dirs: list[Path], *, paged: bool = False,
     name = f"{view.kind}.html"
     try:
         return env.get_template(name).render(doc=view, paged=paged, page_breaks=page_breaks)
-    except TemplateError as exc:
+    except RUNTIME_TEMPLATE_ERRORS as exc:
         raise TemplateFailure(_("{template}: template error: {error}{near}").format(
-            template=template_location(exc, name), error=exc.message or exc, near="")) from exc
+            template=template_location(exc, name), error=template_error_message(exc), near="")) from None
 
 
 def template_location(exc: BaseException, default: str) -> str:
@@ -34,12 +32,12 @@ def template_location(exc: BaseException, default: str) -> str:
     filename = getattr(exc, "filename", None)
     lineno = getattr(exc, "lineno", None)
     if filename and lineno:
-        return f"{filename}:{lineno}"
+        return f"{shown_template(filename)}:{lineno}"
     tb = exc.__traceback__
     where = None
     while tb is not None:
         fname = tb.tb_frame.f_code.co_filename
         if fname.endswith((".html", ".xml", ".docx")):
-            where = f"{fname}:{tb.tb_lineno}"
+            where = f"{shown_template(fname)}:{tb.tb_lineno}"
         tb = tb.tb_next
     return where or default

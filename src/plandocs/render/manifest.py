@@ -145,13 +145,15 @@ class Manifest:
         return sorted(k for k, e in self.entries.items() if not Path(e.source).is_file())
 
     def save(self) -> None:
+        if not self.entries and not self.path.exists():
+            return  # nothing rendered into a new folder: leave it as it was (no lone manifest)
         data = {"version": FORMAT_VERSION,
                 "documents": {k: self.entries[k].to_json() for k in sorted(self.entries)}}
         self.out_dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        try:
+        if self.path.exists():
             replace_file(self.path, text.encode("utf-8"))
-        except FileNotFoundError:  # the first save
+        else:  # the first save
             create_file(self.path, text.encode("utf-8"))
 
     def output_path(self, key: str, fmt: str) -> Path:

@@ -8,6 +8,10 @@ Merged table cells are cut at page breaks by plandocs itself (WeasyPrint cannot 
 across pages, Kozea/WeasyPrint #663, #1911): a first layout pass finds the first body row of each page, the
 HTML is made again with every merge cut there, and this repeats until the pages start at the same rows
 (two passes for every seed plan; at most :data:`MAX_PASSES`).
+
+Templates are untrusted: WeasyPrint fetches only through :class:`_ConfinedFetcher`, which serves
+``data:`` URLs and files whose real path lies inside one of the template folders, and refuses every other
+scheme and path; a refusal fails the PDF with a message naming the URL.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import unquote, urlsplit
+
+from plandocs.errors import TemplateFailure
 
 MAX_PASSES = 4
 """Layout passes before the last one is taken as it is (each is a complete, valid document)."""
@@ -79,28 +86,57 @@ def _epoch(date: _dt.date) -> str:
     return str(int(_dt.datetime(date.year, date.month, date.day, tzinfo=_dt.UTC).timestamp()))
 
 
+def allowed_url(url: str, folders: list[Path]) -> bool:
+    """Whether a template may use ``url``: ``data:``, or a ``file:`` inside one of ``folders``."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return True
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    real = Path(unquote(parts.path)).resolve()
+    return real.is_file() and any(f.resolve() in real.parents for f in folders)
+
+
+def _confined_fetcher(folders: list[Path], refused: list[str]) -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class _ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not allowed_url(url, folders):
+                refused.append(url)
+                raise ValueError(f"refused: {url}")
+            return super().fetch(url, headers)
+
+    return _ConfinedFetcher(allowed_protocols=("file", "data"))
+
+
 def render_pdf(html: str | PagedHtml, base_dir: Path, date: _dt.date, attachments: list[Path] | None = None,
-               pdf_a: bool = False) -> bytes:
+               pdf_a: bool = False, folders: list[Path] | None = None) -> bytes:
     """PDF bytes of ``html``; ``attachments`` are embedded files (the source YAML for PDF/A-3b).
 
     ``html`` is the paged HTML, or a function that makes it for given page breaks (then the merges are cut
-    at the pages the layout finds)."""
-    return render_pdf_pages(html, base_dir, date, attachments, pdf_a)[0]
+    at the pages the layout finds). The HTML may use files inside ``folders`` (default: ``base_dir``) only."""
+    return render_pdf_pages(html, base_dir, date, attachments, pdf_a, folders)[0]
 
 
 def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
-                     attachments: list[Path] | None = None, pdf_a: bool = False) -> tuple[bytes, dict[str, int]]:
+                     attachments: list[Path] | None = None, pdf_a: bool = False,
+                     folders: list[Path] | None = None) -> tuple[bytes, dict[str, int]]:
     """:func:`render_pdf`, and the page number (from 1) of every element id of the document."""
     from weasyprint import Attachment  # heavy: imported only when a PDF is rendered
 
+    refused: list[str] = []
+    fetcher = _confined_fetcher(folders or [base_dir], refused)
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(date)
+    # the attachment's own dates, from the document, not the clock (PDF/A output is reproducible)
+    when = _dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.UTC)
     try:
         kwargs: dict[str, object] = {"uncompressed_pdf": False}
         if attachments:
             kwargs["attachments"] = [
-                Attachment(string=p.read_bytes(), base_url=str(p.parent), name=p.name,
-                           description="Source plan (YAML)") for p in attachments
+                Attachment(string=p.read_bytes(), base_url=str(p.parent), name=p.name, url_fetcher=fetcher,
+                           description="Source plan (YAML)", created=when, modified=when) for p in attachments
             ]
         if pdf_a:
             kwargs["pdf_variant"] = "pdf/a-3b"
@@ -110,7 +146,7 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
         gc.disable()
         try:
             def lay_out() -> tuple[bytes, dict[str, int]]:
-                document, _breaks = paginate(html, base_dir, **kwargs)
+                document, _breaks = paginate(html, base_dir, fetcher, **kwargs)
                 pages: dict[str, int] = {}
                 for n, page in enumerate(document.pages, start=1):
                     for name in page.anchors:  # an element spanning pages is listed on each: keep the first
@@ -126,11 +162,15 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
+    if refused:
+        raise TemplateFailure(f"PDF: refused to fetch '{refused[0]}': a template may use only files inside its "
+                              "template folder and plandocs' own templates")
     assert isinstance(data, bytes)
     return data, pages
 
 
-def paginate(html: str | PagedHtml, base_dir: Path, **options: object) -> tuple[Any, frozenset[int]]:
+def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None,
+             **options: object) -> tuple[Any, frozenset[int]]:
     """The laid-out WeasyPrint document and the body rows its merges were cut at (the first row of each
     page once the passes agree)."""
     from weasyprint import HTML
@@ -140,7 +180,7 @@ def paginate(html: str | PagedHtml, base_dir: Path, **options: object) -> tuple[
     for n in range(1, MAX_PASSES + 1):
         text = searchable_hyphens(make(breaks))
         fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
-        document = HTML(string=text, base_url=str(base_dir)).render(**options, **fonts)
+        document = HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
         starts = frozenset(page_starts(document))
         if not callable(html) or starts == breaks or n == MAX_PASSES:
             return document, breaks

@@ -8,6 +8,7 @@ still render.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -62,6 +63,23 @@ def output_relpath(plan: Path, roots: Sequence[Path]) -> Path:
     return _strip_yaml(Path(resolved.name))
 
 
+def output_relpaths(sources: Sequence[Path], roots: Sequence[Path]) -> list[Path]:
+    """:func:`output_relpath` of each source; sources that would share an output name (``render north
+    south`` where both hold ``2021.yaml``) keep their folders below the folder they have in common, so
+    that no document of a run replaces another."""
+    rels = [output_relpath(s, roots) for s in sources]
+    by_rel: dict[Path, list[int]] = {}
+    for i, rel in enumerate(rels):
+        by_rel.setdefault(rel, []).append(i)
+    for same in by_rel.values():
+        if len(same) > 1:
+            resolved = [sources[i].resolve() for i in same]
+            common = Path(os.path.commonpath([r.parent for r in resolved]))
+            for i, r in zip(same, resolved, strict=True):
+                rels[i] = _strip_yaml(r.relative_to(common))
+    return rels
+
+
 def _strip_yaml(rel: Path) -> Path:
     """``odesa/2021-q2.report.yaml`` → ``odesa/2021-q2.report`` (later ``.pdf`` etc. is appended)."""
     return rel.with_suffix("") if rel.suffix in (".yaml", ".yml") else rel
@@ -103,7 +121,8 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
             return render_html(view, dirs, paged=True, page_breaks=breaks)
 
         # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
-        pdf, pages = render_pdf_pages(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a)
+        pdf, pages = render_pdf_pages(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a,
+                                       folders=dirs)
         out["pdf"] = pdf
         # the DOCX contents show the pages of this layout until Word updates its fields
         view = replace(view, sections=tuple(replace(s, page=str(pages.get(s.anchor, ""))) for s in view.sections))
@@ -123,11 +142,12 @@ def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMAT
     result = RenderResult(validate(list(paths)))
     jobs: list[tuple[Path, LoadedPlan, Report | None]] = [(lp.path, lp, None) for lp in result.validation.plans]
     jobs += [(lr.path, lr.plan, lr.report) for lr in result.validation.reports]
+    rels = output_relpaths([job[0] for job in jobs], paths)
     for i, (source, lp, report) in enumerate(jobs, start=1):
         started = time.perf_counter()
         if starting is not None:
             starting(source, len(jobs))
-        rel = output_relpath(source, paths)
+        rel = rels[i - 1]
         try:
             for fmt in formats:
                 safe_target(out_dir, output_file(rel, fmt))

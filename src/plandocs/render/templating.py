@@ -10,16 +10,31 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    select_autoescape,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from plandocs.errors import UsageError
+from plandocs.errors import TemplateFailure, UsageError
+from plandocs.files.discovery import display_path
 from plandocs.i18n import _
+
+MAX_SEQUENCE = 100_000
+"""Longest string or list a template may build with ``*`` (the sandbox's own range limit is the same)."""
+MAX_EXPONENT = 1_000
+"""Largest exponent of ``**`` in a template: ``10 ** 10 ** 10`` would hang the render."""
 
 
 def default_templates_dir() -> Path:
@@ -63,6 +78,25 @@ def nl2br(text: object) -> Markup:
     return Markup("<br>").join(escape(part) for part in str(text).split("\n"))
 
 
+class _ConfinedLoader(FileSystemLoader):
+    """A folder loader that refuses a template whose real path (after symlinks) leaves its folder."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(Path(d).resolve() in real.parents for d in self.searchpath):
+            raise TemplateFailure(f"template '{template}' is a link to '{real}', outside its template "
+                                      "folder; templates must be real files inside it")
+        return source, filename, uptodate
+
+
+class _NoIncludes(BaseLoader):
+    """The loader of DOCX templates: a Word document is one template, it cannot include others."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        raise TemplateError(f"a DOCX template cannot include other templates ('{template}')")
+
+
 class _ViewSandbox(ImmutableSandboxedEnvironment):
     """The sandbox, with a fast path for the public fields of plandocs' own view objects.
 
@@ -77,6 +111,19 @@ class _ViewSandbox(ImmutableSandboxedEnvironment):
             except AttributeError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``*`` and ``**`` within limits, so that a template cannot exhaust memory or time."""
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise OverflowError(f"exponent {right} is too big; templates may use at most {MAX_EXPONENT}")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) and \
+                        len(seq) * times > MAX_SEQUENCE:
+                    raise OverflowError(f"a sequence of more than {MAX_SEQUENCE} items is too big for a template")
+        return super().call_binop(context, operator, left, right)
 
 
 @functools.cache
@@ -93,15 +140,50 @@ def jinja_env(dirs: list[Path]) -> ImmutableSandboxedEnvironment:
     return _cached_env(tuple(os.fspath(d) for d in dirs))
 
 
+def docx_env() -> ImmutableSandboxedEnvironment:
+    """The environment DOCX templates render in: the same sandbox, without includes and without the
+    HTML whitespace options (docxtpl keeps the document's own spacing)."""
+    return _docx_env()
+
+
+@functools.cache
+def _docx_env() -> ImmutableSandboxedEnvironment:
+    return sandboxed_env(_NoIncludes(), html=False)
+
+
 @functools.lru_cache(maxsize=32)
 def _cached_env(dirs: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
+    return sandboxed_env(ChoiceLoader([_ConfinedLoader(d) for d in dirs]), html=True)
+
+
+def sandboxed_env(loader: BaseLoader, *, html: bool) -> ImmutableSandboxedEnvironment:
+    """The one factory of template environments: sandboxed, autoescaping, strict about unknown names."""
     env = _ViewSandbox(
-        loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True) if html else True,
         undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        keep_trailing_newline=html,
+        trim_blocks=html,
+        lstrip_blocks=html,
     )
     env.filters["nl2br"] = nl2br
     return env
+
+
+def template_error_message(exc: BaseException) -> str:
+    """What went wrong in a template, for sandbox limits as for Jinja's own errors."""
+    if isinstance(exc, RecursionError):
+        return "the template calls itself too deeply (a macro or include without an end)"
+    if isinstance(exc, TemplateError):
+        return exc.message or str(exc)
+    return str(exc)
+
+
+RUNTIME_TEMPLATE_ERRORS = (TemplateError, ArithmeticError, RecursionError)
+"""What a template's own expressions can raise besides Jinja's errors: a range bomb or a too big power
+(``OverflowError``), ``{{ 1/0 }}``, a macro calling itself."""
+
+
+def shown_template(filename: str) -> str:
+    """A template file as messages show it: relative to the working folder when inside it."""
+    return display_path(Path(filename))

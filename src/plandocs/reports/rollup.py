@@ -16,6 +16,7 @@ from plandocs.check.schema import to_record
 from plandocs.check.validate import LoadedPlan, LoadedReport, ValidationResult, validate
 from plandocs.errors import Diagnostics, Loc
 from plandocs.files.discovery import display_path
+from plandocs.files.paths import Refusal, confine, project_root
 from plandocs.i18n import _
 from plandocs.load.source import load_source
 from plandocs.model.outcomes import Outcome, RowOutcome, fact_number, outcomes, row_key
@@ -206,7 +207,15 @@ def region_rollup(path: Path, period: Period, diags: Diagnostics) -> RegionRollu
     region = load_region(path, diags)
     if region is None:
         return None
-    members = [_member(path.parent / folder, period, diags) for folder in region.organisations]
+    members: list[MemberResult] = []
+    root = project_root(path)
+    for i, folder in enumerate(region.organisations):
+        member_dir = confine(path.parent, folder, root)
+        if isinstance(member_dir, Refusal):
+            diags.add(member_dir.rule, member_dir.message, region.loc_of("organisations"), f"organisations[{i}]")
+            members.append(MemberResult(Path(folder).name or folder, None, None, None))
+        else:
+            members.append(_member(member_dir, period, diags))
     order: list[str] = []
     titles: dict[str, str] = {}
     planned: dict[str, dict[str, Decimal | None]] = defaultdict(dict)

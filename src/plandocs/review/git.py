@@ -24,6 +24,8 @@ def _git(args: list[str], cwd: Path) -> bytes:
 
 def toplevel(cwd: Path) -> Path:
     """The root of the work tree that contains ``cwd``."""
+    if shutil.which("git") is None:
+        raise GitError("git is not installed or not on PATH; it is needed to compare revisions")
     try:
         out = _git(["rev-parse", "--show-toplevel"], cwd)
     except GitError:
@@ -44,10 +46,17 @@ def is_revision(rev: str, root: Path) -> bool:
 
 
 def list_files(rev: str, paths: list[str], root: Path) -> list[str]:
-    """Files under ``paths`` (relative to the repository root) in revision ``rev``."""
-    out = _git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", rev, "--", *paths],
-               root)
-    return sorted(p for p in out.decode("utf-8").split("\0") if p)
+    """Regular files under ``paths`` (relative to the repository root) in revision ``rev``: submodules (a
+    commit, not a file, even when named ``x.yaml``) and symlinks (which may point out of the repository)
+    are left out."""
+    out = _git(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, "--", *paths], root)
+    files = []
+    for entry in out.decode("utf-8", "replace").split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if path and len(parts) >= 2 and parts[1] == "blob" and parts[0] != "120000":
+            files.append(path)
+    return sorted(files)
 
 
 def read_blob(rev: str, path: str, root: Path) -> bytes:

@@ -9,6 +9,7 @@ from plandocs.errors import Diagnostics, Loc, UsageError
 from plandocs.files.decode import decode_text
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import DEFAULT_PLANS, is_yaml
+from plandocs.files.paths import inside
 from plandocs.i18n import _
 from plandocs.review.diff.changes import DiffResult, Side
 from plandocs.review.diff.compare import compare_texts
@@ -93,8 +94,19 @@ def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None
         new_files = [f for f in list_files(new_rev, rel_paths, root) if is_yaml(f)]
     else:
         existing = [root / p for p in rel_paths if (root / p).exists()]
-        new_files = [f.resolve().relative_to(root.resolve()).as_posix() for f in discover(existing)
-                     if is_yaml(f.name)] if existing else []
+        real_root = root.resolve()
+        new_files = []
+        for f in discover(existing) if existing else []:
+            if is_yaml(f.name) and inside(f, real_root):  # a symlink out of the repository is not read
+                new_files.append(f.resolve().relative_to(real_root).as_posix())
+    if paths or rest:
+        for given, rel in zip(wanted, rel_paths, strict=True):
+            if rel == "." or (root / rel).exists():
+                continue
+            if not any(f == rel or f.startswith(rel.rstrip("/") + "/") for f in [*old_files, *new_files]):
+                where = f"{old_rev} nor {new_rev}" if new_rev else f"{old_rev} nor the working tree"
+                raise UsageError(f"'{given}' is in neither {where}; check the path (relative to the "
+                                 f"repository root {root})")
     sides = []
     for rel in sorted(set(old_files) | set(new_files)):
         old_side = _git_side(old_rev, rel, root, diags) if rel in old_files else Side("/dev/null", None)
