@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from checklist import Checks  # sibling module
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".cache" / "npm-tools"
@@ -72,18 +73,6 @@ for a in "$@"; do case "$a" in body@*) cp "${a#body@}" "$STUB_LOG/note.md" ;; es
 """
 
 
-class Checks:
-    def __init__(self) -> None:
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, ok: bool, what: str, detail: str = "") -> None:
-        if ok:
-            self.passed += 1
-            print(f"ok    {what}")
-        else:
-            self.failed += 1
-            print(f"FAIL  {what}" + (f"\n      {detail.strip()[:1500]}" if detail else ""))
 
 
 def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
@@ -340,7 +329,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plandocs", default=shutil.which("plandocs") or str(ROOT / ".venv/bin/plandocs"))
     args = parser.parse_args()
-    checks = Checks()
+    checks = Checks(detail_limit=1500)
     lint(checks)
     with tempfile.TemporaryDirectory(prefix="plandocs-ci-") as tmp:
         base = Path(tmp)

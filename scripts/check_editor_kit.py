@@ -28,6 +28,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from checklist import Checks  # sibling module
+
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".cache" / "npm-tools"
 SERVER_PACKAGE = "yaml-language-server@1.19.2"  # 2.x needs Node 22; Debian's Node is 20
@@ -168,18 +170,6 @@ def apply_edits(text: str, edits: list[dict[str, Any]]) -> str:
     return text
 
 
-class Checks:
-    def __init__(self) -> None:
-        self.failed = 0
-        self.passed = 0
-
-    def check(self, ok: bool, what: str, detail: str = "") -> None:
-        if ok:
-            self.passed += 1
-            print(f"ok    {what}")
-        else:
-            self.failed += 1
-            print(f"FAIL  {what}" + (f"\n      {detail}" if detail else ""))
 
 
 def fmt_check(plandocs: str, repo: Path, rel: str) -> subprocess.CompletedProcess[str]:
