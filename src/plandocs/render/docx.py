@@ -287,12 +287,13 @@ def _run_properties(bold: bool, italic: bool, size: int) -> str:
 
 def _rich_paragraph(spans: Sequence[Span], align: str, bold: bool, size: int,
                     hyphenate: bool = True) -> BaseOxmlElement:
-    """A paragraph of marked runs: ``new`` bold, ``old`` struck through (``w:strike``), ``note`` italic."""
+    """A paragraph of marked runs: ``new`` and ``bold`` bold, ``old`` struck through (``w:strike``), ``note`` and
+    ``italic`` italic."""
     p = _paragraph("", align, bold, False, size, hyphenate=hyphenate)
     for span in spans:
         if not span.text:
             continue
-        rpr = _run_properties(bold or span.mark == "new", span.mark == "note", size)
+        rpr = _run_properties(bold or span.mark in ("new", "bold"), span.mark in ("note", "italic"), size)
         if span.mark == "old":
             rpr = rpr.replace("<w:sz ", "<w:strike/><w:sz ", 1)  # CT_RPr order: b, i, …, strike, …, sz
         r = parse_xml(f"<w:r {_W}><w:rPr>{rpr}</w:rPr></w:r>")
