@@ -382,7 +382,8 @@ def contents(w: _Writer) -> None:
     render_docx sets w:updateFields); each entry links to its heading and shows a PAGEREF page number, whose
     current result is the page the PDF layout found (so LibreOffice, which does not update, shows it too)."""
     w.tag("{%p if doc.contents %}")
-    w.para("ЗМІСТ", "Plan Contents Heading")
+    # the title page stands alone, as in the original (Pokrovsk: title p.2, ЗМІСТ p.3), and as the PDF prints it
+    w.para("ЗМІСТ", "Plan Contents Heading").paragraph_format.page_break_before = True
     begin = w.para()
     w.raw(begin, '<w:fldChar w:fldCharType="begin"/>')
     w.raw(begin, '<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>')

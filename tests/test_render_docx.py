@@ -538,3 +538,12 @@ def test_committed_templates_are_what_the_script_builds() -> None:
     script = _template_script()
     for kind, layout in script.KINDS.items():
         assert (TEMPLATES / f"{kind}.docx").read_bytes() == script.build(layout), kind
+
+
+def test_pokrovsk_contents_start_a_page_of_their_own() -> None:
+    """The title page stands alone (issue 10: the contents were crammed beside it in the DOCX too): ЗМІСТ
+    breaks the page before it; the style shared with the report summary's heading does not."""
+    doc = open_docx(rendered("pokrovsk"))
+    (heading,) = [p for p in doc.paragraphs if p.text == "ЗМІСТ"]
+    assert heading.paragraph_format.page_break_before is True
+    assert heading.style is not None and heading.style.paragraph_format.page_break_before is not True
