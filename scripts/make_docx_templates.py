@@ -121,6 +121,9 @@ def _prune_package(doc: DocxDocument) -> None:
         lang.set(qn("w:val"), "uk-UA")
 
 
+NO_HYPHENS = "<w:suppressAutoHyphens/>"
+"""Stamps, titles, signatures and the order's header are never hyphenated (issue 10), as in the PDF."""
+
 _FONTS = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
 
 # (styleId, name, basedOn, pPr, rPr); paragraph styles unless the id ends with "Char".
@@ -135,7 +138,7 @@ _STYLES: tuple[tuple[str, str, str, str, str], ...] = (
     ("Footer", "footer", "Normal", '<w:jc w:val="center"/>', ""),
     ("TOC1", "toc 1", "Normal",
      '<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9628"/></w:tabs><w:spacing w:after="60"/>', ""),
-    ("PlanTitle", "Plan Title", "Normal", '<w:keepNext/><w:jc w:val="center"/>', "<w:b/><w:bCs/>"),
+    ("PlanTitle", "Plan Title", "Normal", f'<w:keepNext/>{NO_HYPHENS}<w:jc w:val="center"/>', "<w:b/><w:bCs/>"),
     ("PlanContentsHeading", "Plan Contents Heading", "Normal",
      '<w:keepNext/><w:spacing w:before="240" w:after="120"/><w:jc w:val="center"/>', "<w:b/><w:bCs/>"),
     ("PlanBody", "Plan Body", "Normal", f'<w:spacing w:after="60"/><w:ind w:firstLine="{INDENT}"/><w:jc w:val="both"/>',
@@ -144,12 +147,17 @@ _STYLES: tuple[tuple[str, str, str, str, str], ...] = (
     ("PlanGoal", "Plan Goal", "Normal", '<w:spacing w:after="60"/>', ""),
     ("PlanGoalChild", "Plan Goal Child", "PlanGoal", f'<w:ind w:left="{INDENT}"/>', ""),
     ("PlanStamp", "Plan Stamp", "Normal",
-     f'<w:tabs><w:tab w:val="right" w:pos="{_twips(STAMP_WIDTH)}"/></w:tabs>', ""),
+     f'<w:tabs><w:tab w:val="right" w:pos="{_twips(STAMP_WIDTH)}"/></w:tabs>{NO_HYPHENS}', ""),
     ("PlanStampLabel", "Plan Stamp Label", "PlanStamp", "<w:keepNext/>", "<w:b/><w:bCs/>"),
-    ("PlanSignature", "Plan Signature", "Normal", "", ""),
-    ("PlanOrderHeader", "Plan Order Header", "Normal", '<w:keepNext/><w:jc w:val="center"/>', "<w:b/><w:bCs/>"),
+    # the signature line before the name where the YAML writes no signature place (ДСТУ 4163:2020)
+    ("PlanStampSign", "Plan Stamp Sign", "Normal",
+     f'<w:tabs><w:tab w:val="right" w:leader="underscore" w:pos="{_twips(STAMP_WIDTH)}"/></w:tabs>{NO_HYPHENS}',
+     ""),
+    ("PlanSignature", "Plan Signature", "Normal", NO_HYPHENS, ""),
+    ("PlanOrderHeader", "Plan Order Header", "Normal", f'<w:keepNext/>{NO_HYPHENS}<w:jc w:val="center"/>',
+     "<w:b/><w:bCs/>"),
     ("PlanOrderKind", "Plan Order Kind", "PlanOrderHeader", '<w:spacing w:before="240" w:after="240"/>', ""),
-    ("PlanOrderTitle", "Plan Order Title", "Normal", f'<w:keepNext/><w:ind w:right="{_twips(70)}"/>',
+    ("PlanOrderTitle", "Plan Order Title", "Normal", f'<w:keepNext/>{NO_HYPHENS}<w:ind w:right="{_twips(70)}"/>',
      "<w:b/><w:bCs/>"),
 )
 _KEEP_STYLES = {"DefaultParagraphFont", "TableNormal", "NoList"}
@@ -347,8 +355,12 @@ def stamps(w: _Writer) -> None:
     _add_cell_para(cell, "{%p for line in s.lines %}", "Plan Stamp")
     _add_cell_para(cell, "{{ line }}", "Plan Stamp")
     _add_cell_para(cell, "{%p endfor %}", "Plan Stamp")
-    _add_cell_para(cell, "{%p if s.signature or s.name %}", "Plan Stamp")
+    # a signature place the YAML writes («(підпис)») is printed as written; else a line, then the name on one
+    # line at the right edge (the no-break space keeps the line from touching the name)
+    _add_cell_para(cell, "{%p if s.signature %}", "Plan Stamp")
     _add_cell_para(cell, "{{ s.signature }}\t{{ s.name }}", "Plan Stamp")
+    _add_cell_para(cell, "{%p elif s.name %}", "Plan Stamp")
+    _add_cell_para(cell, "\t\u00a0{{ s.name }}", "Plan Stamp Sign")
     _add_cell_para(cell, "{%p endif %}", "Plan Stamp")
     _add_cell_para(cell, "{%p if s.date %}", "Plan Stamp")
     _add_cell_para(cell, "{{ s.date }}", "Plan Stamp")
@@ -370,7 +382,8 @@ def contents(w: _Writer) -> None:
     render_docx sets w:updateFields); each entry links to its heading and shows a PAGEREF page number, whose
     current result is the page the PDF layout found (so LibreOffice, which does not update, shows it too)."""
     w.tag("{%p if doc.contents %}")
-    w.para("ЗМІСТ", "Plan Contents Heading")
+    # the title page stands alone, as in the original (Pokrovsk: title p.2, ЗМІСТ p.3), and as the PDF prints it
+    w.para("ЗМІСТ", "Plan Contents Heading").paragraph_format.page_break_before = True
     begin = w.para()
     w.raw(begin, '<w:fldChar w:fldCharType="begin"/>')
     w.raw(begin, '<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>')
@@ -458,8 +471,18 @@ def sections_loop(w: _Writer, items: str, with_table: bool) -> None:
     w.tag("{%p endfor %}")
 
 
-def signature_table(w: _Writer, position: str, date: bool) -> None:
-    """Position on the left, signature place in the middle, name on the right (variable ``s``)."""
+def _keep_together(element: BaseOxmlElement) -> None:
+    """Every paragraph of ``element`` kept with the next one, and each of its table rows unsplit: what follows
+    (the signatures) is never left alone on a page (orphan control, issue 10)."""
+    for p in element.iter(qn("w:p")):
+        p.get_or_add_pPr().keepNext_val = True
+    for tr in element.iter(qn("w:tr")):
+        tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {W}/>"))
+
+
+def signature_table(w: _Writer, position: str, date: bool, keep: bool = False) -> None:
+    """Position on the left, signature place in the middle, name on the right (variable ``s``); ``keep``
+    keeps it with what follows (the next signature of the closing block)."""
     table = w.layout_table([55, 20, 25])
     left, middle, right = table.rows[0].cells
     _cell_para(left.paragraphs[0], f"{{%p for line in {position} or [''] %}}", "Plan Signature")
@@ -473,19 +496,21 @@ def signature_table(w: _Writer, position: str, date: bool) -> None:
     _cell_para(right.paragraphs[0], "{{ s.name }}", "Plan Signature", "right")
     for cell in (middle, right):
         cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {W} w:val="bottom"/>'))
+    if keep:
+        _keep_together(table._tbl)
 
 
 def closing(w: _Writer) -> None:
     """Signatures, acknowledgements (Ознайомлений) and agreements (ПОГОДЖЕНО) at the end."""
     w.tag("{%p for s in doc.signatures %}")
-    w.para()
-    signature_table(w, "s.position", date=True)
+    w.para().paragraph_format.keep_with_next = True  # the table's last rows keep with it, it with the signature
+    signature_table(w, "s.position", date=True, keep=True)
     w.tag("{%p endfor %}")
     for items in ("doc.acknowledgements", "doc.agreements"):
         w.tag(f"{{%p for s in {items} %}}")
-        w.para()
+        w.para().paragraph_format.keep_with_next = True
         w.para("{{ s.label }}", "Plan Stamp Label").runs[0].bold = False
-        signature_table(w, "s.lines", date=True)
+        signature_table(w, "s.lines", date=True, keep=True)
         w.tag("{%p endfor %}")
     w.para()
 
@@ -517,7 +542,9 @@ def summary(w: _Writer) -> None:
                           align)
         cell.runs[0].bold = True
     head._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {W}/>"))
-    w.para()
+    for row in (head, line, total):  # a short table: kept on one page, and «Усього» with the signatures
+        _keep_together(row._tr)
+    w.para().paragraph_format.keep_with_next = True
 
 
 # --------------------------------------------------------------------------- layouts

@@ -223,3 +223,32 @@ def test_docx_contents_show_the_pdf_pages_and_the_plan_starts_alone(tmp_path: Pa
     for section, n in zip(_view("pokrovsk").sections, numbers, strict=True):
         assert f"{section.number}. {section.title.split()[0]}" in pages[int(n) - 1]
     assert "ЗМІСТ" not in pages[1] and "ЗМІСТ" in pages[2]  # the title page stands alone
+
+
+def test_docx_alone_has_the_same_contents_pages() -> None:
+    """``render -f docx`` (no PDF asked for) still fills the contents' page numbers from the PDF layout: the
+    DOCX is byte-identical to the one rendered beside the PDF."""
+    alone = render_view(_view("pokrovsk"), template_dirs(None), ["docx"])
+    both = render_view(_view("pokrovsk"), template_dirs(None), ["pdf", "docx"])
+    assert set(alone) == {"docx"}
+    assert alone["docx"] == both["docx"]
+    import io
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(alone["docx"])).read("word/document.xml").decode("utf-8")
+    numbers = re.findall(r'PAGEREF _Toc\d+ \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+                         r'</w:r><w:r><w:t[^>]*>(\d*)</w:t>', xml)
+    assert len(numbers) == 4 and all(n.isdigit() for n in numbers)  # none left blank
+
+
+def test_docx_alone_without_contents_lays_out_no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document without contents needs no page numbers: its DOCX alone is made without a PDF layout."""
+    import plandocs.render.pdf
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the PDF was laid out")
+
+    monkeypatch.setattr(plandocs.render.pdf, "render_pdf_pages", refuse)
+    assert render_view(_view("kalush"), template_dirs(None), ["docx"])["docx"].startswith(b"PK")
+    with pytest.raises(AssertionError, match="the PDF was laid out"):
+        render_view(_view("pokrovsk"), template_dirs(None), ["docx"])

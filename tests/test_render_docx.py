@@ -267,11 +267,21 @@ def test_table_fonts() -> None:
     assert normal_size is not None and normal_size.pt == view.page.font_size
 
 
-def test_execution_report_has_the_outcome_summary() -> None:
+@cache
+def report_view() -> DocumentView:
     result = validate([PLANS / "odesa"])
     (lr,) = result.reports
-    view = build_report_view(lr.report, lr.plan.plan, lr.plan.organisation)
-    doc = open_docx(render_docx(view, TEMPLATES / "report.docx"))
+    return build_report_view(lr.report, lr.plan.plan, lr.plan.organisation)
+
+
+@cache
+def rendered_report() -> bytes:
+    return render_docx(report_view(), TEMPLATES / "report.docx")
+
+
+def test_execution_report_has_the_outcome_summary() -> None:
+    view = report_view()
+    doc = open_docx(rendered_report())
     assert "Підсумки виконання плану" in [p.text for p in doc.paragraphs]
     summary = next(t for t in doc.tables if t.cell(0, 0).text == "Пріоритет")
     assert view.summary is not None
@@ -296,12 +306,85 @@ def test_kalush_approval_stamp() -> None:
     lines = [p.text for p in stamp.cell(0, 0).paragraphs]
     assert lines[0] == "ЗАТВЕРДЖЕНО"
     assert "Директор Калуського місцевого центру" in lines[1]
-    assert "\tЖелізняк Л.Б." in lines and "«19» березня 2020\u00a0року" in lines
+    assert "\t\u00a0Желізняк Л.Б." in lines and "«19» березня 2020\u00a0року" in lines
     titles = [p for p in doc.paragraphs if p.style is not None and p.style.name == "Plan Title"]
     assert [p.text for p in titles] == list(views()["kalush"].title)
     style = titles[0].style
     assert style is not None and style.paragraph_format.alignment is not None
     assert all(p.alignment is None for p in titles) and style.paragraph_format.alignment.name == "CENTER"
+
+
+def _stamp_sign_paragraph(name: str) -> Any:
+    stamp = open_docx(rendered(name)).tables[0].cell(0, 0)
+    (sign,) = [p for p in stamp.paragraphs if "\t" in p.text]
+    return sign
+
+
+def test_stamp_has_a_signature_line_before_the_name_on_one_line() -> None:
+    """ДСТУ 4163:2020: where the YAML writes no signature place (Kalush), a line stands before the name: the
+    paragraph's right tab at the stamp's edge has an underscore leader, and the name follows it whole, in one
+    run without a line break, the no-break space keeping it off the line."""
+    sign = _stamp_sign_paragraph("kalush")
+    assert sign.style.name == "Plan Stamp Sign"
+    (tab,) = sign.style.element.findall(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}")
+    assert (tab.get(qn("w:val")), tab.get(qn("w:leader"))) == ("right", "underscore")
+    assert round(int(tab.get(qn("w:pos"))) * 25.4 / 1440) == 73  # the stamp's right edge
+    assert sign.text == "\t\u00a0Желізняк Л.Б."
+    assert sign._p.find(f".//{qn('w:br')}") is None
+    assert sign.style.element.find(f"{qn('w:pPr')}/{qn('w:suppressAutoHyphens')}") is not None
+
+
+def test_stamp_prints_a_written_signature_place_without_a_line() -> None:
+    """Zhytomyr writes «(підпис)»: printed as written, then the name at the right edge, with no leader."""
+    sign = _stamp_sign_paragraph("zhytomyr")
+    assert sign.style.name == "Plan Stamp"
+    assert sign.text == "(підпис)\tМілчан А.В."
+    (tab,) = sign.style.element.findall(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}")
+    assert tab.get(qn("w:leader")) is None
+
+
+def _keeps_with_next(tr: Any) -> bool:
+    paragraphs = list(tr.iter(qn("w:p")))
+    return bool(paragraphs) and all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in paragraphs)
+
+
+def test_last_rows_keep_with_the_signatures() -> None:
+    """Orphan control (issue 10): the last two rows of the measures table keep with the next (each other, then
+    the paragraph before the signature table, which keeps with the signature); the rows before them do not,
+    except priority and task headings."""
+    doc = open_docx(rendered("zhytomyr"))
+    trs = measures_table(doc)._tbl.tr_lst
+    view = views()["zhytomyr"]
+    kept = [i for i, (tr, row) in enumerate(zip(trs[len(view.table.head):], view.table.body, strict=True))
+            if _keeps_with_next(tr) and row.kind == "body"]
+    assert kept == [len(view.table.body) - 2, len(view.table.body) - 1]
+    after = measures_table(doc)._tbl.getnext()
+    assert after.tag == qn("w:p") and after.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    signature = after.getnext()
+    assert signature.tag == qn("w:tbl") and "Шаль" in "".join(t.text or "" for t in signature.iter(qn("w:t")))
+    assert all(_keeps_with_next(tr) for tr in signature.iter(qn("w:tr")))
+    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in signature.iter(qn("w:tr")))
+
+
+def test_report_summary_and_its_total_keep_with_the_signature() -> None:
+    """Odesa's report: the summary table (heading, lines, «Усього») is kept on one page with the signature, so
+    «Усього» is never alone beside it (it was, on DOCX p.14)."""
+    doc = open_docx(rendered_report())
+    summary = next(t for t in doc.tables if t.cell(0, 0).text == "Пріоритет")
+    assert summary.rows[-1].cells[0].text == "Усього"
+    assert all(_keeps_with_next(tr) and tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+               for tr in summary._tbl.tr_lst)
+    after = summary._tbl.getnext()
+    assert after.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert "Перетятко" in "".join(t.text or "" for t in doc.tables[-1]._tbl.iter(qn("w:t")))
+
+
+def test_header_cells_are_not_hyphenated() -> None:
+    """Header words are never broken («резу-льтативності» in LibreOffice before); body cells may be."""
+    trs = measures_table(open_docx(rendered("kalush")))._tbl.tr_lst
+    head = [p for p in trs[0].iter(qn("w:p"))]
+    assert head and all(p.find(f"{qn('w:pPr')}/{qn('w:suppressAutoHyphens')}") is not None for p in head)
+    assert all(p.find(f"{qn('w:pPr')}/{qn('w:suppressAutoHyphens')}") is None for p in trs[-1].iter(qn("w:p")))
 
 
 def test_kherson_stamp_names_the_approving_act() -> None:
@@ -386,7 +469,7 @@ def test_escaping_round_trips() -> None:
     assert TRICKY in texts and "<b>not bold</b>" in texts and f"- {TRICKY}" in texts
     assert f"1. {TRICKY}" in texts
     assert doc.tables[0].cell(0, 0).paragraphs[1].text == TRICKY
-    assert doc.tables[0].cell(0, 0).paragraphs[2].text == "\tА & Б"
+    assert doc.tables[0].cell(0, 0).paragraphs[2].text == "\t\u00a0А & Б"
     assert measures_table(doc).cell(1, 0).text == TRICKY
     assert doc.core_properties.title == TRICKY
 
@@ -455,3 +538,12 @@ def test_committed_templates_are_what_the_script_builds() -> None:
     script = _template_script()
     for kind, layout in script.KINDS.items():
         assert (TEMPLATES / f"{kind}.docx").read_bytes() == script.build(layout), kind
+
+
+def test_pokrovsk_contents_start_a_page_of_their_own() -> None:
+    """The title page stands alone (issue 10: the contents were crammed beside it in the DOCX too): ЗМІСТ
+    breaks the page before it; the style shared with the report summary's heading does not."""
+    doc = open_docx(rendered("pokrovsk"))
+    (heading,) = [p for p in doc.paragraphs if p.text == "ЗМІСТ"]
+    assert heading.paragraph_format.page_break_before is True
+    assert heading.style is not None and heading.style.paragraph_format.page_break_before is not True

@@ -254,6 +254,21 @@ def test_report_new_skeleton_lists_due_measures_with_the_plan(rep: Path) -> None
     assert "2021-q3.report.yaml already exists; plandocs report new never overwrites a report" in again.output
 
 
+def test_report_new_refuses_a_period_with_nothing_due(rep: Path) -> None:
+    """A period in which no measure has a planned value gave an empty «facts:» that validation refused (and, as
+    «facts: {}», a report of zeros): nothing is written, and the periods that have due measures are named."""
+    (rep / "2021-q2.report.yaml").unlink()
+    plan = (rep / "2021.yaml").read_text(encoding="utf-8")
+    (rep / "2021.yaml").write_text(plan.replace("{I: 1, II: 2, III: 1, IV: 1, total: 5}", "{II: 2, total: 2}"),
+                                   encoding="utf-8")
+    result = run_cli(["report", "new", "2021.yaml", "--period", "2021-Q3"], rep)
+    assert result.exit_code == 2
+    assert result.output == ("Error: --period: no measure of the plan is due in 2021-Q3 (none has a planned value "
+                             "for it), so there is nothing to report; measures are due in: 2021-Q2, 2021\n")
+    assert not (rep / "2021-q3.report.yaml").exists()
+    assert run_cli(["report", "new", "2021.yaml", "--period", "2021-Q2"], rep).exit_code == 0
+
+
 def test_annual_rollup_sums_quarters_and_names_the_missing_one() -> None:
     diags = Diagnostics()
     rollup = annual_rollup(REGION / "west" / "2021.yaml", diags)

@@ -15,7 +15,14 @@ from plandocs.errors import Diagnostics, ImportFileError
 from plandocs.importer.cells import Body, ExecutorMatcher
 from plandocs.importer.columns import Kind, Layout, recognise
 from plandocs.importer.docxread import Document, Para, Table, footnote_texts, read_document
-from plandocs.importer.forms import FORM_KIND, markdown_paragraph, model_has, needs_markdown, table_declaration
+from plandocs.importer.forms import (
+    FORM_KIND,
+    italic_columns,
+    markdown_paragraph,
+    model_has,
+    needs_markdown,
+    table_declaration,
+)
 from plandocs.importer.requisites import (
     People,
     horizon_of,
@@ -444,7 +451,7 @@ class _Importer:
         if model_has(Plan, "number") and (code := re.search(r"\bцілі\s+«?(\d+\.\d+)\.?", full_title)):
             data["number"] = code.group(1)  # the KMU goal code
         if found is not None:
-            self.columns(data, layout, res)
+            self.columns(data, layout, res, italic_columns(table, layout))
         data["priorities"] = res.priorities
         if signatures:
             data["signatures"] = signatures
@@ -455,9 +462,9 @@ class _Importer:
         self.leftovers()
         return "plan", data
 
-    def columns(self, data: Data, layout: Layout, res: TableResult) -> None:
+    def columns(self, data: Data, layout: Layout, res: TableResult, italic: frozenset[int] = frozenset()) -> None:
         if self.forms:
-            data["table"] = table_declaration(layout, res.form.date_format)
+            data["table"] = table_declaration(layout, res.form.date_format, italic=italic)
             for spec in layout.columns:
                 if spec.kind not in FORM_KIND and spec.header.strip():
                     self.unplaced.append(Unplaced(f"table header, column {spec.col + 1}", spec.header,

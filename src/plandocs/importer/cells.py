@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 NBSP_DIGITS = re.compile(r"(?<=\d)[\u00a0\u202f ](?=\d{3}\b)")
 _NUMBERING = re.compile(
     r"^(?P<label>(?:Завдання|Захід|Операційна ціль|Стратегічна ціль|Пріоритет(?: розвитку)?|Підціль|Задача|"
-    r"Ціль)\s+)?(?P<id>\d+(?:\.\d+)*)(?P<dot>\.?)(?:(?P<sep>[ \t]+)(?P<rest>\S[\s\S]*))?$")
+    r"Ціль)\s+)?(?P<id>\d+(?:\.\d+)*)(?P<dot>[.:]?)(?:(?P<sep>[ \t]+)(?P<rest>\S[\s\S]*))?$")
 _ROMAN_HEAD = re.compile(r"^(?P<label>(?:Пріоритет(?: розвитку)?|Розділ|Напрям)\s+)?(?P<roman>[IVXІХ]{1,6})"
                          r"(?P<dot>\.?)(?:[ \t]+(?P<rest>\S[\s\S]*))?$")
 

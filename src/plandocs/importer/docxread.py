@@ -64,6 +64,8 @@ class Cell:
     continued: bool = False
     """A vertical-merge continuation: the cell above covers this slot (``<w:vMerge/>``)."""
     bold: bool = False
+    italic: bool = False
+    """Most of the cell's letters are italic (a form that prints a column in italics, seed 002)."""
 
 
 @dataclass
@@ -135,12 +137,14 @@ def _runs(p: Any) -> tuple[Run, ...]:
     return tuple(runs)
 
 
-def _cell_text(tc: Any) -> tuple[str, bool]:
+def _cell_text(tc: Any) -> tuple[str, bool, bool]:
     paras = [p for p in tc.iter(W + "p")]
     texts = [_text_of(p) for p in paras]
     bold = bool(paras) and all(all(_flag(r.find(W + "rPr"), "b") for r in p.iter(W + "r") if _text_of(r).strip())
                                for p in paras) and any(t.strip() for t in texts)
-    return "\n".join(texts).strip("\n"), bold
+    letters = [(len(t.strip()), _flag(r.find(W + "rPr"), "i")) for r in tc.iter(W + "r") if (t := _text_of(r))]
+    italic = sum(n for n, i in letters if i) * 2 > sum(n for n, _ in letters) > 0  # a label may stay upright
+    return "\n".join(texts).strip("\n"), bold, italic
 
 
 def _table(tbl: Any, index: int) -> Table:
@@ -161,8 +165,8 @@ def _table(tbl: Any, index: int) -> Table:
                     span = max(1, int(gs.get(W + "val") or 1))
                 if (vm := pr.find(W + "vMerge")) is not None:
                     continued = vm.get(W + "val") in (None, "continue")
-            text, bold = _cell_text(tc)
-            cells.append(Cell(text, col, span, continued, bold))
+            text, bold, italic = _cell_text(tc)
+            cells.append(Cell(text, col, span, continued, bold, italic))
             col += span
         ncols = max(ncols, col)
         header = trpr is not None and _flag(trpr, "tblHeader") if trpr is not None else False

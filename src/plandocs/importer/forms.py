@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from plandocs.importer.columns import ColumnSpec, Kind, Layout
-from plandocs.importer.docxread import Para, Run
+from plandocs.importer.docxread import Para, Run, Table
 
 Data = dict[str, Any]
 
@@ -35,18 +35,33 @@ def _header(text: str) -> str:
     return re.sub(r"[ \t]*\n[ \t]*", "\n", text.strip())
 
 
-def _entry(spec: ColumnSpec, date_format: str | None) -> Data:
+def _entry(spec: ColumnSpec, date_format: str | None, italic: frozenset[int] = frozenset()) -> Data:
     kind = FORM_KIND[spec.kind]
     header = spec.sub if spec.group_text and spec.sub else spec.header
     e: Data = {"kind": kind, "header": _header(header)}
     if kind in ("start", "end") and date_format:
         e["date_format"] = date_format
+    if spec.col in italic:
+        e["emphasis"] = "italic"
     return e
 
 
-def table_declaration(layout: Layout, date_format: str | None, report: bool = False) -> Data:
+def italic_columns(table: Table, layout: Layout) -> frozenset[int]:
+    """The columns whose body cells are mostly printed in italics: the form's emphasis of that column
+    (Zhytomyr's task titles and indicators), not of single words."""
+    counts: dict[int, list[int]] = {}
+    for row in table.rows[layout.body_start:]:
+        for c in row.cells:
+            if c.colspan == 1 and not c.continued and c.text.strip():
+                counts.setdefault(c.col, []).append(c.italic)
+    return frozenset(col for col, flags in counts.items() if sum(flags) * 2 > len(flags))
+
+
+def table_declaration(layout: Layout, date_format: str | None, report: bool = False,
+                      italic: frozenset[int] = frozenset()) -> Data:
     """``table:`` for a recognised layout: one entry per column (values and funding once, with their group
-    header), groups where a header cell spans ordinary columns, the column-number row."""
+    header), groups where a header cell spans ordinary columns, the column-number row; ``italic`` columns get
+    ``emphasis: italic``."""
     columns: list[Data] = []
     seen_groups: set[str] = set()
     open_group: Data | None = None
@@ -60,7 +75,7 @@ def table_declaration(layout: Layout, date_format: str | None, report: bool = Fa
             columns.append({"kind": kind, "header": _header(spec.header)})
             open_group = None
             continue
-        entry = _entry(spec, date_format)
+        entry = _entry(spec, date_format, italic)
         if spec.group_text:
             if open_group is not None and open_group["group"] == _header(spec.group_text):
                 open_group["columns"].append(entry)

@@ -151,6 +151,8 @@ class _Builder:
         if self.form.task_label is None:
             self.form.task_label = label
         t: Data = {"id": tid}
+        if label and self.form.task_label and label != self.form.task_label:
+            t["label"] = label  # «Завдання 4.3:» where the others print «Завдання 1.1»: kept as printed
         title = n.title if n.ident else text.strip()
         if title:
             t["title"] = title

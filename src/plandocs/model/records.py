@@ -190,6 +190,15 @@ class HeadingRows(StrEnum):
     """No heading row (the title stands in its own column, or nowhere)."""
 
 
+class Emphasis(StrEnum):
+    """How the texts of a column are emphasised, as the original form prints them."""
+
+    ITALIC = "italic"
+    """Italic (Zhytomyr's task titles and indicators, seed 002)."""
+    BOLD = "bold"
+    """Bold."""
+
+
 class ProseFormat(StrEnum):
     """How paragraphs of prose fields are read."""
 
@@ -388,7 +397,7 @@ class FundingSpec(Record):
 class TableColumn(Record):
     """A column of the table (``kind`` with options) or a group of columns under one header (``group``)."""
 
-    KEY_ORDER = ("kind", "group", "header", "width", "merge", "date_format", "labels", "total", "columns")
+    KEY_ORDER = ("kind", "group", "header", "width", "merge", "date_format", "emphasis", "labels", "total", "columns")
     kind: Column | None = doc("What the column prints: number, priority, task, result, measure, executor, term, "
                               "start, end, indicator, values, total, source, funding, expected, note.", None)
     group: str | None = doc("Header text of a group: one header cell over the ``columns`` under it.", None)
@@ -397,6 +406,10 @@ class TableColumn(Record):
     merge: bool = doc("Merge equal cells vertically (priority, task and result columns).", True)
     date_format: DateFormat | None = doc("How dates are printed in start, end and term columns: DD.MM.YYYY, "
                                          "DD-MM-YYYY or YYYY-MM-DD.", None)
+    emphasis: Emphasis | None = doc(
+        "Emphasis of the column's texts in every row, as the original form prints them: italic or bold (a style "
+        "of the form, not of single words). The labels of ``labels:`` («Завдання 1.2», «Захід 1.1.1.1») stay "
+        "upright; the header does too.", None)
     labels: dict[str, str] = doc("Sub-header texts of a values column that differ from its keys, e.g. "
                                  "{I: І квартал, total: Усього}.", dict)
     total: bool | None = doc("Whether a values column has its total sub-column (default: where the breakdown "
@@ -469,6 +482,9 @@ class Measure(RowData):
 @dataclass(kw_only=True, repr=False, eq=False)
 class Task(Record):
     id: str = doc("Task (operational goal) id, numbered under its priority: «1.2» under priority «1».")
+    label: Format | None = doc("This task's label where the original writes it otherwise than ``labels.task`` "
+                               "does, e.g. «Завдання {id}:» with a colon; {id}, {n} and {roman} are replaced.",
+                               None)
     title: str | None = doc("Name of the task.", None)
     result: str | None = doc("Goal and main result of the task (мета та основний результат).", None)
     executor: IdList | None = doc("Executor of the task as a whole, where the form shows one.", None)

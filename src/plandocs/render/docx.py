@@ -160,7 +160,22 @@ def _measures_subdoc(tpl: DocxTemplate, view: DocumentView) -> object:
     twips = [_mm_to_twips(w) for w in tv.widths]
     for r, col, cell in spans:
         _merge(trs, r, col, cell.rowspan, cell.colspan, sum(twips[col:col + cell.colspan]))
+    # orphan control: the last two rows stay together and with what follows the table (the signatures), so
+    # that no row and no «Усього» stands alone on the last page
+    for tr in trs[max(len(tv.head), len(rows) - KEEP_LAST_ROWS):]:
+        keep_with_next(tr)
     return sub
+
+
+KEEP_LAST_ROWS = 2
+"""Body rows at the end of the table kept on one page with each other and with the block after the table."""
+
+
+def keep_with_next(element: BaseOxmlElement) -> None:
+    """``w:keepNext`` on every paragraph of ``element`` (a table row: Word and LibreOffice keep a row whose
+    paragraphs keep with the next on the page of the row after it)."""
+    for p in element.iter(qn("w:p")):
+        p.get_or_add_pPr().keepNext_val = True
 
 
 def _merge(trs: Sequence[CT_Row], top: int, left: int, height: int, width: int, width_twips: int) -> None:
@@ -252,10 +267,11 @@ def _fill_cell(tc: CT_Tc, cell: Cell, row: Row, fonts: _Fonts) -> None:
     keep_next = row.kind in ("priority", "task")  # a heading row never stays alone at a page bottom
     if cell.lines:
         for spans in cell.lines:
-            tc.append(_rich_paragraph(spans, align, bold, size))
+            tc.append(_rich_paragraph(spans, align, bold, size, hyphenate=not head))
     else:
         for line in cell.text.split("\n"):
-            tc.append(_paragraph(line, align, bold, italic, size, keep_next))
+            # header words are never hyphenated (issue 10: «резу-льтативності»), as in the PDF
+            tc.append(_paragraph(line, align, bold, italic, size, keep_next, hyphenate=not head))
     tc_pr = tc.get_or_add_tcPr()
     if row.kind == "priority":
         tc_pr.append(parse_xml(f'<w:shd {_W} w:val="clear" w:color="auto" w:fill="F2F2F2"/>'))
@@ -269,13 +285,15 @@ def _run_properties(bold: bool, italic: bool, size: int) -> str:
             f'<w:sz w:val="{size * 2}"/><w:szCs w:val="{size * 2}"/>')
 
 
-def _rich_paragraph(spans: Sequence[Span], align: str, bold: bool, size: int) -> BaseOxmlElement:
-    """A paragraph of marked runs: ``new`` bold, ``old`` struck through (``w:strike``), ``note`` italic."""
-    p = _paragraph("", align, bold, False, size)
+def _rich_paragraph(spans: Sequence[Span], align: str, bold: bool, size: int,
+                    hyphenate: bool = True) -> BaseOxmlElement:
+    """A paragraph of marked runs: ``new`` and ``bold`` bold, ``old`` struck through (``w:strike``), ``note`` and
+    ``italic`` italic."""
+    p = _paragraph("", align, bold, False, size, hyphenate=hyphenate)
     for span in spans:
         if not span.text:
             continue
-        rpr = _run_properties(bold or span.mark == "new", span.mark == "note", size)
+        rpr = _run_properties(bold or span.mark in ("new", "bold"), span.mark in ("note", "italic"), size)
         if span.mark == "old":
             rpr = rpr.replace("<w:sz ", "<w:strike/><w:sz ", 1)  # CT_RPr order: b, i, …, strike, …, sz
         r = parse_xml(f"<w:r {_W}><w:rPr>{rpr}</w:rPr></w:r>")
@@ -289,9 +307,10 @@ def _rich_paragraph(spans: Sequence[Span], align: str, bold: bool, size: int) ->
 
 
 def _paragraph(text: str, align: str, bold: bool, italic: bool, size: int,
-               keep_next: bool = False) -> BaseOxmlElement:
+               keep_next: bool = False, hyphenate: bool = True) -> BaseOxmlElement:
     rpr = _run_properties(bold, italic, size)
     keep = "<w:keepNext/>" if keep_next else ""
+    keep += "" if hyphenate else "<w:suppressAutoHyphens/>"  # CT_PPr order: keepNext, …, suppressAutoHyphens
     p: BaseOxmlElement = parse_xml(
         f'<w:p {_W}><w:pPr>{keep}<w:spacing w:before="0" w:after="0" w:line="240" '
         f'w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/>'

@@ -113,23 +113,34 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
     if "html" in formats:
         from plandocs.render.html import render_html
         out["html"] = render_html(view, dirs).encode("utf-8")
+    pages: dict[str, int] | None = None
     if "pdf" in formats:
-        from plandocs.render.html import render_html
-        from plandocs.render.pdf import render_pdf_pages
-
-        def paged(breaks: frozenset[int]) -> str:
-            return render_html(view, dirs, paged=True, page_breaks=breaks)
-
-        # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
-        pdf, pages = render_pdf_pages(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a,
-                                       folders=dirs)
-        out["pdf"] = pdf
-        # the DOCX contents show the pages of this layout until Word updates its fields
-        view = replace(view, sections=tuple(replace(s, page=str(pages.get(s.anchor, ""))) for s in view.sections))
+        out["pdf"], pages = _pdf_and_pages(view, dirs, attached, pdf_a)
     if "docx" in formats:
         from plandocs.render.docx import render_docx
+        if pages is None and view.contents and view.sections:
+            # the contents' page numbers come from the PDF layout, also when only the DOCX is asked for
+            # (LibreOffice never updates fields, and Word only on open): lay the PDF out and drop its bytes
+            pages = _pdf_and_pages(view, dirs, None, False)[1]
+        if pages is not None:
+            # the DOCX contents show the pages of this layout until Word updates its fields
+            view = replace(view, sections=tuple(replace(s, page=str(pages.get(s.anchor, "")))
+                                                for s in view.sections))
         out["docx"] = render_docx(view, find_template(dirs, f"{view.kind}.docx"))
     return out
+
+
+def _pdf_and_pages(view: DocumentView, dirs: list[Path], attached: list[Path] | None,
+                   pdf_a: bool) -> tuple[bytes, dict[str, int]]:
+    """The PDF of ``view`` and the page of every element id in its layout."""
+    from plandocs.render.html import render_html
+    from plandocs.render.pdf import render_pdf_pages
+
+    def paged(breaks: frozenset[int]) -> str:
+        return render_html(view, dirs, paged=True, page_breaks=breaks)
+
+    # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
+    return render_pdf_pages(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a, folders=dirs)
 
 
 def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, *, pdf_a: bool = False,

@@ -16,7 +16,7 @@ from plandocs.files.write import write_outputs
 from plandocs.i18n import _
 from plandocs.model.outcomes import is_due, planned_for, row_key
 from plandocs.model.records import Plan, all_measures, effective_rows
-from plandocs.model.values import Period
+from plandocs.model.values import Period, parse_period
 
 
 def _comment(text: str, limit: int = 90) -> str:
@@ -26,6 +26,18 @@ def _comment(text: str, limit: int = 90) -> str:
 
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+def due_measures(plan: Plan, period: Period) -> int:
+    """How many measures of ``plan`` have a planned value for ``period`` («-» and ``x`` plan nothing)."""
+    return sum(any(is_due(planned_for(er, plan, period)) for er in effective_rows(m))
+               for _priority, _task, m in all_measures(plan))
+
+
+def _periods_with_due_measures(plan: Plan) -> list[str]:
+    """The quarters of the plan's year (or the plan's own period) that have due measures."""
+    candidates = [f"{plan.period.years[0]}-Q{q}" for q in range(1, 5)] if len(plan.period.years) == 1 else []
+    return [text for text in [*candidates, plan.period.text] if due_measures(plan, parse_period(text))]
 
 
 def skeleton(plan: Plan, plan_file: str, period: Period) -> str:
@@ -66,6 +78,12 @@ def new_report(plan_path: Path, plan: Plan, period: Period, output: Path | None)
     if period.text != plan.period.text and not (plan.period.start <= period.start <= plan.period.end):
         raise UsageError(_("--period: {period} is not within the plan's period {plan}").format(
             period=period, plan=plan.period))
+    if not due_measures(plan, period):
+        # an empty «facts:» would be refused by validation, and a report of nothing prints only zeros
+        due = _periods_with_due_measures(plan)
+        raise UsageError(_("--period: no measure of the plan is due in {period} (none has a planned value for it), "
+                           "so there is nothing to report; measures are due in: {due}").format(
+            period=period, due=", ".join(due) or _("no period")))
     target = output or plan_path.parent / f"{period.text.lower()}.report.yaml"
     if target.exists():
         raise UsageError(_("{file} already exists; plandocs report new never overwrites a report").format(file=target))

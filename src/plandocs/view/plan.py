@@ -17,6 +17,7 @@ from plandocs.model.records import (
     Column,
     DateFormat,
     EffectiveRow,
+    Emphasis,
     Funding,
     HeadingRows,
     Measure,
@@ -54,6 +55,7 @@ from plandocs.view.types import (
     Row,
     SectionView,
     SignatureView,
+    Span,
     StampView,
     TableView,
 )
@@ -113,6 +115,7 @@ class ColumnSpec:
     date_format: DateFormat = DateFormat.DMY_DOT
     labels: dict[str, str] = field(default_factory=dict)
     total: bool | None = None
+    emphasis: Emphasis | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,22 @@ def _join(label: str, title: str | None) -> str:
     if label and title:
         return f"{label} {title}"
     return label or title
+
+
+def emphasised(cell: Cell, emphasis: Emphasis | None, label: str = "") -> Cell:
+    """``cell`` with its text emphasised as the form declares (rich lines with the mark ``italic`` or ``bold``);
+    the ``label`` its first line starts with («Завдання 1.2») stays upright, as the originals print it."""
+    if emphasis is None or not cell.text:
+        return cell
+    lines: list[tuple[Span, ...]] = []
+    for i, line in enumerate(cell.text.split("\n")):
+        if i == 0 and label and line.startswith(label):
+            rest = line[len(label):].lstrip()
+            lead = line[:len(line) - len(rest)]  # the label and the space after it
+            lines.append((Span(lead), Span(rest, emphasis.value)) if rest else (Span(line),))
+        else:
+            lines.append((Span(line, emphasis.value),))
+    return replace(cell, lines=tuple(lines))
 
 
 class ViewBuilder:
@@ -235,7 +254,7 @@ class ViewBuilder:
         assert entry.kind is not None
         return ColumnSpec(entry.kind, entry.header if entry.header is not None else DEFAULT_HEADERS[entry.kind],
                           entry.width, entry.merge, entry.date_format or DateFormat.DMY_DOT,
-                          dict(entry.labels), entry.total)
+                          dict(entry.labels), entry.total, entry.emphasis)
 
     def resolve(self, entries: Sequence[Column | TableColumn]) -> tuple[ColumnSpec | GroupSpec, ...]:
         out: list[ColumnSpec | GroupSpec] = []
@@ -449,7 +468,7 @@ class ViewBuilder:
                     task_counter += 1
                     number = self.task_number(task, task_counter)
                     if task_rows is HeadingRows.HEADING:
-                        tlabel = _label(self.plan.labels.task, task.id, ti)
+                        tlabel = self.task_label(task, ti)
                         if _has_row_data(task):
                             rows.append(self.data_row(number="", text=_join(tlabel, task.title), node=task,
                                                       kind="task"))
@@ -474,9 +493,12 @@ class ViewBuilder:
                 rows.append(self.funding_total_row())
         return rows
 
-    def bare_row(self, cells_by_kind: dict[Column, str] | None = None, kind: str = "body") -> Row:
-        """A row with empty cells except the given ones (placeholders stay for the priority's cells)."""
+    def bare_row(self, cells_by_kind: dict[Column, str] | None = None, kind: str = "body",
+                 labels: dict[Column, str] | None = None) -> Row:
+        """A row with empty cells except the given ones (placeholders stay for the priority's cells), emphasised
+        as their columns declare (``labels``: what the given texts start with, printed upright)."""
         given = cells_by_kind or {}
+        emphasis = {spec.kind: spec.emphasis for spec in self.specs()}
         cells: list[Cell] = []
         for c in self.columns:
             if c is Column.PRIORITY or (c is Column.NUMBER and self._priority_numbers()):
@@ -484,20 +506,22 @@ class ViewBuilder:
                 if mark is not None:
                     cells.append(mark)
             elif c in given:
-                cells.append(Cell(given[c], role="task" if c is Column.TASK else "text",
-                                  align="center" if c is Column.NUMBER else "left"))
+                cells.append(emphasised(Cell(given[c], role="task" if c is Column.TASK else "text",
+                                             align="center" if c is Column.NUMBER else "left"),
+                                        emphasis.get(c), (labels or {}).get(c, "")))
             else:
                 cells.extend(Cell("") for _ in range(self.col_count(c)))
         return Row(tuple(cells), kind)
 
     def bare_task_row(self, task: Task, number: str, index: int) -> Row:
         """The row of a task without measures: its number, title and indicators."""
+        label = self.task_label(task, index)
         return self.bare_row({
             Column.NUMBER: number,
-            Column.TASK: _join(_label(self.plan.labels.task, task.id, index), task.title),
+            Column.TASK: _join(label, task.title),
             Column.INDICATOR: "\n".join(ua.quotes(i) for i in task.indicators),
             Column.RESULT: ua.quotes(task.result or ""),
-        })
+        }, labels={Column.TASK: label})
 
     def _priority_numbers(self) -> bool:
         """The № column shows priorities next to a priority column (merged like it)."""
@@ -602,6 +626,11 @@ class ViewBuilder:
                 cells.extend(Cell("", role="total") for _ in range(self.col_count(c)))
         return cells
 
+    def task_label(self, task: Task, index: int) -> str:
+        """The label before a task's title: the task's own ``label`` where it writes one («Завдання {id}:»),
+        else the plan's ``labels.task``."""
+        return _label(task.label if task.label is not None else self.plan.labels.task, task.id, index)
+
     def task_number(self, task: Task, counter: int) -> str:
         scheme = self.plan.labels.number
         if scheme is Numbering.TASK_ID:
@@ -666,6 +695,7 @@ class ViewBuilder:
                 own = ri == 0 or not per_source
                 for spec in specs:
                     c = spec.kind
+                    start, label = len(cells), ""  # the cells of this column, and the label they start with
                     if c is Column.PRIORITY:
                         mark = self.priority_mark(c)
                         if mark is not None:
@@ -682,8 +712,8 @@ class ViewBuilder:
                             cells.append(Cell(task_number, rowspan=total_rows, role="number", align="center"))
                     elif c is Column.TASK:
                         if first:
-                            text = _join(_label(plan.labels.task, task.id, task_index), task.title) if task \
-                                else ""
+                            label = self.task_label(task, task_index) if task else ""
+                            text = _join(label, task.title) if task else ""
                             cells.append(Cell(text, rowspan=total_rows if spec.merge else 1, role="task"))
                         elif not spec.merge and ri == 0:
                             cells.append(Cell("", rowspan=n, role="task"))
@@ -692,7 +722,8 @@ class ViewBuilder:
                             cells.append(Cell(results[mi - 1], rowspan=result_span[mi - 1]))
                     elif c is Column.MEASURE:
                         if ri == 0:
-                            cells.append(Cell(_join(_label(plan.labels.measure, m.id, mi), m.title), rowspan=n))
+                            label = _label(plan.labels.measure, m.id, mi)
+                            cells.append(Cell(_join(label, m.title), rowspan=n))
                     elif c is Column.EXECUTOR:
                         if own:
                             cells.append(Cell(self.executor_text(er.executor, er.co_executors), rowspan=row_span))
@@ -727,6 +758,8 @@ class ViewBuilder:
                     elif c in (Column.EXPECTED, Column.NOTE) and ri == 0:
                         said = m.expected if c is Column.EXPECTED else m.note
                         cells.append(Cell(ua.quotes(said or ""), rowspan=n))
+                    if spec.emphasis is not None:
+                        cells[start:] = [emphasised(x, spec.emphasis, label) for x in cells[start:]]
                 first = False
                 out.append(Row(tuple(cells), "body"))
         return out

@@ -28,11 +28,12 @@ REPEAT_LIMIT = 60
 
 @dataclass(frozen=True)
 class Span:
-    """A piece of a line of rich cell text (the comparative table's word-level emphasis)."""
+    """A piece of a line of rich cell text (the comparative table's word-level emphasis, a column's emphasis)."""
 
     text: str
     mark: str = ""
-    """``""`` (plain), ``old`` (deleted: struck through), ``new`` (inserted: bold) or ``note`` (italic)."""
+    """``""`` (plain), ``old`` (deleted: struck through), ``new`` (inserted: bold), ``note`` (italic), or the
+    emphasis a form declares for a column: ``italic`` or ``bold``."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class TableView:
                 edges = [r, *cuts, r + cell.rowspan]
                 for i, (a, b) in enumerate(pairwise(edges)):
                     text = cell.text if i == 0 or len(cell.text) <= REPEAT_LIMIT else CONTINUED
-                    out[a].append((col, replace(cell, rowspan=b - a, text=text)))
+                    lines = cell.lines if text == cell.text else ()  # «(продовження)» is plain
+                    out[a].append((col, replace(cell, rowspan=b - a, text=text, lines=lines)))
         return tuple(Row(tuple(c for _, c in sorted(cells, key=lambda p: p[0])), row.kind)
                      for cells, row in zip(out, self.body, strict=True))
 
