@@ -50,6 +50,7 @@ CLICK_MESSAGES: list[str | tuple[str, str]] = [
     "file", "directory", "path", "{name} {filename!r} does not exist.", "{name} {filename!r} is a file.",
     "{name} {filename!r} is a directory.", "{name} {filename!r} is not readable.",
     "{name} {filename!r} is not writable.", "default: {default}", "Could not open file {filename!r}: {message}",
+    "required", "env var: {var}", "(dynamic)", "deprecated",  # the [bracketed] notes of an option's help
 ]
 """The words of click that plandocs users see; click looks them up with gettext, and so in our catalogue."""
 
