@@ -4,12 +4,15 @@ A static walk over the source: a string literal or f-string with English words t
 unwrapped is a finding.  Sinks are what puts text in front of a user:
 
 * the exception classes of the ``errors.py`` tree (and any class in the package derived from them) and
-  click's own (``click.ClickException``, ``click.UsageError``, ``click.BadParameter``);
-* ``click.echo``/``secho``/``confirm``/``prompt`` and ``print``;
-* every function or dataclass of the package with a parameter or field named ``message``/``msg``/``prompt``
-  (``Diagnostic``, ``Diagnostics.add``, ``Refusal``, a rule's ``report``, the progress line's ``echo`` …),
-  at that parameter's position or keyword;
-* any keyword argument named ``message``, ``msg``, ``help`` or ``prompt``.
+  click's own (``click.ClickException``, ``click.UsageError``, ``click.BadParameter``); any other raised
+  exception too (a ``ValueError`` becomes a diagnostic), but ``TypeError``, ``AssertionError`` and
+  ``NotImplementedError``, which only a bug raises;
+* ``click.echo``/``secho``/``confirm``/``prompt``, ``print`` and the preview's ``Response``s;
+* every function or dataclass of the package with a parameter or field named ``message``, ``msg``,
+  ``prompt`` or ``error`` (``Diagnostic``, ``Diagnostics.add``, ``Refusal``, a rule's ``report``, the
+  progress line's ``echo``, a render's ``Done`` …), at that parameter's position or keyword;
+* any keyword argument named ``message``, ``msg``, ``prompt`` or ``error``;
+* what functions named for a piece of text return (``…_hint``, ``…_message``, ``…_summary``, ``…_status``).
 
 Text reaches a sink through the argument expression (concatenation, ``"; ".join``, conditionals,
 f-strings) and through local names: ``msg = f"…"`` or ``problems.append(f"…")`` then ``raise X(msg)``.
@@ -42,6 +45,8 @@ RESPONSES = {"Response", "HTMLResponse", "PlainTextResponse"}
 """What ``plandocs serve`` answers a browser with."""
 INTERNAL_ERRORS = {"TypeError", "AssertionError", "NotImplementedError"}
 """Raised for a bug in plandocs (a type the code does not handle), never for a user's input."""
+TEXT_FUNCTIONS = re.compile(r"message|summary|hint|why|note|reason|label|status|describe")
+"""Functions whose result is a piece of a message (``_column_hint``, ``template_error_message``)."""
 MESSAGE_NAMES = {"message", "msg", "prompt", "error"}
 MESSAGE_KEYWORDS = MESSAGE_NAMES | {"error"}
 
@@ -241,6 +246,11 @@ def findings(sources: dict[str, str]) -> list[Finding]:
                         for line, text in _texts(raised, scope, set()):
                             if english(text) and text.strip() not in allowed:
                                 out.add(Finding(file, line, "raise " + _callee(node.exc), text))
+                if isinstance(node, ast.Return) and node.value is not None and isinstance(body, ast.FunctionDef) \
+                        and TEXT_FUNCTIONS.search(body.name):
+                    for line, text in _texts(node.value, scope, set()):  # what it returns is shown as it is
+                        if english(text) and text.strip() not in allowed:
+                            out.add(Finding(file, line, "return of " + body.name, text))
                 if not isinstance(node, ast.Call):
                     continue
                 for arg in _sink_arguments(node, errors, params):

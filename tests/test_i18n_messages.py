@@ -72,6 +72,9 @@ class UsageError(PlandocsError):
      [Finding("m.py", 2, "raise ValueError", "expected I/N, got …")]),
     ("def f(rel):\n    return Response(f'{rel} has errors', status_code=409)\n",
      [Finding("m.py", 2, "Response", "… has errors")]),
+    # what a function named for a piece of a message returns
+    ("def _column_hint(alias):\n    return f\"; did you mean '{alias}'?\"\n",
+     [Finding("m.py", 2, "return of _column_hint", "; did you mean '…'?")]),
     # not messages: wrapped texts, texts without words, internal errors, keys
     ("import click\nfrom i18n import _\nfrom errors import UsageError\n"
      "def f(x, d):\n    click.echo(_('wrote {x}').format(x=x))\n    click.echo(f'{x}: {d}')\n"
@@ -79,7 +82,7 @@ class UsageError(PlandocsError):
      "def g(tp):\n    raise TypeError(f'no converter for {tp}')\n",
      []),
 ], ids=["error-subclass", "echo", "diagnostic", "local-name", "dataclass-field", "value-error", "response",
-        "not-messages"])
+        "returned-hint", "not-messages"])
 def test_the_walk_flags_a_planted_message(source: str, expected: list[Finding]) -> None:
     assert findings({"errors.py": _ERRORS, "m.py": source}) == expected
 

@@ -544,7 +544,7 @@ _QUARTER_ALIASES = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "1": "I", "2
 def _column_hint(key: str, keys: Sequence[str]) -> str:
     alias = _QUARTER_ALIASES.get(key) or _QUARTER_ALIASES.get(key.upper())
     if alias in keys:
-        return f"; did you mean '{alias}'?"
+        return _("; did you mean '{word}'?").format(word=alias)
     return did_you_mean(key, keys)
 
 
