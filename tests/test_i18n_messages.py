@@ -184,7 +184,7 @@ def test_sandbox_refusal_in_both_languages(tmp_path: Path) -> None:
     p = make_project(tmp_path, "docx-exec")
     assert _render_error(p, "uk", "docx") == (
         "plans/t/2020-q2.yaml: помилка: tpl/quarterly-plan.docx: помилка шаблону: доступ до атрибута '__init__' "
-        "об’єкта 'type' небезпечний.")
+        "об'єкта 'type' небезпечний.")
     assert _render_error(p, "en", "docx") == (
         "plans/t/2020-q2.yaml: error: tpl/quarterly-plan.docx: template error: access to attribute '__init__' of "
         "'type' object is unsafe.")
