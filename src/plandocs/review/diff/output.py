@@ -155,8 +155,8 @@ def _where(c: Change, st: _Style) -> str:
         head = f"{_noun(c.target)} {st.ident(c.id or '')}"
     else:
         head = ""
-    if c.row is not None:
-        head += f" [{st.text(c.row)}]"
+    if c.row is not None:  # the key of a row without executor stays English in JSON; people read it translated
+        head += f" [{st.text(_('(no executor)') if c.row == '(no executor)' else c.row)}]"
     return head
 
 
