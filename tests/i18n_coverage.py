@@ -9,9 +9,10 @@ unwrapped is a finding.  Sinks are what puts text in front of a user:
   ``NotImplementedError``, which only a bug raises;
 * ``click.echo``/``secho``/``confirm``/``prompt``, ``print`` and the preview's ``Response``s;
 * every function or dataclass of the package with a parameter or field named ``message``, ``msg``,
-  ``prompt`` or ``error`` (``Diagnostic``, ``Diagnostics.add``, ``Refusal``, a rule's ``report``, the
+  ``prompt``, ``error`` or ``why`` (``Diagnostic``, ``Diagnostics.add``, ``Refusal``, a rule's ``report``, the
   progress line's ``echo``, a render's ``Done`` …), at that parameter's position or keyword;
-* any keyword argument named ``message``, ``msg``, ``prompt`` or ``error``;
+* any keyword argument named ``message``, ``msg``, ``prompt``, ``error`` or ``why``, and what is appended to a
+  list named ``notes``, ``warnings``, ``errors`` or ``problems``;
 * what functions named for a piece of text return (``…_hint``, ``…_message``, ``…_summary``, ``…_status``).
 
 Text reaches a sink through the argument expression (concatenation, ``"; ".join``, conditionals,
@@ -47,7 +48,9 @@ INTERNAL_ERRORS = {"TypeError", "AssertionError", "NotImplementedError"}
 """Raised for a bug in plandocs (a type the code does not handle), never for a user's input."""
 TEXT_FUNCTIONS = re.compile(r"message|summary|hint|why|note|reason|label|status|describe")
 """Functions whose result is a piece of a message (``_column_hint``, ``template_error_message``)."""
-MESSAGE_NAMES = {"message", "msg", "prompt", "error"}
+MESSAGE_NAMES = {"message", "msg", "prompt", "error", "why"}
+MESSAGE_LISTS = {"notes", "warnings", "errors", "problems"}
+"""Lists of messages a stage collects for the CLI to print (an import's notes, a render's warnings)."""
 MESSAGE_KEYWORDS = MESSAGE_NAMES | {"error"}
 
 ALLOWED: dict[str, set[str]] = {
@@ -56,6 +59,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli/init.py": {"--department ID=NAME"},  # an option as typed, inside a translated message
     "i18n.py": {"unknown language …; expected one of …"},  # a caller's bug: the CLI offers only uk and en
     "render/pdf.py": {"refused: …"},  # WeasyPrint swallows it; the translated TemplateFailure follows
+    "review/nextperiod.py": {"period: … → …", "organisation: … → …"},  # a YAML key, its old and new value
 }
 """True non-messages the walk cannot tell from messages; keep it short and say why for each."""
 
@@ -218,6 +222,12 @@ def _sink_arguments(call: ast.Call, errors: set[str], params: dict[str, set[int 
         yield from call.args[:1]
         yield from (kw.value for kw in call.keywords if kw.arg in MESSAGE_KEYWORDS | {"message"})
         return
+    if name in ("append", "extend", "insert") and isinstance(call.func, ast.Attribute):
+        target = call.func.value
+        listed = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if listed in MESSAGE_LISTS:
+            yield from call.args[-1:]
+            return
     where = params.get(name, set())
     for i, a in enumerate(call.args):
         if i in where:
@@ -257,7 +267,10 @@ def findings(sources: dict[str, str]) -> list[Finding]:
                     for line, text in _texts(arg, scope, set()):
                         if english(text) and text.strip() not in allowed:
                             out.add(Finding(file, line, _callee(node), text))
-    return sorted(out, key=lambda f: (f.file, f.line, f.text))
+    first: dict[tuple[str, int, str], Finding] = {}  # one finding per text, whichever sink it reaches
+    for f in sorted(out, key=lambda f: (f.file, f.line, f.text, f.sink)):
+        first.setdefault((f.file, f.line, f.text), f)
+    return list(first.values())
 
 
 def package_sources(root: Path = PKG) -> dict[str, str]:

@@ -72,6 +72,9 @@ class UsageError(PlandocsError):
      [Finding("m.py", 2, "raise ValueError", "expected I/N, got …")]),
     ("def f(rel):\n    return Response(f'{rel} has errors', status_code=409)\n",
      [Finding("m.py", 2, "Response", "… has errors")]),
+    # a note collected for the CLI to print
+    ("def f(self, n):\n    self.notes.append(f'{n} paragraphs have underlined words')\n",
+     [Finding("m.py", 2, "append", "… paragraphs have underlined words")]),
     # what a function named for a piece of a message returns
     ("def _column_hint(alias):\n    return f\"; did you mean '{alias}'?\"\n",
      [Finding("m.py", 2, "return of _column_hint", "; did you mean '…'?")]),
@@ -82,7 +85,7 @@ class UsageError(PlandocsError):
      "def g(tp):\n    raise TypeError(f'no converter for {tp}')\n",
      []),
 ], ids=["error-subclass", "echo", "diagnostic", "local-name", "dataclass-field", "value-error", "response",
-        "returned-hint", "not-messages"])
+        "note", "returned-hint", "not-messages"])
 def test_the_walk_flags_a_planted_message(source: str, expected: list[Finding]) -> None:
     assert findings({"errors.py": _ERRORS, "m.py": source}) == expected
 
