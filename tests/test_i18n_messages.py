@@ -6,6 +6,7 @@ tests below run one failure mode of each area for real, in both languages, and c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import urllib.request
@@ -234,6 +235,44 @@ def test_batch_summary_plural_forms(n: int, uk: str, en: str) -> None:
     assert summary(result, "out").split(" за ")[0] == uk
     i18n.set_language("en")
     assert summary(result, "out").split(" in ")[0] == en
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("uk", ["## Зміни планів", "",
+            "**1 зміна, 1 файл**: забагато для одного коментаря, тому показано лише підсумок і перші зміни; "
+            "[повний перелік](https://ci.example/run/1).", "",
+            "- `new.yaml`: 1 зміна (1 змінено)", "", "",
+            "*… ще 1 зміну не показано (усього 1); [повний перелік](https://ci.example/run/1).*"]),
+    ("en", ["## Plan changes", "",
+            "**1 change(s) in 1 file(s)**: too many for one comment, so only a summary and the first changes are "
+            "shown; [the full list](https://ci.example/run/1).", "",
+            "- `new.yaml`: 1 change(s) (1 changed)", "", "",
+            "*… 1 more change(s) not shown (1 in all); [the full list](https://ci.example/run/1).*"]),
+])
+def test_shortened_pull_request_comment_in_both_languages(tmp_path: Path, lang: str, expected: list[str]) -> None:
+    from plandocs.review.diff import plan_diff
+    from plandocs.review.diff.output import render_markdown
+
+    shutil.copy(VALID / "organisation.yaml", tmp_path / "organisation.yaml")
+    text = (VALID / "plan.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(text.replace("term: Квітень", "term: Травень"), encoding="utf-8")
+    i18n.set_language(lang)
+    with contextlib.chdir(tmp_path):
+        result = plan_diff(["old.yaml", "new.yaml"], [], cwd=tmp_path)
+    assert render_markdown(result, limit=120, link="https://ci.example/run/1").splitlines() == expected
+
+
+def test_comparative_table_sentence_in_both_languages(tmp_path: Path) -> None:
+    shutil.copy(VALID / "organisation.yaml", tmp_path / "organisation.yaml")
+    text = (VALID / "plan.yaml").read_text(encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(text.replace("term: Квітень", "term: Травень"), encoding="utf-8")
+    for lang, line in (("uk", "записано t.html: 1 рядок, 1 зміна"), ("en", "wrote t.html: 1 row(s), 1 change(s)")):
+        result = run_cli(["--lang", lang, "diff", "old.yaml", "new.yaml", "--format", "html", "-o", "t.html"],
+                         tmp_path)
+        assert result.exit_code == 1, result.output  # diff(1): 1 when something changed
+        assert line in result.output.splitlines(), result.output
 
 
 def test_import_error_in_both_languages(tmp_path: Path) -> None:
