@@ -7,10 +7,11 @@ compile it.
     scripts/i18n.py check     # exit 1 and list the messages without a Ukrainian translation
     scripts/i18n.py all       # update, compile
 
-Messages come from three places: calls of ``_``, ``ngettext`` and ``N_`` in src/plandocs (Babel's Python
-extractor), the help texts of every command and option (read from the live command tree, since click keeps
-them as docstrings and ``help=`` strings), and the words of click itself that users see (Usage:, Options:,
-its error messages), listed in CLICK_MESSAGES.
+Messages come from four places: calls of ``_``, ``ngettext`` and ``N_`` in src/plandocs (Babel's Python
+extractor), the same calls in the preview's page templates (``serve/templates``, Jinja's extractor; the
+document templates print what plans say and are not translated), the help texts of every command and
+option (read from the live command tree, since click keeps them as docstrings and ``help=`` strings), and
+the words of click itself that users see (Usage:, Options:, its error messages), listed in CLICK_MESSAGES.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ CLICK_MESSAGES: list[str | tuple[str, str]] = [
     "file", "directory", "path", "{name} {filename!r} does not exist.", "{name} {filename!r} is a file.",
     "{name} {filename!r} is a directory.", "{name} {filename!r} is not readable.",
     "{name} {filename!r} is not writable.", "default: {default}", "Could not open file {filename!r}: {message}",
+    "required", "env var: {var}", "(dynamic)", "deprecated",  # the [bracketed] notes of an option's help
 ]
 """The words of click that plandocs users see; click looks them up with gettext, and so in our catalogue."""
 
@@ -98,7 +100,8 @@ def template() -> Catalog:
     """The messages of the code as it is now."""
     cat = Catalog(project="plandocs", domain="plandocs", charset="utf-8")
     for filename, lineno, message, comments, _context in extract_from_dir(
-            str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("i18n:",)):
+            str(SRC), method_map=[("**.py", "python"), ("serve/templates/**.html", "jinja2.ext:babel_extract")],
+            keywords=KEYWORDS, comment_tags=("i18n:",)):
         cat.add(message, locations=[(f"src/plandocs/{filename}", lineno)], auto_comments=comments)
     for text, where in _help_texts():
         cat.add(text, locations=[(where, 0)])

@@ -5,8 +5,10 @@ or the locale; plural forms; rule ids, positions and JSON keys stay as they are 
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,6 +140,41 @@ def test_help_of_every_command_is_ukrainian(path: list[str]) -> None:
     uk_lines = {line.strip() for line in uk.output.splitlines() if len(line.strip()) > 25}
     # no long line of English help survives; option names with their choices stay as they are
     assert {line for line in en_lines & uk_lines if " " in line and not line.startswith("-")} == set()
+    # every help text of the command and of each option has a Ukrainian translation, and that is what is printed
+    # (compared with whitespace collapsed: click wraps the text to the terminal's width)
+    i18n.set_language("uk")
+    printed = " ".join(uk.output.split())
+    cmd = _command(path)
+    for text in _help_texts(cmd):
+        shown = i18n._(inspect.cleandoc(text))
+        assert shown != inspect.cleandoc(text) and _CYRILLIC.search(shown), f"untranslated help: {text!r}"
+        first = " ".join(shown.split("\b")[0].split())[:60]  # the start of its first paragraph
+        assert first in printed, (first, uk.output)
+    # click's own words in the option list: [required], [default: …]
+    for english in ("[required]", "default:", "env var:", "Usage:", "Options:", "Commands:", "Show this message"):
+        assert english not in uk.output, english
+
+
+_CYRILLIC = re.compile(r"[а-яіїєґ]", re.IGNORECASE)
+
+
+def _command(path: list[str]) -> click.Command:
+    cmd: click.Command = main
+    for name in path:
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.commands[name]
+    return cmd
+
+
+def _help_texts(cmd: click.Command) -> list[str]:
+    """The English help of a command and its options, as written (click keeps the originals once translated)."""
+    texts = []
+    for obj, attr in [(cmd, "help"), (cmd, "short_help"), *((p, "help") for p in cmd.params
+                                                              if isinstance(p, click.Option))]:
+        text = vars(obj).get("_plandocs_original_help", {}).get(attr, getattr(obj, attr, None))
+        if text:
+            texts.append(text)
+    return texts
 
 
 def test_english_reads_no_catalogue(tmp_path: Path) -> None:

@@ -29,8 +29,9 @@ def check_report(report: Report, plan: Plan, lines: Sequence[str], diags: Diagno
         for i, s in enumerate(report.signatures):
             if isinstance(s.person, str) and s.person not in people:
                 hint = did_you_mean(s.person, people) or \
-                    "; add the person to the organisation's people or write {surname: …, initials: …}"
-                diags.add("unknown-person", f"person '{s.person}' is not in the organisation file{hint}",
+                    _("; add the person to the organisation's people or write {surname: …, initials: …}")
+                diags.add("unknown-person", _("person '{id}' is not in the organisation file{hint}").format(
+                    id=s.person, hint=hint),
                           s.loc_of("person"), f"signatures[{i}].person")
     period = report.period
     if not _period_fits(period, plan):
@@ -42,7 +43,7 @@ def check_report(report: Report, plan: Plan, lines: Sequence[str], diags: Diagno
     for mid, raw in report.facts.items():
         if mid not in measures:
             loc, path = _fact_loc(report, mid)
-            hint = did_you_mean(mid, measures) or "; facts can only be given for measures of the plan"
+            hint = did_you_mean(mid, measures) or _("; facts can only be given for measures of the plan")
             diags.add("unknown-measure", _("the plan has no measure '{id}'{hint}").format(id=mid, hint=hint), loc, path)
             continue
         if isinstance(raw, Fact) and raw.rows:

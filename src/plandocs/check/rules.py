@@ -184,6 +184,28 @@ _DUPLICATE = {
     "measure": N_("measure id '{id}' is already used at line {line}; ids must be unique"),
     "body": N_("body id '{id}' is already used at line {line}; ids must be unique"),
 }
+_LOOK_ALIKE = {
+    "executor": N_("executor id {id} holds {hidden}; ids must be visible text, or two ids that print the same "
+                   "would differ"),
+    "person": N_("person id {id} holds {hidden}; ids must be visible text, or two ids that print the same "
+                 "would differ"),
+    "priority": N_("priority id {id} holds {hidden}; ids must be visible text, or two ids that print the same "
+                   "would differ"),
+    "task": N_("task id {id} holds {hidden}; ids must be visible text, or two ids that print the same "
+               "would differ"),
+    "measure": N_("measure id {id} holds {hidden}; ids must be visible text, or two ids that print the same "
+                  "would differ"),
+    "body": N_("body id {id} holds {hidden}; ids must be visible text, or two ids that print the same "
+               "would differ"),
+}
+_FUNDING_SUM = {
+    "priority": N_("priority '{id}' has {amount} for {year} «{source}» but its items add up to {total} "
+                   "({items}); a computed total counts the section's {amount} and not its items: make them "
+                   "agree if the section is their sum"),
+    "task": N_("task '{id}' has {amount} for {year} «{source}» but its items add up to {total} "
+               "({items}); a computed total counts the section's {amount} and not its items: make them "
+               "agree if the section is their sum"),
+}
 _NO_TITLE = {"priority": N_("priority '{id}' has no title"), "task": N_("task '{id}' has no title")}
 _NUMBERING = {
     ("task", "priority"): N_("task '{id}' is under priority '{parent}'; its id should start with '{parent}.'"),
@@ -197,18 +219,18 @@ def _invisible(ident: str) -> str | None:
     import unicodedata
 
     if ident != ident.strip():
-        return "a space at its start or end"
+        return _("a space at its start or end")
     for ch in ident:
         if unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp", "Mn") or (ch.isspace() and ch != " "):
-            return f"the invisible character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
+            return _("the invisible character U+{code} ({name})").format(
+                code=f"{ord(ch):04X}", name=unicodedata.name(ch, "unnamed"))  # Unicode's own name, as tools show it
     return None
 
 
 def _unique(ident: str, loc: Loc, path: str, seen: dict[str, Loc], diags: Diagnostics, what: str) -> None:
     hidden = _invisible(ident) if isinstance(ident, str) else None
     if hidden is not None:
-        diags.add("look-alike-id", f"{what} id {ident!r} holds {hidden}; ids must be visible text, or two ids "
-                  "that print the same would differ", loc, path)
+        diags.add("look-alike-id", _(_LOOK_ALIKE[what]).format(id=repr(ident), hidden=hidden), loc, path)
     if ident in seen:
         first = seen[ident]
         diags.add("duplicate-id", _(_DUPLICATE[what]).format(id=ident, line=first.line), loc, path)
@@ -344,9 +366,9 @@ class _PlanChecker:
                 if isinstance(total, Decimal) and total != v.number:
                     shown = " + ".join(c.text for c in items if c.kind is ValueKind.NUMBER)
                     self.report("funding-sum",
-                                f"{what} '{node.id}' has {v.text} for {year} «{names.get(src, src)}» but its items "
-                                f"add up to {_num(total)} ({shown}); a computed total counts the section's "
-                                f"{v.text} and not its items: make them agree if the section is their sum",
+                                _(_FUNDING_SUM[what]).format(id=node.id, amount=v.text, year=year,
+                                                             source=names.get(src, src), total=_num(total),
+                                                             items=shown),
                                 node, f"funding.{year}.{src}", W)
 
     def funding_total_text(self) -> None:
@@ -358,9 +380,10 @@ class _PlanChecker:
             for src in spec.sources:
                 total = funding_amount(plan_funding_cells(self.plan, year, src.id))
                 if isinstance(total, str):
-                    self.report("funding-sum", f"the computed total «Усього (обчислено)» of {year} «{src.name}» "
-                                f"cannot add the text amount '{total}'; its cell stays empty: write a number, "
-                                "«-» or x, or drop 'funding.total'", spec, "total", W)
+                    self.report("funding-sum", _("the computed total «Усього (обчислено)» of {year} «{source}» "
+                                                 "cannot add the text amount '{amount}'; its cell stays empty: write "
+                                                 "a number, «-» or x, or drop 'funding.total'").format(
+                                    year=year, source=src.name, amount=total), spec, "total", W)
 
     def numbering(self, node: Task | Measure, what: str, parent_id: str, parent_what: str) -> None:
         if not node.id.startswith(parent_id + "."):
@@ -521,7 +544,7 @@ _QUARTER_ALIASES = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV", "1": "I", "2
 def _column_hint(key: str, keys: Sequence[str]) -> str:
     alias = _QUARTER_ALIASES.get(key) or _QUARTER_ALIASES.get(key.upper())
     if alias in keys:
-        return f"; did you mean '{alias}'?"
+        return _("; did you mean '{word}'?").format(word=alias)
     return did_you_mean(key, keys)
 
 

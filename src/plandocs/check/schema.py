@@ -22,6 +22,7 @@ from plandocs.model.records import Format, IdList, Lines, Organisation, Plan, Re
 from plandocs.model.values import (
     Period,
     Term,
+    TermOrderError,
     Value,
     parse_date,
     parse_decimal,
@@ -183,7 +184,7 @@ class _Converter:
             if tp is float:
                 number = parse_decimal(text)
                 if number is None or number <= 0:
-                    raise ValueError(f"expected a positive number such as 12 or 7,5, got '{text}'")
+                    raise ValueError(_("expected a positive number such as 12 or 7,5, got '{text}'").format(text=text))
                 return float(number)
             if isinstance(tp, type) and issubclass(tp, Enum):
                 try:
@@ -203,7 +204,7 @@ class _Converter:
                 try:
                     return parse_term_text(text)
                 except ValueError as exc:
-                    if "before it starts" not in str(exc):
+                    if not isinstance(exc, TermOrderError):  # the message is translated; its class is not
                         raise
                     return self.fail("term-order", str(exc), node, path)
             if tp is Period:

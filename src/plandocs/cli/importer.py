@@ -10,6 +10,7 @@ import click
 
 from plandocs.cli.output import print_diagnostics
 from plandocs.errors import PlandocsError
+from plandocs.i18n import _
 
 
 @click.command("import")
@@ -70,25 +71,26 @@ def import_cmd(files: tuple[Path, ...], out_dir: Path, organisation: Path | None
         targets.append((safe_target(out_dir, Path(name)), r.referring_to(org_name) if org_name else r.text))
     if org_text is not None and org_name is not None:
         targets.append((safe_target(out_dir, Path(org_name)), org_text))
-    names = [p for p, _ in targets]
+    names = [p for p, _text in targets]
     for path in sorted({p for p in names if names.count(p) > 1}):
-        errors.append(f"{path}: two of the files would be imported into it; import them into different folders")
-    for path, _ in targets:
+        errors.append(_("{path}: two of the files would be imported into it; import them into different "
+                        "folders").format(path=path))
+    for path, _target in targets:
         if path.exists() and not force:
-            errors.append(f"{path}: exists; use --force to overwrite it or -o to import elsewhere")
+            errors.append(_("{path}: exists; use --force to overwrite it or -o to import elsewhere").format(path=path))
     if errors:
         raise PlandocsError("\n".join(errors))  # all problems at once, nothing written
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, text in targets:
         (replace_file if path.exists() else create_file)(path, text.encode("utf-8"))
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
     report = unplaced_text(results)
     if report_path is not None:
         (replace_file if report_path.exists() else create_file)(report_path, report.encode("utf-8"))
-        click.echo(f"what could not be placed: {report_path}")
+        click.echo(_("what could not be placed: {path}").format(path=report_path))
     else:
         click.echo(report, nl=False)
-    print_diagnostics(validate([p for p, _ in targets if not p.name.startswith("organisation")]), "text", False)
+    print_diagnostics(validate([p for p, _text in targets if not p.name.startswith("organisation")]), "text", False)
 
 
 COMMANDS = [import_cmd]

@@ -108,10 +108,12 @@ def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Pa
     from plandocs.review.comparative import Headings
 
     if output is None:
-        click.echo(f"Error: --format {fmt} writes a document: name it with -o FILE", err=True)
+        click.echo(_("Error: {message}").format(message=_("--format {format} writes a document: name it with -o "
+                                                          "FILE").format(format=fmt)), err=True)
         sys.exit(EXIT_USAGE)
     if tracked and fmt != "docx":
-        click.echo("Error: --tracked writes a DOCX with tracked changes: use --format docx", err=True)
+        click.echo(_("Error: {message}").format(message=_("--tracked writes a DOCX with tracked changes: use "
+                                                          "--format docx")), err=True)
         sys.exit(EXIT_USAGE)
     try:
         args, paths = list(what), list(ctx.meta.get(PATHS_KEY, []))
@@ -119,21 +121,29 @@ def _comparative(ctx: click.Context, what: tuple[str, ...], fmt: str, output: Pa
             comparative_document(args, paths, fmt, headings=Headings(headings), orientation=orientation)
         if result.data is None:
             print_diagnostic_list(result.diagnostics.errors, result.lines)
-            click.echo("the plan could not be compared (see above); nothing written", err=True)
+            click.echo(_("the plan could not be compared (see above); nothing written"), err=True)
             sys.exit(EXIT_USAGE)
         target = output.resolve()
         write_outputs({Path(target.name): result.data}, target.parent)
     except PlandocsError as exc:
-        click.echo(f"Error: {exc.format_message()}", err=True)
+        click.echo(_("Error: {message}").format(message=exc.format_message()), err=True)
         sys.exit(EXIT_USAGE)
     changes = sum(r.changes for r in result.rows)
+    n_changes = ngettext("{n} change(s)", "{n} change(s)", changes).format(n=changes)
     if tracked:
-        click.echo(f"wrote {output}: {result.revisions} revision mark(s) for {changes} change(s)", err=True)
+        click.echo(_("wrote {path}: {marks} for {changes}").format(
+            path=output, changes=n_changes, marks=ngettext("{n} revision mark(s)", "{n} revision mark(s)",
+                                                          result.revisions).format(n=result.revisions)), err=True)
         if result.unplaced:
-            click.echo(f"{result.unplaced} removed paragraph(s) or row(s) had no place in the new document; the "
-                       "comparative table (without --tracked) lists every change", err=True)
+            click.echo(ngettext("{n} removed paragraph(s) or row(s) had no place in the new document; the "
+                                "comparative table (without --tracked) lists every change",
+                                "{n} removed paragraph(s) or row(s) had no place in the new document; the "
+                                "comparative table (without --tracked) lists every change",
+                                result.unplaced).format(n=result.unplaced), err=True)
     else:
-        click.echo(f"wrote {output}: {len(result.rows)} row(s), {changes} change(s)", err=True)
+        click.echo(_("wrote {path}: {rows}, {changes}").format(
+            path=output, changes=n_changes,
+            rows=ngettext("{n} row(s)", "{n} row(s)", len(result.rows)).format(n=len(result.rows))), err=True)
     sys.exit(EXIT_INVALID if result.rows else 0)
 
 
@@ -144,14 +154,16 @@ def _with_previous(what: tuple[str, ...]) -> tuple[str, ...]:
     from plandocs.review.previous import previous_plan
 
     if len(what) != 1 or not Path(what[0]).is_file():
-        click.echo("Error: --previous takes one plan file: plandocs diff --previous plans/org/2024.yaml", err=True)
+        click.echo(_("Error: {message}").format(message=_("--previous takes one plan file: plandocs diff "
+                                                          "--previous plans/org/2024.yaml")), err=True)
         sys.exit(EXIT_USAGE)
     try:
         before = previous_plan(Path(what[0]))
     except PlandocsError as exc:
-        click.echo(f"Error: {exc.format_message()}", err=True)
+        click.echo(_("Error: {message}").format(message=exc.format_message()), err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"comparing with the plan of the previous period: {display_path(before)}", err=True)
+    click.echo(_("comparing with the plan of the previous period: {path}").format(path=display_path(before)),
+               err=True)
     return (str(before), what[0])
 
 
@@ -294,7 +306,8 @@ def git_diff_cmd(args: tuple[str, ...]) -> None:
         old = _read_side(old_file, f"a/{path}")
         new = _read_side(new_file, f"b/{new_path}")
     except OSError as exc:
-        click.echo(f"{new_path}: not compared: cannot read '{exc.filename}': {exc.strerror or exc}")
+        click.echo(_("{path}: not compared: cannot read '{file}': {why}").format(
+            path=new_path, file=exc.filename, why=exc.strerror or exc))
         return
     diags = Diagnostics()
     fd = compare_texts(new_path, old, new, diags)

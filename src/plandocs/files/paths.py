@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plandocs.files.kinds import DEFAULT_PLANS
+from plandocs.i18n import _
 
 MAX_NAME_BYTES = 255
 """Longest file or folder name (Linux, macOS and Windows file systems)."""
@@ -43,10 +44,11 @@ def too_long(text: str) -> str | None:
     """Why ``text`` cannot be a path here, or ``None``."""
     data = os.fsencode(text)
     if len(data) > MAX_PATH_BYTES:
-        return f"the path is {len(data)} bytes long; at most {MAX_PATH_BYTES} are allowed"
+        return _("the path is {n} bytes long; at most {limit} are allowed").format(n=len(data), limit=MAX_PATH_BYTES)
     longest = max((len(part) for part in data.split(b"/")), default=0)
     if longest > MAX_NAME_BYTES:
-        return f"a name in the path is {longest} bytes long; at most {MAX_NAME_BYTES} are allowed"
+        return _("a name in the path is {n} bytes long; at most {limit} are allowed").format(
+            n=longest, limit=MAX_NAME_BYTES)
     return None
 
 
@@ -68,13 +70,14 @@ class Refusal:
 def confine(base: Path, text: str, root: Path) -> Path | Refusal:
     """``base / text`` when it stays inside ``root``; otherwise why not."""
     shown = text if len(text) <= 60 else f"{text[:60]}…"
-    why = too_long(text) or ("the path contains a NUL character" if "\0" in text else None)
+    why = too_long(text) or (_("the path contains a NUL character") if "\0" in text else None)
     if why is not None:
-        return Refusal("path-too-long", f"'{shown}' cannot be a path: {why}")
+        return Refusal("path-too-long", _("'{path}' cannot be a path: {why}").format(path=shown, why=why))
     candidate = base / text
     if not inside(candidate, root):
-        return Refusal("outside-project", f"'{shown}' leads to '{candidate.resolve()}', outside the project "
-                       f"({root}); files may name only files inside it")
+        return Refusal("outside-project", _("'{path}' leads to '{real}', outside the project ({root}); files may "
+                                            "name only files inside it").format(
+            path=shown, real=candidate.resolve(), root=root))
     return candidate
 
 
@@ -82,7 +85,8 @@ def outside_link(path: Path, root: Path) -> str | None:
     """Why the file ``path`` (found on disk) may not be read: a symlink out of ``root``; else ``None``."""
     if inside(path, root):
         return None
-    return (f"the file is a link to '{path.resolve()}', outside the project ({root}); it is not read")
+    return _("the file is a link to '{real}', outside the project ({root}); it is not read").format(
+        real=path.resolve(), root=root)
 
 
 __all__ = ["MAX_NAME_BYTES", "MAX_PATH_BYTES", "Refusal", "confine", "inside", "outside_link", "project_root",

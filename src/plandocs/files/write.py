@@ -65,11 +65,11 @@ def output_errors(path: Path) -> Iterator[None]:
     except OutputError:
         raise
     except IsADirectoryError:
-        raise OutputError(f"cannot write '{display_path(path)}': a folder is in the way; remove or rename "
-                          "it") from None
+        raise OutputError(_("cannot write '{path}': a folder is in the way; remove or rename it").format(
+            path=display_path(path))) from None
     except OSError as exc:  # named by its target, not by the temporary file it failed on
-        raise OutputError(f"cannot write '{display_path(path)}': {exc.strerror or exc}; nothing was "
-                          "replaced") from None
+        raise OutputError(_("cannot write '{path}': {why}; nothing was replaced").format(
+            path=display_path(path), why=exc.strerror or exc)) from None
 
 
 def _temp_beside(target: Path, data: bytes) -> Path:
@@ -117,7 +117,8 @@ def write_outputs(files: Mapping[Path, bytes], out_root: Path) -> list[Path]:
     targets = {safe_target(out_root, rel): data for rel, data in files.items()}
     for target in targets:
         if target.is_dir():
-            raise OutputError(f"cannot write '{display_path(target)}': a folder is in the way; remove or rename it")
+            raise OutputError(_("cannot write '{path}': a folder is in the way; remove or rename it").format(
+                path=display_path(target)))
     temps: list[tuple[Path, Path]] = []
     try:
         for target, data in targets.items():

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from plandocs.errors import Diagnostics, ImportFileError
+from plandocs.i18n import _, ngettext
 from plandocs.importer.cells import Body, ExecutorMatcher
 from plandocs.importer.columns import Kind, Layout, recognise
 from plandocs.importer.docxread import Document, Para, Table, footnote_texts, read_document
@@ -106,7 +107,8 @@ def canonical(data: Data, cls: type[Record], name: str, header: str) -> str:
     out = canonical_text(name, raw, cls, diags)
     if out is None:
         msgs = "; ".join(f"{d.path}: {d.message}" for d in diags.errors[:5])
-        raise ImportFileError(f"{name}: internal error: the imported data does not fit the model ({msgs})")
+        raise ImportFileError(_("{name}: internal error: the imported data does not fit the model "
+                                "({msgs})").format(name=name, msgs=msgs))
     return out
 
 
@@ -119,11 +121,11 @@ def _load_org(path: Path | None) -> tuple[Organisation | None, Data | None]:
     diags = Diagnostics()
     src = load_source(path, diags)
     if src.root is None:
-        raise ImportFileError(f"{path}: the organisation file does not load: "
+        raise ImportFileError(_("{path}: the organisation file does not load: ").format(path=path)
                               + "; ".join(d.message for d in diags.errors[:3]))
     org = to_record(src.root, Organisation, diags)
     if org is None or diags.errors:
-        raise ImportFileError(f"{path}: the organisation file is invalid: "
+        raise ImportFileError(_("{path}: the organisation file is invalid: ").format(path=path)
                               + "; ".join(f"{d.path}: {d.message}" for d in diags.errors[:3]))
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return org, raw if isinstance(raw, dict) else None
@@ -139,14 +141,15 @@ def load_bodies(path: Path) -> list[Body]:
     root = src.root
     items = root.get("bodies") if isinstance(root, Map) else None
     if diags.errors or not isinstance(items, Seq):
-        raise ImportFileError(f"{path}: not a bodies register (expected a mapping with a list under 'bodies')")
+        raise ImportFileError(_("{path}: not a bodies register (expected a mapping with a list under "
+                                "'bodies')").format(path=path))
     out: list[Body] = []
     for i, node in enumerate(items.items):
         fields = {k.value: v for k, v in node.items} if isinstance(node, Map) else {}
         ident, name = fields.get("id"), fields.get("name")
         if not isinstance(ident, Scalar) or not isinstance(name, Scalar):
-            raise ImportFileError(f"{path}:{node.loc.line}:{node.loc.col}: bodies[{i}]: a body needs 'id' and "
-                                  "'name'")
+            raise ImportFileError(_("{path}:{line}:{col}: bodies[{i}]: a body needs 'id' and 'name'").format(
+                                      path=path, line=node.loc.line, col=node.loc.col, i=i))
         variants = fields.get("variants")
         names = tuple(v.value for v in variants.items if isinstance(v, Scalar)) \
             if isinstance(variants, Seq) else ()
@@ -160,9 +163,10 @@ def _main_table(doc: Document, allow_no_table: bool) -> tuple[Table, Layout] | N
     if not doc.tables:
         if allow_no_table:
             return None
-        raise ImportFileError(f"{doc.source}: the document has no table; plandocs imports plans whose measures "
-                              "are a Word table (a plan typed as paragraphs has to be put into a table first, "
-                              "or imported as prose only with --allow-no-table)")
+        raise ImportFileError(_("{source}: the document has no table; plandocs imports plans whose "
+                                "measures are a Word table (a plan typed as paragraphs has to be put into "
+                                "a table first, or imported as prose only with --allow-no-table)").format(
+                                  source=doc.source))
     best: tuple[int, Table, Layout] | None = None
     for t in doc.tables:
         if t.ncols < 3 or len(t.rows) < 2:
@@ -176,8 +180,9 @@ def _main_table(doc: Document, allow_no_table: bool) -> tuple[Table, Layout] | N
     if best is None or (best[2].first(Kind.MEASURE) is None and best[2].first(Kind.TASK) is None):
         if allow_no_table:
             return None
-        raise ImportFileError(f"{doc.source}: no table of measures found: no table has a header naming the "
-                              "measures («Найменування заходу», «Захід», «Зміст заходів») or tasks")
+        raise ImportFileError(_("{source}: no table of measures found: no table has a header naming the "
+                                "measures («Найменування заходу», «Захід», «Зміст заходів») or tasks").format(
+                                  source=doc.source))
     return best[1], best[2]
 
 
@@ -189,18 +194,18 @@ def _numbering(res: TableResult) -> str | None:
         return "measures-in-task"
     if not f.numbers:
         return None
-    nums = [n for n, _, _ in f.numbers]
+    nums = [n for n, _p, _t in f.numbers]
     if nums == [str(i) for i in range(1, len(nums) + 1)]:
         return "tasks-in-plan"
     restarts: list[str] = []
     count, last_p = 0, None
-    for _, p, _ in f.numbers:
+    for _n, p, _t in f.numbers:
         count = count + 1 if p == last_p else 1
         last_p = p
         restarts.append(str(count))
     if nums == restarts:
         return "tasks-in-priority"
-    if all(n == t.rsplit(".", 1)[-1] for n, _, t in f.numbers):
+    if all(n == t.rsplit(".", 1)[-1] for n, _p, t in f.numbers):
         return "task-id"
     return "tasks-in-plan"
 
@@ -270,7 +275,7 @@ class _Importer:
         found = _main_table(doc, self.allow_no_table)
         if found is None:
             table, layout = Table(-1, [], 0), Layout((), 0, False)
-            self.notes.append("no table of measures: the prose is imported and `priorities` is empty")
+            self.notes.append(_("no table of measures: the prose is imported and `priorities` is empty"))
         else:
             table, layout = found
         self.used.add(table.index)
@@ -280,9 +285,11 @@ class _Importer:
         for ri, row in enumerate(table.rows):
             for c in row.cells:
                 if (ri, c.col) not in res.placed.cells and c.text.strip() and not c.continued:
-                    self.unplaced.append(Unplaced(f"table {table.index + 1}, row {ri + 1}, column {c.col + 1}",
-                                                  c.text, f"column «{_clean_header(layout.columns[c.col].header)}» "
-                                                  "has no place in the plan model"))
+                    where = _("table {table}, row {row}, column {col}").format(
+                        table=table.index + 1, row=ri + 1, col=c.col + 1)
+                    self.unplaced.append(Unplaced(where, c.text, _("column «{header}» has no place in the plan "
+                                                                   "model").format(
+                        header=_clean_header(layout.columns[c.col].header))))
         blocks = doc.blocks
         ti = blocks.index(table) if found is not None else len(blocks)
         data: Data = {"organisation": "organisation.yaml"}
@@ -351,8 +358,8 @@ class _Importer:
                 if sections:
                     sections[-1]["insert"] = "goals"
                 self.used.add(b.index)
-                self.notes.append(f"paragraph {b.index + 1}: «{t[:60]}…» is the goals list, regenerated from "
-                                  "the priorities and tasks (insert: goals)")
+                self.notes.append(_("paragraph {index}: «{text}…» is the goals list, regenerated from the "
+                                    "priorities and tasks (insert: goals)").format(index=b.index + 1, text=t[:60]))
                 continue
             if j > ti and (t in ("Ознайомлений", "Ознайомлені") or b.style == "Plan Stamp Label"):
                 continue
@@ -384,7 +391,7 @@ class _Importer:
                 sections[table_section].pop("insert", None) if table_section + 1 != table_section else None
             for p in pre:
                 self.used.add(p.index)
-            self.notes.append("the prose before the first numbered heading became a chapter of its own")
+            self.notes.append(_("the prose before the first numbered heading became a chapter of its own"))
         # signatures after the table
         signatures: list[Data] = []
         acks: list[Data] = []
@@ -418,8 +425,8 @@ class _Importer:
         stated = self.period or period_of(full_title)
         period = stated or _period_from_terms(res.priorities)
         if period is None:
-            raise ImportFileError(f"{doc.source}: the plan's period is neither in the title nor in the terms; "
-                                  "give it with --period (e.g. --period 2024)")
+            raise ImportFileError(_("{source}: the plan's period is neither in the title nor in the "
+                                    "terms; give it with --period (e.g. --period 2024)").format(source=doc.source))
         kind = _kind(full_title, layout, period)
         if report:
             return "report", self.report_data(full_title, title, period, res, signatures, acks)
@@ -437,17 +444,20 @@ class _Importer:
             data["contents"] = True
         if sections:
             data["sections"] = sections
-        if self.markdown and needs_markdown([p for _, _, p in self.prose]):
+        if self.markdown and needs_markdown([p for _sec, _key, p in self.prose]):
             data["prose"] = "markdown"
             for section in sections:  # rebuilt in document order from the paragraphs themselves
                 for key in ("paragraphs", "paragraphs_after"):
                     if key in section:
                         section[key] = [markdown_paragraph(p) for sec, k, p in self.prose
                                         if sec is section and k == key]
-        plain = [p for _, _, p in self.prose if any(r.underline and r.text.strip() for r in p.runs)]
+        plain = [p for _sec, _key, p in self.prose if any(r.underline and r.text.strip() for r in p.runs)]
         if plain:
-            self.notes.append(f"{len(plain)} paragraph(s) have underlined words (the first: paragraph "
-                              f"{plain[0].index + 1}); underline is not part of the prose format and prints plain")
+            self.notes.append(ngettext(
+                "{n} paragraph(s) have underlined words (the first: paragraph {index}); underline is not part of "
+                "the prose format and prints plain",
+                "{n} paragraph(s) have underlined words (the first: paragraph {index}); underline is not part of "
+                "the prose format and prints plain", len(plain)).format(n=len(plain), index=plain[0].index + 1))
         if model_has(Plan, "number") and (code := re.search(r"\bцілі\s+«?(\d+\.\d+)\.?", full_title)):
             data["number"] = code.group(1)  # the KMU goal code
         if found is not None:
@@ -467,8 +477,9 @@ class _Importer:
             data["table"] = table_declaration(layout, res.form.date_format, italic=italic)
             for spec in layout.columns:
                 if spec.kind not in FORM_KIND and spec.header.strip():
-                    self.unplaced.append(Unplaced(f"table header, column {spec.col + 1}", spec.header,
-                                                  "the header of a column the plan model has no place for"))
+                    self.unplaced.append(Unplaced(_("table header, column {col}").format(col=spec.col + 1),
+                                                  spec.header,
+                                                  _("the header of a column the plan model has no place for")))
             self.value_and_funding(data, layout, res, Column.VALUES in {_KIND_COLUMN.get(c.kind)
                                                                         for c in layout.columns})
             return
@@ -480,14 +491,16 @@ class _Importer:
             if col is None:
                 if spec.header.strip() and spec.header not in seen_unmapped:
                     seen_unmapped.add(spec.header)
-                    self.unplaced.append(Unplaced(f"table header, column {spec.col + 1}", spec.header,
-                                                  "the header of a column the plan model has no place for"
+                    self.unplaced.append(Unplaced(_("table header, column {col}").format(col=spec.col + 1),
+                                                  spec.header,
+                                                  _("the header of a column the plan model has no place for")
                                                   if spec.kind is not Kind.PRIORITY else
-                                                  "the priority column's header: priorities print as heading "
-                                                  "rows in the current model"))
+                                                  _("the priority column's header: priorities print as heading rows "
+                                                    "in the current model")))
                 if spec.kind is Kind.PRIORITY:
-                    self.notes.append(f"column «{_clean_header(spec.header)}» (merged vertically) is printed as "
-                                      "full-width priority rows: the current model has no priority column")
+                    self.notes.append(_("column «{header}» (merged vertically) is printed as full-width priority "
+                                        "rows: the current model has no priority column").format(
+                        header=_clean_header(spec.header)))
                 continue
             if col in cols:
                 if spec.kind is Kind.END and col is Column.TERM:
@@ -495,8 +508,8 @@ class _Importer:
                     headers[col.value] = f"{headers[col.value]} – {_clean_header(spec.sub or spec.header)}"
                     if spec.group_text:
                         headers[col.value] = f"{_clean_header(spec.group_text)} ({headers[col.value]})"
-                    self.notes.append("«Початок» and «Закінчення» are one term column {from, to} in the current "
-                                      "model, headed «Початок – Закінчення»; issue 11 makes them two columns")
+                    self.notes.append(_("«Початок» and «Закінчення» are one term column {from, to} in the current "
+                                        "model, headed «Початок – Закінчення»; issue 11 makes them two columns"))
                 continue
             cols.append(col)
             # written out even where it equals the default: the document printed it
@@ -537,9 +550,10 @@ class _Importer:
                     funding["totals"] = totals
                 else:
                     for y, by_source in res.form.totals.items():
-                        self.unplaced.append(Unplaced(f"«{res.form.totals_label}» row, {y}", " · ".join(
-                            f"{s}: {v}" for s, v in by_source.items()), "printed totals: the current model "
-                            "computes the «Усього» row itself"))
+                        self.unplaced.append(Unplaced(
+                            _("«{label}» row, {year}").format(label=res.form.totals_label, year=y),
+                            " · ".join(f"{s}: {v}" for s, v in by_source.items()),
+                            _("printed totals: the current model computes the «Усього» row itself")))
             data["funding"] = funding
             _rename_sources(res.priorities, ids)
         labels: Data = {}
@@ -578,23 +592,24 @@ class _Importer:
                 continue
             if isinstance(b, Para):
                 if b.text.strip():
-                    self.unplaced.append(Unplaced(f"paragraph {b.index + 1}", b.text.strip(),
-                                                  "prose outside any chapter"))
+                    self.unplaced.append(Unplaced(_("paragraph {index}").format(index=b.index + 1),
+                                                  b.text.strip(), _("prose outside any chapter")))
             else:
-                why = "a generated summary table (render computes it again)" if generated_summary else \
-                    "a table that is not the plan's table"
+                why = _("a generated summary table (render computes it again)") if generated_summary else \
+                    _("a table that is not the plan's table")
                 for ri, r in enumerate(b.rows):
                     for c in r.cells:
                         if c.text.strip() and not c.continued:
-                            self.unplaced.append(Unplaced(f"table {b.index + 1}, row {ri + 1}", c.text, why))
+                            self.unplaced.append(Unplaced(_("table {table}, row {row}").format(
+                                table=b.index + 1, row=ri + 1), c.text, why))
 
     def organisation(self, plan_name: str) -> Data | None:
         created = self.matcher.used_register + self.matcher.created
         if self.org is not None and not created and not self.people.created:
             return None
         if self.org_raw is None:
-            self.notes.append("organisation.yaml has placeholder names «(назва організації)»: write the "
-                              "organisation's name in the nominative and the genitive")
+            self.notes.append(_("organisation.yaml has placeholder names «(назва організації)»: write the "
+                                "organisation's name in the nominative and the genitive"))
         base: Data = dict(self.org_raw) if self.org_raw else {
             "name": {"nominative": "(назва організації)", "genitive": "(назва організації у родовому відмінку)"}}
         if self.org is None and self.name_styles:
@@ -696,7 +711,7 @@ def _account_words(doc: Document, data: Data, org: Data, result: ImportResult) -
                         source.update(words(c.text))
     for note in footnote_texts(doc.source if doc.source.suffix.lower() == ".docx" else Path("/nonexistent")):
         source.update(words(note))
-        result.unplaced.append(Unplaced("footnote", note, "footnotes have no place in the plan model"))
+        result.unplaced.append(Unplaced(_("footnote"), note, _("footnotes have no place in the plan model")))
     placed = set(words(" ".join(_strings(data) + _strings(org))))
     if result.executors is not None:  # names the ids stand for, in the organisation or its registers
         placed |= {w for b in result.executors.known for name in (b.name, *b.variants, b.consent or "")
@@ -704,8 +719,8 @@ def _account_words(doc: Document, data: Data, org: Data, result: ImportResult) -
     placed |= {w for u in result.unplaced for w in words(u.text)}
     missing = [w for w in source if w not in placed and not _generated(w)]
     if missing:
-        result.unplaced.append(Unplaced("words", " ".join(sorted(missing)),
-                                        "words of the source found nowhere in the YAML (printed by the form)"))
+        result.unplaced.append(Unplaced(_("words"), " ".join(sorted(missing)),
+                                        _("words of the source found nowhere in the YAML (printed by the form)")))
     result.words_total = sum(source.values())
     result.words_unplaced = sum(len(words(u.text)) for u in result.unplaced)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from plandocs.errors import ImportFileError
+from plandocs.i18n import _
 from plandocs.view.typography import plain
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -191,63 +192,67 @@ def _check_container(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as e:
-        raise ImportFileError(f"{path}: cannot be read ({e.strerror})") from None
+        raise ImportFileError(_("{path}: cannot be read ({why})").format(path=path, why=e.strerror)) from None
     if size == 0:
-        raise ImportFileError(f"{path}: the file is empty (0 bytes); export the document from Word again")
+        raise ImportFileError(_("{path}: the file is empty (0 bytes); export the document from Word again").format(
+                                  path=path))
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
     if head.startswith(_OLE_MAGIC):
         if _ENCRYPTED in head or b"EncryptedPackage" in head or "EncryptedPackage".encode("utf-16-le") in head:
-            raise ImportFileError(f"{path}: the document is password-protected; open it in Word, remove the "
-                                  "password (File → Info → Protect Document) and save it again")
-        raise ImportFileError(f"{path}: this is a Word 97–2003 file with a .docx name; rename it to .doc "
-                              "(plandocs converts .doc with LibreOffice) or save it as .docx")
+            raise ImportFileError(_("{path}: the document is password-protected; open it in Word, remove "
+                                    "the password (File → Info → Protect Document) and save it again").format(
+                                      path=path))
+        raise ImportFileError(_("{path}: this is a Word 97–2003 file with a .docx name; rename it to .doc "
+                                "(plandocs converts .doc with LibreOffice) or save it as .docx").format(path=path))
     if head.startswith(b"PK") and not zipfile.is_zipfile(path):
-        raise ImportFileError(f"{path}: the DOCX package is corrupt (truncated or damaged ZIP); open it in Word "
-                              "and save it again")
+        raise ImportFileError(_("{path}: the DOCX package is corrupt (truncated or damaged ZIP); open it "
+                                "in Word and save it again").format(path=path))
     if not zipfile.is_zipfile(path):
-        raise ImportFileError(f"{path}: not a DOCX file (a DOCX is a ZIP package; this one is not); "
-                              "save the document as Word .docx")
+        raise ImportFileError(_("{path}: not a DOCX file (a DOCX is a ZIP package; this one is not); save "
+                                "the document as Word .docx").format(path=path))
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             if "word/document.xml" not in names:
-                raise ImportFileError(f"{path}: a ZIP file but not a Word document (no word/document.xml); "
-                                      "save the document as Word .docx")
+                raise ImportFileError(_("{path}: a ZIP file but not a Word document (no "
+                                        "word/document.xml); save the document as Word .docx").format(path=path))
             bad = z.testzip()
     except zipfile.BadZipFile as e:
-        raise ImportFileError(f"{path}: the DOCX package is corrupt ({e}); open it in Word and save it again") \
+        raise ImportFileError(_("{path}: the DOCX package is corrupt ({error}); open it in Word and save "
+                                "it again").format(path=path, error=e)) \
             from None
     if bad is not None:
-        raise ImportFileError(f"{path}: the DOCX package is corrupt (damaged part {bad}); open it in Word and "
-                              "save it again")
+        raise ImportFileError(_("{path}: the DOCX package is corrupt (damaged part {bad}); open it in "
+                                "Word and save it again").format(path=path, bad=bad))
 
 
 def convert_with_soffice(path: Path, out_dir: Path) -> Path:
     """LibreOffice headless conversion to DOCX (``.doc``, ``.odt``, ``.rtf``, or re-saving a DOCX)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise ImportFileError(f"{path}: converting {path.suffix} needs LibreOffice (soffice), which is not "
-                              "installed; save the document as .docx instead")
+        raise ImportFileError(_("{path}: converting {suffix} needs LibreOffice (soffice), which is not "
+                                "installed; save the document as .docx instead").format(path=path, suffix=path.suffix))
     with tempfile.TemporaryDirectory(prefix="plandocs-lo-") as profile:
         cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "docx",
                "--outdir", str(out_dir), str(path)]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=180)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-            raise ImportFileError(f"{path}: LibreOffice could not convert the file ({type(e).__name__}); "
-                                  "open it in a word processor and save it as .docx") from None
+            raise ImportFileError(_("{path}: LibreOffice could not convert the file ({kind}); open it in "
+                                    "a word processor and save it as .docx").format(
+                                      path=path, kind=type(e).__name__)) from None
     out = out_dir / (path.stem + ".docx")
     if not out.exists():
-        raise ImportFileError(f"{path}: LibreOffice could not convert the file (the file may be corrupt or "
-                              "password-protected); open it and save it as .docx")
+        raise ImportFileError(_("{path}: LibreOffice could not convert the file (the file may be corrupt "
+                                "or password-protected); open it and save it as .docx").format(path=path))
     return out
 
 
 def read_document(path: Path) -> Document:
     """The blocks of ``path``; ``.doc``/``.odt``/``.rtf`` go through LibreOffice first."""
     if not path.exists():
-        raise ImportFileError(f"{path}: no such file")
+        raise ImportFileError(_("{path}: no such file").format(path=path))
     if path.suffix.lower() in CONVERTIBLE:
         _check_readable(path)
         with tempfile.TemporaryDirectory(prefix="plandocs-import-") as tmp:
@@ -262,11 +267,11 @@ def read_document(path: Path) -> Document:
     try:
         d = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
-        raise ImportFileError(f"{path}: the DOCX package is corrupt ({type(e).__name__}); open it in Word and "
-                              "save it again") from None
+        raise ImportFileError(_("{path}: the DOCX package is corrupt ({kind}); open it in Word and save "
+                                "it again").format(path=path, kind=type(e).__name__)) from None
     except Exception as e:  # lxml's XMLSyntaxError and kin: a damaged document.xml
-        raise ImportFileError(f"{path}: the document's XML is damaged ({type(e).__name__}); open it in Word "
-                              "and save it again") from None
+        raise ImportFileError(_("{path}: the document's XML is damaged ({kind}); open it in Word and save "
+                                "it again").format(path=path, kind=type(e).__name__)) from None
     doc = Document(path)
     styles = {s.style_id: s.name or s.style_id for s in d.styles}
     for el in d.element.body.iterchildren():
@@ -278,13 +283,13 @@ def read_document(path: Path) -> Document:
             for p in el.iter(W + "p"):
                 doc.blocks.append(_para(p, len(doc.blocks), styles))
     if not any((b.text.strip() if isinstance(b, Para) else b.rows) for b in doc.blocks):
-        raise ImportFileError(f"{path}: the document is empty (no text and no table)")
+        raise ImportFileError(_("{path}: the document is empty (no text and no table)").format(path=path))
     return doc
 
 
 def _check_readable(path: Path) -> None:
     if path.stat().st_size == 0:
-        raise ImportFileError(f"{path}: the file is empty (0 bytes); export the document again")
+        raise ImportFileError(_("{path}: the file is empty (0 bytes); export the document again").format(path=path))
 
 
 def footnote_texts(path: Path) -> list[str]:

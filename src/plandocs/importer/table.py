@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from plandocs.i18n import _
 from plandocs.importer.cells import ExecutorMatcher, Numbered, split_numbering, value_text
 from plandocs.importer.columns import Kind, Layout, is_repeated_header
 from plandocs.importer.docxread import Cell, Table, TableRow
@@ -308,8 +309,8 @@ class _Builder:
                 # the totals row: the renderer computes it from the amounts again
                 for c in row.cells:
                     self.placed.cells.add((ri, c.col))
-                self.warnings.append(f"row {ri + 1}: the «{first.text.strip()}» row is computed on render; its "
-                                     "amounts were not imported")
+                self.warnings.append(_("row {row}: the «{label}» row is computed on render; its amounts were not "
+                                       "imported").format(row=ri + 1, label=first.text.strip()))
                 continue
             heading = _full_width(row, ncols)
             if heading is not None:

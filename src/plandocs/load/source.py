@@ -269,12 +269,12 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
                 loc = Loc(path, mark.line + 1, mark.column + 1)
                 nodes += 1
                 if nodes > MAX_NODES:
-                    diags.add("too-large", f"more than {MAX_NODES} keys, values and items in one file; split "
-                              "the file", loc)
+                    diags.add("too-large", _("more than {limit} keys, values and items in one file; split "
+                                             "the file").format(limit=MAX_NODES), loc)
                     return None
                 if kind is scalar_event and len(event.value) > MAX_SCALAR:
-                    diags.add("too-large", f"a value of {len(event.value)} characters; at most {MAX_SCALAR} are "
-                              "allowed", loc)
+                    diags.add("too-large", _("a value of {n} characters; at most {limit} are allowed").format(
+                        n=len(event.value), limit=MAX_SCALAR), loc)
                     return None
                 if event.anchor is not None:
                     diags.add("yaml-alias", _("anchors (&{anchor}) are not allowed; write values out").format(
@@ -287,14 +287,16 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
                 if kind is scalar_event and _NOT_XML.search(event.value):
                     bad = _NOT_XML.search(event.value)
                     assert bad is not None
-                    diags.add("control-character", f"the value holds the character U+{ord(bad.group()):04X}, "
-                              "which no document format can hold; remove it", loc)
+                    diags.add("control-character", _("the value holds the character U+{code}, which no document "
+                                                     "format can hold; remove it").format(
+                        code=f"{ord(bad.group()):04X}"), loc)
                     return None
                 if kind is scalar_event and len(event.value) > MAX_WORD:
                     longest = max((len(w) for w in event.value.split()), default=0)
                     if longest > MAX_WORD:
-                        diags.add("too-large", f"a word of {longest} characters without a space; at most "
-                                  f"{MAX_WORD} are allowed (no document could break it across lines)", loc)
+                        diags.add("too-large", _("a word of {n} characters without a space; at most {limit} are "
+                                                 "allowed (no document could break it across lines)").format(
+                            n=longest, limit=MAX_WORD), loc)
                         return None
                 if kind is scalar_event:
                     if not attach(Scalar(loc, event.value, quoted=bool(event.style))):

@@ -240,6 +240,10 @@ class Term:
     """Written as ``{from: …, to: …}`` (printed in the column's date format) rather than as text."""
 
 
+class TermOrderError(ValueError):
+    """A term or year range that ends before it starts (rule ``term-order``, whatever the language)."""
+
+
 def parse_term_text(text: str) -> Term:
     t = " ".join(text.split())
     if not t:
@@ -261,15 +265,16 @@ def parse_term_text(text: str) -> Term:
     if len(dates) == 2 and _DATE_RANGE_RE.match(t):
         start, end = dates
         if end < start:
-            raise ValueError(_("the term '{text}' ends ({end}) before it starts ({start}); write the earlier date "
-                               "first").format(text=t, end=f"{end:%d.%m.%Y}", start=f"{start:%d.%m.%Y}"))
+            raise TermOrderError(_("the term '{text}' ends ({end}) before it starts ({start}); write the earlier "
+                                   "date first")
+.format(text=t, end=f"{end:%d.%m.%Y}", start=f"{start:%d.%m.%Y}"))
         years.extend(range(start.year, end.year + 1))
     for m in _YEAR_RANGE_RE.finditer(rest):
         y1 = int(m.group(1))
         y2s = m.group(2)
         y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
         if y2 < y1:
-            raise ValueError(_("the year range '{text}' ends before it starts").format(text=m.group(0)))
+            raise TermOrderError(_("the year range '{text}' ends before it starts").format(text=m.group(0)))
         years.extend(range(y1, y2 + 1))
     rest = _YEAR_RANGE_RE.sub(" ", rest)
     years.extend(int(y) for y in _YEAR_RE.findall(rest))

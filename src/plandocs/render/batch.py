@@ -38,6 +38,7 @@ from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import FileKind, kind_of
 from plandocs.files.paths import project_root
 from plandocs.files.write import write_outputs
+from plandocs.i18n import _, language, set_language
 from plandocs.render.manifest import Entry, Manifest, Output, file_hash, folder_files, manifest_name, settings_hash
 from plandocs.render.pipeline import output_file, output_relpaths, render_documents
 from plandocs.render.templating import jinja_env, resolve_org_templates, template_dirs
@@ -118,10 +119,10 @@ def parse_shard(text: str) -> tuple[int, int]:
     """``"2/4"`` → (2, 4); raises ValueError with the expected form."""
     index, sep, count = text.partition("/")
     if not sep or not index.strip().isdigit() or not count.strip().isdigit():
-        raise ValueError(f"expected I/N, e.g. 1/4; got '{text}'")
+        raise ValueError(_("expected I/N, e.g. 1/4; got '{text}'").format(text=text))
     i, n = int(index), int(count)
     if n < 1 or not 1 <= i <= n:
-        raise ValueError(f"expected 1 ≤ I ≤ N in I/N; got '{text}'")
+        raise ValueError(_("expected 1 ≤ I ≤ N in I/N; got '{text}'").format(text=text))
     return i, n
 
 
@@ -262,7 +263,7 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
     crashed: list[Job] = []
     queue = list(reversed(work))
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
-                             initargs=(os.getpid(), True), max_tasks_per_child=TASKS_PER_WORKER) as pool:
+                             initargs=(os.getpid(), True, language()), max_tasks_per_child=TASKS_PER_WORKER) as pool:
         running: dict[Future[Done], Job] = {}
         while queue or running:
             while queue and len(running) < workers:
@@ -287,16 +288,18 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
     for job in crashed:  # one fresh process each: a document that kills its worker takes only itself down
         started(job)
         with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
-                                 initargs=(os.getpid(), False)) as single:
+                                 initargs=(os.getpid(), False, language())) as single:
             try:
                 yield single.submit(render_job, job).result()
             except BrokenProcessPool:
-                yield Done(job, 0.0, error="the render process died (killed, or out of memory)")
+                yield Done(job, 0.0, error=_("the render process died (killed, or out of memory)"))
 
 
-def _start_worker(parent: int, warm: bool) -> None:
-    """Runs first in every worker: exit with the command that started it, then (``warm``) load the fonts."""
+def _start_worker(parent: int, warm: bool, lang: str | None = None) -> None:
+    """Runs first in every worker: exit with the command that started it, speak the command's language
+    (``--lang`` does not reach a fresh process), then (``warm``) load the fonts."""
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="plandocs-parent-watch").start()
+    set_language(lang)
     if warm:
         from plandocs.render.warm import warm as warm_up
 
@@ -354,7 +357,8 @@ def render_job(job: Job) -> Done:
     except PlandocsError as exc:
         return Done(job, time.perf_counter() - started, error=exc.format_message(), peak_rss_kib=_peak())
     except Exception as exc:  # a bug must not stop the other documents; it is reported with its type
-        return Done(job, time.perf_counter() - started, error=f"internal error: {type(exc).__name__}: {exc}",
+        return Done(job, time.perf_counter() - started, error=_("internal error: {kind}: {error}").format(
+                        kind=type(exc).__name__, error=exc),
                     peak_rss_kib=_peak())
 
 
@@ -369,7 +373,7 @@ def _render(job: Job, started: float) -> Done:
     elif result.reports:
         lp, report = result.reports[0].plan, result.reports[0].report
     else:
-        return Done(job, time.perf_counter() - started, error="no longer valid; run plandocs validate",
+        return Done(job, time.perf_counter() - started, error=_("no longer valid; run plandocs validate"),
                     peak_rss_kib=_peak())
     view = build_view(lp.plan, lp.organisation) if report is None \
         else build_report_view(report, lp.plan, lp.organisation)

@@ -28,6 +28,7 @@ from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from plandocs.errors import TemplateFailure
+from plandocs.i18n import _
 
 MAX_PASSES = 4
 """Layout passes before the last one is taken as it is (each is a complete, valid document)."""
@@ -163,8 +164,8 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
         else:
             os.environ["SOURCE_DATE_EPOCH"] = old
     if refused:
-        raise TemplateFailure(f"PDF: refused to fetch '{refused[0]}': a template may use only files inside its "
-                              "template folder and plandocs' own templates")
+        raise TemplateFailure(_("PDF: refused to fetch '{url}': a template may use only files inside its template "
+                                "folder and plandocs' own templates").format(url=refused[0]))
     assert isinstance(data, bytes)
     return data, pages
 

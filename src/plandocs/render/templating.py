@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,7 @@ from jinja2 import (
     TemplateError,
     select_autoescape,
 )
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -85,8 +87,8 @@ class _ConfinedLoader(FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(Path(d).resolve() in real.parents for d in self.searchpath):
-            raise TemplateFailure(f"template '{template}' is a link to '{real}', outside its template "
-                                      "folder; templates must be real files inside it")
+            raise TemplateFailure(_("template '{name}' is a link to '{real}', outside its template folder; "
+                                    "templates must be real files inside it").format(name=template, real=real))
         return source, filename, uptodate
 
 
@@ -94,7 +96,7 @@ class _NoIncludes(BaseLoader):
     """The loader of DOCX templates: a Word document is one template, it cannot include others."""
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
-        raise TemplateError(f"a DOCX template cannot include other templates ('{template}')")
+        raise TemplateError(_("a DOCX template cannot include other templates ('{name}')").format(name=template))
 
 
 class _ViewSandbox(ImmutableSandboxedEnvironment):
@@ -112,17 +114,24 @@ class _ViewSandbox(ImmutableSandboxedEnvironment):
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        """Jinja's refusal of a dunder or internal attribute, in the current language."""
+        return self.undefined(_("access to attribute {name} of {type} object is unsafe.").format(
+            name=repr(attribute), type=repr(type(obj).__name__)), name=attribute, obj=obj, exc=SecurityError)
+
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         """``*`` and ``**`` within limits, so that a template cannot exhaust memory or time."""
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
-            raise OverflowError(f"exponent {right} is too big; templates may use at most {MAX_EXPONENT}")
+            raise OverflowError(_("exponent {n} is too big; templates may use at most {limit}").format(
+                n=right, limit=MAX_EXPONENT))
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int) and \
                         len(seq) * times > MAX_SEQUENCE:
-                    raise OverflowError(f"a sequence of more than {MAX_SEQUENCE} items is too big for a template")
+                    raise OverflowError(_("a sequence of more than {limit} items is too big for a template").format(
+                        limit=MAX_SEQUENCE))
         return super().call_binop(context, operator, left, right)
 
 
@@ -173,10 +182,19 @@ def sandboxed_env(loader: BaseLoader, *, html: bool) -> ImmutableSandboxedEnviro
 def template_error_message(exc: BaseException) -> str:
     """What went wrong in a template, for sandbox limits as for Jinja's own errors."""
     if isinstance(exc, RecursionError):
-        return "the template calls itself too deeply (a macro or include without an end)"
+        return _("the template calls itself too deeply (a macro or include without an end)")
+    if isinstance(exc, SecurityError) and (call := _NOT_CALLABLE.fullmatch(exc.message or "")):
+        return _("{call} may not be called in a template").format(call=call.group(1))
     if isinstance(exc, TemplateError):
         return exc.message or str(exc)
+    if isinstance(exc, OverflowError) and str(exc).startswith("Range too big."):  # Jinja's range limit, as worded
+        return _("Range too big. The sandbox blocks ranges larger than MAX_RANGE ({limit}).").format(
+            limit=MAX_SEQUENCE)
     return str(exc)
+
+
+_NOT_CALLABLE = re.compile(r"(.+) is not safely callable")
+"""Jinja's refusal of a call, such as a list's ``append`` in the immutable sandbox."""
 
 
 RUNTIME_TEMPLATE_ERRORS = (TemplateError, ArithmeticError, RecursionError)

@@ -19,6 +19,7 @@ from plandocs.errors import Diagnostics, Loc, UsageError
 from plandocs.files.decode import decode_text
 from plandocs.files.discovery import display_path
 from plandocs.files.kinds import FileKind, kind_of
+from plandocs.i18n import _
 from plandocs.load.source import parse_text
 from plandocs.model.records import Organisation, Plan, Record
 from plandocs.review.comparative import ComparisonRow, Headings, comparative_view, comparison_rows
@@ -73,7 +74,7 @@ class _Reader:
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
-                diags.add("io", f"cannot read the file: {exc.strerror or exc}", Loc(name))
+                diags.add("io", _("cannot read the file: {why}").format(why=exc.strerror or exc), Loc(name))
                 return None
         return decode_text(name, data, diags)
 
@@ -113,7 +114,8 @@ def _version(reader: _Reader, plan_path: str, result: Amendment) -> Version | No
 
 def _one_plan(path: str) -> str:
     if kind_of(path) is not FileKind.PLAN:
-        raise UsageError(f"'{path}' is not a plan file: a comparative table is made of two versions of one plan")
+        raise UsageError(_("'{path}' is not a plan file: a comparative table is made of two versions of one "
+                           "plan").format(path=path))
     return path
 
 
@@ -130,9 +132,9 @@ def versions(args: Sequence[str], paths: Sequence[str], cwd: Path, result: Amend
             revs.append(rest.pop(0))
         wanted = [*paths, *rest]
         if not revs or len(wanted) != 1:
-            raise UsageError("a comparative table compares one plan: give two plan files (plandocs diff OLD.yaml "
-                             "NEW.yaml --format docx -o table.docx) or revisions and one plan "
-                             "(plandocs diff main HEAD -- plans/kalush/2020-q2.yaml --format docx -o table.docx)")
+            raise UsageError(_("a comparative table compares one plan: give two plan files (plandocs diff OLD.yaml "
+                               "NEW.yaml --format docx -o table.docx) or revisions and one plan "
+                               "(plandocs diff main HEAD -- plans/kalush/2020-q2.yaml --format docx -o table.docx)"))
         rel = _repo_path(wanted[0], cwd, root)
         _one_plan(rel)
         old = _version(_Reader(revs[0], root), rel, result)
@@ -150,7 +152,7 @@ def _repo_path(path: str, cwd: Path, root: Path) -> str:
     try:
         return p.relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise UsageError(f"'{path}' is outside the git repository {root}") from None
+        raise UsageError(_("'{path}' is outside the git repository {root}").format(path=path, root=root)) from None
 
 
 def comparative_document(args: Sequence[str], paths: Sequence[str], fmt: str, *,
@@ -161,13 +163,14 @@ def comparative_document(args: Sequence[str], paths: Sequence[str], fmt: str, *,
     from plandocs.render.templating import template_dirs
 
     if fmt not in DOCUMENT_FORMATS:
-        raise UsageError(f"unknown document format '{fmt}'; use one of {', '.join(DOCUMENT_FORMATS)}")
+        raise UsageError(_("unknown document format '{format}'; use one of {formats}").format(
+            format=fmt, formats=", ".join(DOCUMENT_FORMATS)))
     result = Amendment()
     pair = versions(args, paths, cwd or Path.cwd(), result)
     if pair is None:
         return result
     old, new = pair
-    changes, _ = compare_plans(old.plan, new.plan)
+    changes, _diags = compare_plans(old.plan, new.plan)
     result.rows = comparison_rows(changes, old.plan, new.plan, [new.organisation, old.organisation])
     view = comparative_view(result.rows, old.plan, new.plan, new.organisation, headings=headings,
                             orientation=orientation)
@@ -187,7 +190,7 @@ def tracked_document(args: Sequence[str], paths: Sequence[str], cwd: Path | None
     if pair is None:
         return result
     old, new = pair
-    changes, _ = compare_plans(old.plan, new.plan)
+    changes, _diags = compare_plans(old.plan, new.plan)
     result.rows = comparison_rows(changes, old.plan, new.plan, [new.organisation, old.organisation])
     old_view, new_view = build_view(old.plan, old.organisation), build_view(new.plan, new.organisation)
     before = render_view(old_view, template_dirs(old.templates), ["docx"])["docx"]

@@ -25,7 +25,7 @@ def _git(args: list[str], cwd: Path) -> bytes:
 def toplevel(cwd: Path) -> Path:
     """The root of the work tree that contains ``cwd``."""
     if shutil.which("git") is None:
-        raise GitError("git is not installed or not on PATH; it is needed to compare revisions")
+        raise GitError(_("git is not installed or not on PATH; it is needed to compare revisions"))
     try:
         out = _git(["rev-parse", "--show-toplevel"], cwd)
     except GitError:

@@ -13,6 +13,7 @@ from plandocs.check.schema import to_record
 from plandocs.errors import Diagnostics, UsageError
 from plandocs.files.discovery import display_path
 from plandocs.files.kinds import FileKind, is_yaml, kind_of
+from plandocs.i18n import _
 from plandocs.load.source import parse_text
 from plandocs.model.records import Plan
 
@@ -32,7 +33,8 @@ def previous_plan(path: Path) -> Path:
     """The plan next to ``path`` for the period just before ``path``'s; a usage error when there is none."""
     current = _plan(path)
     if current is None:
-        raise UsageError(f"'{display_path(path)}' does not load as a plan; check it with plandocs validate")
+        raise UsageError(_("'{path}' does not load as a plan; check it with plandocs validate").format(
+            path=display_path(path)))
     best: tuple[Path, Plan] | None = None
     for other in sorted(path.parent.iterdir()):
         if other == path or not other.is_file() or not is_yaml(other.name) or kind_of(other) is not FileKind.PLAN:
@@ -43,8 +45,8 @@ def previous_plan(path: Path) -> Path:
         if best is None or plan.period.end > best[1].period.end:
             best = (other, plan)
     if best is None:
-        raise UsageError(f"no plan of a period before {current.period} next to '{display_path(path)}'; "
-                         "give the two files to compare")
+        raise UsageError(_("no plan of a period before {period} next to '{path}'; give the two files to "
+                           "compare").format(period=current.period, path=display_path(path)))
     return best[0]
 
 

@@ -25,6 +25,7 @@ from starlette.routing import Route
 from watchfiles import DefaultFilter, awatch
 
 from plandocs.errors import OutsideRoot
+from plandocs.i18n import _
 from plandocs.serve import pages
 from plandocs.serve.workspace import DOWNLOADS, Workspace
 
@@ -119,7 +120,8 @@ def create_app(root: Path, allowed_hosts: Sequence[str] = ("*",)) -> Starlette:
                 return Response(exc.format_message(), status_code=403, media_type="text/plain")
             snap = ws.snapshot
             if snap.entry(rel) is None and rel not in snap.html:
-                return Response(f"'{rel}' is not a plan, report or organisation file in the served folder",
+                return Response(_("'{path}' is not a plan, report or organisation file in the served "
+                                  "folder").format(path=rel),
                                 status_code=404, media_type="text/plain")
             return await asyncio.to_thread(handler, rel)
         return endpoint
@@ -141,15 +143,15 @@ def create_app(root: Path, allowed_hosts: Sequence[str] = ("*",)) -> Starlette:
 
     def doc(rel: str) -> Response:
         shown = ws.snapshot.html.get(rel)
-        return HTMLResponse(shown.html if shown is not None else pages.NO_DOCUMENT,
+        return HTMLResponse(shown.html if shown is not None else pages.no_document(),
                             headers={**NO_STORE, "Content-Security-Policy": DOCUMENT_CSP})
 
     def download(fmt: str) -> Callable[[str], Response]:
         def handler(rel: str) -> Response:
             got = ws.download(rel, fmt)
             if got is None:
-                return Response(f"'{rel}' has errors; fix them to download the {fmt.upper()}", status_code=409,
-                                media_type="text/plain")
+                return Response(_("'{path}' has errors; fix them to download the {format}").format(
+                    path=rel, format=fmt.upper()), status_code=409, media_type="text/plain")
             job, data = got
             name = Path(rel).with_suffix(f".{fmt}").name
             return Response(data, media_type=MEDIA[fmt], headers={

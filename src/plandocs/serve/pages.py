@@ -16,16 +16,26 @@ from markupsafe import Markup, escape
 
 from plandocs.errors import PlandocsError
 from plandocs.files.kinds import FileKind
+from plandocs.i18n import N_, _, language, ngettext
 from plandocs.render.templating import jinja_env
 from plandocs.serve.workspace import Entry, Problem, Snapshot
 
 TEMPLATES = Path(__file__).parent / "templates"
-NO_DOCUMENT = (b"<!DOCTYPE html><html lang='en'><meta charset='utf-8'><body style='font-family:sans-serif'>"
-               b"<p>No valid version of this document yet: fix the problems above and save.</p></body></html>")
+KIND_LABELS = {FileKind.PLAN: N_("plan"), FileKind.ORGANISATION: N_("organisation"), FileKind.REPORT: N_("report"),
+               FileKind.REGION: N_("region"), FileKind.BODIES: N_("bodies")}
+"""The file kinds as the file list names them."""
+
+
+def no_document() -> bytes:
+    """The frame's page while a document has no valid version."""
+    text = escape(_("No valid version of this document yet: fix the problems above and save."))
+    return (f"<!DOCTYPE html><html lang='{language()}'><meta charset='utf-8'>"
+            f"<body style='font-family:sans-serif'><p>{text}</p></body></html>").encode()
 
 
 def _render(name: str, **context: object) -> str:
-    return jinja_env([TEMPLATES]).get_template(name).render(**context)
+    # the pages' own words go through gettext: `{{ _("…") }}` in the templates (extracted by scripts/i18n.py)
+    return jinja_env([TEMPLATES]).get_template(name).render(_=_, ngettext=ngettext, lang=language(), **context)
 
 
 def url(prefix: str, rel: str) -> str:
@@ -34,11 +44,14 @@ def url(prefix: str, rel: str) -> str:
 
 def _status(errors: int, warnings: int) -> tuple[str, str]:
     """Text and CSS class of a validation status."""
+    n_warnings = ngettext("{n} warning(s)", "{n} warning(s)", warnings).format(n=warnings)
     if errors:
-        return f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else ""), "bad"
+        n_errors = ngettext("{n} error(s)", "{n} error(s)", errors).format(n=errors)
+        return (_("{errors}, {warnings}").format(errors=n_errors, warnings=n_warnings) if warnings else n_errors), \
+            "bad"
     if warnings:
-        return f"valid, {warnings} warning(s)", "warn"
-    return "valid", "ok"
+        return _("valid, {warnings}").format(warnings=n_warnings), "warn"
+    return _("valid"), "ok"
 
 
 # ---------------------------------------------------------------------------- index
@@ -55,7 +68,7 @@ class _Row:
 
 def _row(e: Entry) -> _Row:
     status, css = _status(e.errors, e.warnings)
-    return _Row(PurePosixPath(e.rel).name, url("view", e.rel), e.kind, status, css)
+    return _Row(PurePosixPath(e.rel).name, url("view", e.rel), _(KIND_LABELS.get(e.kind, e.kind)), status, css)
 
 
 def index_panel(snap: Snapshot) -> str:
@@ -80,6 +93,7 @@ class _ProblemView:
     where: str
     editor: str
     severity: str
+    label: str
     rule: str
     path: str
     message: str
@@ -99,8 +113,8 @@ def _problem(p: Problem) -> _ProblemView:
     where = f"{p.rel}:{d.loc.line}:{d.loc.col}" if d.loc.line else p.rel
     gutter = f"{d.loc.line:>5} | "
     caret = " " * (len(gutter) - 2) + "| " + " " * max(d.loc.col - 1, 0) + "^"
-    return _ProblemView(where, editor_link(p.file, d.loc.line, d.loc.col), d.severity.value, d.rule, d.path,
-                        d.message, p.source_line, gutter, caret)
+    return _ProblemView(where, editor_link(p.file, d.loc.line, d.loc.col), d.severity.value, d.label(), d.rule,
+                        d.path, d.message, p.source_line, gutter, caret)
 
 
 def _notes(snap: Snapshot, rel: str) -> list[str]:
@@ -109,12 +123,12 @@ def _notes(snap: Snapshot, rel: str) -> list[str]:
     if snap.error:
         notes.append(snap.error)
     elif entry is None:
-        notes.append(f"{rel} is gone (deleted or renamed); the last version seen is shown. "
-                     "The file list has the current files.")
+        notes.append(_("{path} is gone (deleted or renamed); the last version seen is shown. The file list has "
+                       "the current files.").format(path=rel))
     if rel in snap.render_errors:
-        notes.append(f"the document could not be rendered: {snap.render_errors[rel]}")
+        notes.append(_("the document could not be rendered: {error}").format(error=snap.render_errors[rel]))
     if rel not in snap.jobs and rel in snap.html and entry is not None and entry.kind is not FileKind.ORGANISATION:
-        notes.append("below is the last version that validated; it updates when the problems are fixed")
+        notes.append(_("below is the last version that validated; it updates when the problems are fixed"))
     return notes
 
 
@@ -125,9 +139,9 @@ def document_panel(snap: Snapshot, rel: str) -> str:
     status, css = _status(errors, len(problems) - errors)
     valid = rel in snap.jobs
     if entry is None:
-        status, css = "not found", "bad"
+        status, css = _("not found"), "bad"
     elif not valid and not errors and entry.kind is not FileKind.ORGANISATION:
-        status, css = "not valid: a file it reads has errors", "bad"
+        status, css = _("not valid: a file it reads has errors"), "bad"
     downloads = [(fmt, url(f"download/{fmt}", rel)) for fmt in ("docx", "pdf")] if valid else []
     diff_url = url("diff", rel) if entry is not None and entry.kind is not FileKind.REPORT else ""
     return _render("document_panel.html", status=status, css=css, downloads=downloads, diff_url=diff_url,
@@ -190,10 +204,10 @@ def diff_panel(snap: Snapshot, rel: str) -> str:
         if result.changed:
             text = ansi_to_html(render_diff(result, "text", color=True))
         elif result.files:
-            notes.append("only formatting or comments changed since the last commit")
+            notes.append(_("only formatting or comments changed since the last commit"))
     return _render("diff_panel.html", notes=notes, text=text)
 
 
 def diff_page(snap: Snapshot, rel: str) -> str:
-    return _render("diff.html", title=f"{rel}: changes", rel=rel, back=url("view", rel), api=url("api/diff", rel),
-                   key="", panel=Markup(diff_panel(snap, rel)))
+    return _render("diff.html", title=_("{path}: changes").format(path=rel), rel=rel, back=url("view", rel),
+                   api=url("api/diff", rel), key="", panel=Markup(diff_panel(snap, rel)))

@@ -23,6 +23,7 @@ from plandocs.errors import Diagnostic, OutsideRoot, PlandocsError, Severity
 from plandocs.files.discovery import discover
 from plandocs.files.kinds import ORGANISATION_FILE, FileKind, is_yaml, kind_of
 from plandocs.files.paths import project_root
+from plandocs.i18n import _
 from plandocs.model.records import Report
 from plandocs.render.pipeline import document_view, render_documents
 from plandocs.render.templating import resolve_org_templates, template_dirs
@@ -152,10 +153,10 @@ class Workspace:
     def confine(self, rel: str) -> str:
         """``rel`` normalised, refused when it leaves the served folder."""
         if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel:
-            raise OutsideRoot(f"'{rel}' is not a path inside the served folder")
+            raise OutsideRoot(_("'{path}' is not a path inside the served folder").format(path=rel))
         target = (self.root / rel).resolve()
         if target != self.root and self.root not in target.parents:
-            raise OutsideRoot(f"'{rel}' is outside the served folder")
+            raise OutsideRoot(_("'{path}' is outside the served folder").format(path=rel))
         return target.relative_to(self.root).as_posix()
 
     def rel(self, path: Path) -> str | None:

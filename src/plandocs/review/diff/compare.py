@@ -24,6 +24,7 @@ from typing import Any
 
 from plandocs.check.schema import record_fields, to_record
 from plandocs.errors import Diagnostics
+from plandocs.i18n import N_, _, ngettext
 from plandocs.load.source import parse_text
 from plandocs.model.records import (
     EffectiveRow,
@@ -235,7 +236,7 @@ def _measure_changes(old: Measure, new: Measure, where: dict[str, Any]) -> list[
         out.append(Change("changed", "measure", field="funding", periods=periods, **base))
     old_rows, new_rows = effective_rows(old), effective_rows(new)
     if len(old_rows) == 1 and len(new_rows) == 1:
-        for _, c in _cell_changes(_row_cells(old_rows[0]), _row_cells(new_rows[0])):
+        for _key, c in _cell_changes(_row_cells(old_rows[0]), _row_cells(new_rows[0])):
             out.append(_with(c, **base))
         return out
     ko, kn = _keyed_rows(old_rows), _keyed_rows(new_rows)
@@ -247,7 +248,7 @@ def _measure_changes(old: Measure, new: Measure, where: dict[str, Any]) -> list[
         for name, c in first:
             if all(any(n2 == name and c2 == c for n2, c2 in per_row[k]) for k in common):
                 everywhere.append((name, c))
-    for _, c in everywhere:
+    for _key, c in everywhere:
         out.append(_with(c, **base))
     for k in kn:
         if k not in ko:
@@ -456,15 +457,25 @@ def _reordered(old: Plan, new: Plan, matches: dict[str, Match]) -> list[Change]:
 def _summary(plan: Plan) -> str:
     measures = all_measures(plan)
     tasks = sum(len(p.tasks) for p in plan.priorities)
-    return (f"period {plan.period}: {len(plan.priorities)} priorities, {tasks} tasks, "
-            f"{len(measures)} measures")
+    n = len(plan.priorities)
+    return _("period {period}: {priorities}, {tasks}, {measures}").format(
+        period=plan.period, priorities=ngettext("{n} priorities", "{n} priorities", n).format(n=n),
+        tasks=ngettext("{n} tasks", "{n} tasks", tasks).format(n=tasks),
+        measures=ngettext("{n} measures", "{n} measures", len(measures)).format(n=len(measures)))
+
+
+_RECORD_WORDS = {"report": N_("report"), "region": N_("region"), "organisation": N_("organisation"),
+                 "plan": N_("plan")}
+"""The kinds of file a diff names when one is added or removed."""
 
 
 def _file_summary(rec: Record) -> str:
     if isinstance(rec, Organisation):
-        return f"organisation {rec.name.nominative}"
+        return _("organisation {name}").format(name=rec.name.nominative)
     period = getattr(rec, "period", None)
-    return f"{type(rec).__name__.lower()}" + (f" for {period}" if period is not None else "")
+    kind = type(rec).__name__.lower()
+    kind = _(_RECORD_WORDS[kind]) if kind in _RECORD_WORDS else kind
+    return _("{kind} for {period}").format(kind=kind, period=period) if period is not None else kind
 
 
 # --------------------------------------------------------------------------- organisations

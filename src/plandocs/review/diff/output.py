@@ -155,8 +155,8 @@ def _where(c: Change, st: _Style) -> str:
         head = f"{_noun(c.target)} {st.ident(c.id or '')}"
     else:
         head = ""
-    if c.row is not None:
-        head += f" [{st.text(c.row)}]"
+    if c.row is not None:  # the key of a row without executor stays English in JSON; people read it translated
+        head += f" [{st.text(_('(no executor)') if c.row == '(no executor)' else c.row)}]"
     return head
 
 
@@ -295,16 +295,26 @@ def _counts(fd: FileDiff) -> str:
     kinds: dict[str, int] = {}
     for c in fd.changes:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
-    return ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    return ", ".join(f"{n} {_(_KIND_WORDS.get(kind, kind))}"
+                     for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+_KIND_WORDS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"), "moved": N_("moved"),
+               "reordered": N_("reordered"), "renumbered": N_("renumbered")}
+"""The kinds of change as the shortened comment counts them (``3 changed, 1 added``)."""
 
 
 def _shortened(result: DiffResult, lines: list[tuple[str, bool]], limit: int, link: str | None) -> str:
     total = sum(len(fd.changes) for fd in result.files)
-    where = f"[the full list]({link})" if link else "the full list: run `plandocs diff` on the branch"
+    where = _("[the full list]({link})").format(link=link) if link else \
+        _("the full list: run `plandocs diff` on the branch")
+    n_files = ngettext("{n} file(s)", "{n} file(s)", len(result.files)).format(n=len(result.files))
     head = [_("## Plan changes"), "",
-            f"**{total} change(s) in {len(result.files)} file(s)**: too many for one comment, so only a summary "
-            f"and the first changes are shown; {where}.", ""]
-    head.extend(f"- `{fd.path}`: {len(fd.changes)} change(s) ({_counts(fd)})" for fd in result.files)
+            _("**{changes} in {files}**: too many for one comment, so only a summary and the first changes are "
+              "shown; {where}.").format(changes=ngettext("{n} change(s)", "{n} change(s)", total).format(n=total),
+                                        files=n_files, where=where), ""]
+    head.extend(f"- `{fd.path}`: " + ngettext("{n} change(s)", "{n} change(s)", len(fd.changes)).format(
+        n=len(fd.changes)) + f" ({_counts(fd)})" for fd in result.files)
     head.append("")
     shown = 0
     body: list[str] = []
@@ -318,7 +328,9 @@ def _shortened(result: DiffResult, lines: list[tuple[str, bool]], limit: int, li
         shown += is_change
     while body and body[-1] == "":
         body.pop()
-    tail = ["", f"*… {total - shown} more change(s) not shown ({total} in all); {where}.*"]
+    tail = ["", "*" + ngettext("… {n} more change(s) not shown ({total} in all); {where}.",
+                               "… {n} more change(s) not shown ({total} in all); {where}.", total - shown).format(
+        n=total - shown, total=total, where=where) + "*"]
     return "\n".join([*head, *body, *tail]) + "\n"
 
 

@@ -104,9 +104,10 @@ def plan_diff(args: Sequence[str], paths: Sequence[str], cwd: Path | None = None
             if rel == "." or (root / rel).exists():
                 continue
             if not any(f == rel or f.startswith(rel.rstrip("/") + "/") for f in [*old_files, *new_files]):
-                where = f"{old_rev} nor {new_rev}" if new_rev else f"{old_rev} nor the working tree"
-                raise UsageError(f"'{given}' is in neither {where}; check the path (relative to the "
-                                 f"repository root {root})")
+                where = _("{old} nor {new}").format(old=old_rev, new=new_rev) if new_rev else \
+                    _("{old} nor the working tree").format(old=old_rev)
+                raise UsageError(_("'{path}' is in neither {where}; check the path (relative to the repository "
+                                   "root {root})").format(path=given, where=where, root=root))
     sides = []
     for rel in sorted(set(old_files) | set(new_files)):
         old_side = _git_side(old_rev, rel, root, diags) if rel in old_files else Side("/dev/null", None)
