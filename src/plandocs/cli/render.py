@@ -72,7 +72,8 @@ def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         bar.start(display_path(source), total=n)
 
     try:
-        result = render_batch(targets(paths), out_dir, formats, pdf_a=pdf_a, pdf_engine=pdf_engine, jobs=jobs or os.cpu_count(),
+        result = render_batch(targets(paths), out_dir, formats, pdf_a=pdf_a, pdf_engine=pdf_engine,
+                              jobs=jobs or os.cpu_count(),
                               force=force, prune=prune, shard=shard, progress=progress,
                               starting=starting)
     finally:

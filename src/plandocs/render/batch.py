@@ -173,7 +173,8 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     rendering = {key for _, key in todo}
     result.skipped = [f for f, key in found if key not in rendering]
     valid = {p.path.resolve() for p in result.validation.plans} | {r.path.resolve() for r in result.validation.reports}
-    work = [Job(f.resolve(), key, tuple(formats), pdf_a, out_dir, pdf_engine) for f, key in todo if f.resolve() in valid]
+    work = [Job(f.resolve(), key, tuple(formats), pdf_a, out_dir, pdf_engine)
+            for f, key in todo if f.resolve() in valid]
 
     # the outputs of these documents are about to be replaced: drop their entries first, so that whenever the
     # run is killed, every entry left in the manifest still describes the files on disk

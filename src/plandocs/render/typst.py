@@ -25,6 +25,7 @@ import os
 import re
 import subprocess
 import tempfile
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -98,10 +99,9 @@ class _Writer:
         doc = self.doc
         page = doc.page
         top, right, bottom, left = page.margins
-        d = doc.date
+        # the date is the compile's timestamp (the document's date, or SOURCE_DATE_EPOCH): see render_typst
         self.emit(f"#set document(title: {lit(doc.meta_title)}, author: ({lit(doc.author)},), "
-                  f"description: {lit(doc.subject)}, keywords: ({lit(doc.kind)},), "
-                  f"date: datetime(year: {d.year}, month: {d.month}, day: {d.day}))")
+                  f"description: {lit(doc.subject)}, keywords: ({lit(doc.kind)},))")
         # the page number at the top centre from page 2 on, as @page :first in plandocs.css
         self.emit(f"#set page(paper: \"a4\", flipped: {_flipped(page.prose_orientation)}, "
                   f"margin: (top: {top}mm, right: {right}mm, bottom: {bottom}mm, left: {left}mm), "
@@ -214,7 +214,8 @@ class _Writer:
         self.blocks(s.blocks)
         if s.insert == "goals":
             for g in doc.goals:
-                self.emit(f"#block(below: 0.3em, par(justify: true, {_seq([f'strong({txt(g.label)})', lit(' '), txt(g.title)])}))")
+                goal = _seq([f"strong({txt(g.label)})", lit(" "), txt(g.title)])
+                self.emit(f"#block(below: 0.3em, par(justify: true, {goal}))")
                 for c in g.children:
                     self.emit(f"#block(below: 0.3em, inset: (left: 1.25cm), par(justify: true, "
                               f"{txt(c.label + ' ' + c.title)}))")
@@ -341,8 +342,8 @@ class _Writer:
                      "stroke: 0.5pt, inset: (x: 2mm, y: 1mm), align: center, table.header(" + ", ".join(cells[:7])
                      + "), " + ", ".join(cells[7:]) + ")))")
         if s.chart_svg:
-            parts.append(f"block(above: 1em, below: 1em, width: 100%, align(center, image(bytes({lit(str(s.chart_svg))}), "
-                         "format: \"svg\")))")
+            chart = f"image(bytes({lit(str(s.chart_svg))}), format: \"svg\")"
+            parts.append(f"block(above: 1em, below: 1em, width: 100%, align(center, {chart}))")
         self.emit(f"#block(above: 1em, breakable: false, {_seq(parts)})")
 
     def signature(self, s: SignatureView) -> str:
@@ -415,6 +416,83 @@ def _fonts() -> Any:
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(_font_folders()))
 
 
+_STREAM_RE = re.compile(rb"(\d+ 0 obj\s*<<)([^<>]*)(>>\s*stream\r?\n)")
+"""The head of a stream object whose dictionary holds no nested dictionary."""
+
+
+def searchable_hyphenation(pdf: bytes) -> bytes:
+    """``pdf`` with the hyphens of automatic hyphenation as U+002D HYPHEN-MINUS in the text layer.
+
+    Typst gives the hyphen it prints at a line end the text U+00AD SOFT HYPHEN, which poppler (pdftotext,
+    Evince) and pdf.js do not join back into the word, so a search misses every hyphenated word (a seventh of
+    the words of a plan). That text is written in one of two places: the font's ToUnicode map, when the glyph
+    has a code of its own (``<00AD>``), or an ``/ActualText<FEFF00AD>`` span around the glyph in the page's
+    content. Both are rewritten to 002D, which changes exactly those hyphens: the text layer is then the one
+    WeasyPrint writes. The cross-reference table is written again for the new stream lengths; a PDF of
+    another structure is returned as it is."""
+    try:
+        return _remap_soft_hyphens(pdf)
+    except (ValueError, IndexError, zlib.error):  # not the structure Typst writes: leave the text layer
+        return pdf
+
+
+_SOFT_HYPHEN_TEXT = ((b"<00AD>", b"<002D>"), (b"/ActualText<FEFF00AD>", b"/ActualText<FEFF002D>"))
+
+
+def _remap_soft_hyphens(pdf: bytes) -> bytes:
+    xref_at = int(pdf[pdf.rindex(b"startxref") + len(b"startxref"):].split()[0])
+    table = pdf[xref_at:]
+    lines = table.split(b"\n")
+    if lines[0].strip() != b"xref":
+        raise ValueError("no classic cross-reference table")
+    first, count = (int(v) for v in lines[1].split())
+    entries = [lines[2 + i].rstrip(b"\r") for i in range(count)]
+    trailer = table[table.index(b"trailer"):table.index(b"startxref")]
+    offsets = {n: int(e[:10]) for n, e in enumerate(entries, first) if e[17:18] == b"n"}
+    order = sorted(offsets, key=lambda n: offsets[n])
+    out = bytearray(pdf[:offsets[order[0]]])
+    moved: dict[int, int] = {}
+    changed = False
+    for i, n in enumerate(order):
+        end = offsets[order[i + 1]] if i + 1 < len(order) else xref_at
+        chunk = pdf[offsets[n]:end]
+        fixed = _remap_stream(chunk)
+        changed |= fixed is not chunk
+        moved[n] = len(out)
+        out += fixed
+    if not changed:
+        return pdf
+    new_xref = len(out)
+    out += b"xref\n%d %d\n" % (first, count)
+    for n, e in enumerate(entries, first):
+        out += (b"%010d" % moved[n] + e[10:] if n in moved else e) + b"\n"
+    out += trailer + b"startxref\n%d\n%%%%EOF\n" % new_xref
+    return bytes(out)
+
+
+def _remap_stream(chunk: bytes) -> bytes:
+    """An object with the soft hyphens of its stream (a ToUnicode map or a page's content) rewritten; the same
+    object (``is``) when there is nothing to rewrite."""
+    m = _STREAM_RE.match(chunk)
+    # only ToUnicode maps and content streams (no /Subtype, /Length1: fonts and images are left alone)
+    if m is None or b"/FlateDecode" not in m.group(2) or b"/Subtype" in m.group(2) or b"/Length1" in m.group(2):
+        return chunk
+    length = re.search(rb"/Length (\d+)", m.group(2))
+    if length is None:
+        return chunk
+    start = m.end()
+    data = chunk[start:start + int(length.group(1))]
+    text = zlib.decompress(data)
+    new = text
+    for old, repl in _SOFT_HYPHEN_TEXT:
+        new = new.replace(old, repl)
+    if new == text:
+        return chunk
+    packed = zlib.compress(new, 9)
+    head = m.group(2).replace(length.group(0), b"/Length %d" % len(packed))
+    return m.group(1) + head + m.group(3) + packed + chunk[start + len(data):]
+
+
 def epoch(date: _dt.date) -> int:
     """The PDF's creation time: ``SOURCE_DATE_EPOCH`` when set, else the document's date (as WeasyPrint's)."""
     env = os.environ.get("SOURCE_DATE_EPOCH")
@@ -423,7 +501,8 @@ def epoch(date: _dt.date) -> int:
     return int(_dt.datetime(date.year, date.month, date.day, tzinfo=_dt.UTC).timestamp())
 
 
-def render_typst(view: DocumentView, attachments: Sequence[Path] = (), pdf_a: bool = False) -> tuple[bytes, dict[str, int]]:
+def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
+                 pdf_a: bool = False) -> tuple[bytes, dict[str, int]]:
     """PDF bytes of the typeset ``view``, and the page (from 1) of each section anchor (for the DOCX
     contents). ``pdf_a`` makes PDF/A-3b with ``attachments`` embedded."""
     import typst
@@ -453,4 +532,4 @@ def _compile(typst: Any, main: Path, view: DocumentView, pdf_a: bool) -> tuple[b
     except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
         raise TemplateFailure(f"PDF (Typst): {exc.message}") from None
     assert isinstance(data, bytes)
-    return data, pages
+    return searchable_hyphenation(data), pages
