@@ -131,20 +131,24 @@ def test_typst_page_setup_landscape_a4_with_the_margins(tmp_path: Path) -> None:
 
 
 def test_merged_cell_continues_across_the_page_break(tmp_path: Path) -> None:
-    """A measure merged over 40 executor rows crosses a page: its long text continues on the next page
-    (a real row span, not cut), and the header row is repeated there."""
+    """Two cells merged over 40 executor rows cross a page: the long one stays one row span whose text
+    continues on the next page, the short one (a number) is printed again there, as in the WeasyPrint PDF;
+    the header row is repeated."""
     view = _view("kalush/2020-q2.yaml")
     words_ = " ".join(f"слово{i}" for i in range(1, 121))
-    head = (Row((Cell("Захід", header=True), Cell("Виконавець", header=True)), "head"),)
-    body = [Row((Cell(words_, rowspan=40), Cell("рядок 1")))] + [Row((Cell(f"рядок {i}"),)) for i in range(2, 41)]
-    table = TableView(2, (60.0, 197.0), head, tuple(body))
+    head = (Row((Cell("№", header=True), Cell("Захід", header=True), Cell("Виконавець", header=True)), "head"),)
+    body = [Row((Cell("7.7", rowspan=40), Cell(words_, rowspan=40), Cell("рядок 1")))]
+    body += [Row((Cell(f"рядок {i}"),)) for i in range(2, 41)]
+    table = TableView(3, (15.0, 60.0, 182.0), head, tuple(body))
     pdf = render_view(dataclasses.replace(view, table=table, signatures=()), template_dirs(None), ["pdf"],
                       pdf_engine="typst")["pdf"]
     pages = _pdf_text(pdf, tmp_path)
     assert len(pages) >= 2
     assert "слово1 " in pages[0] and "рядок 1\n" in pages[0]
     assert "рядок 40" in pages[-1] and "Виконавець" in pages[1]  # the rows and the repeated header
-    assert "слово120" in pages[1] and "слово120" not in pages[0]  # the merged cell's text went on with them
+    assert "слово120" in pages[1] and "слово120" not in pages[0]  # the long merged text went on with them
+    assert all("7.7\n" in page for page in pages)  # the short one is printed on every page it spans
+    assert sum(page.split().count("слово60") for page in pages) == 1  # the long one once
 
 
 HOSTILE = ('#import "@preview/x:0.1.0": *', '#read("/etc/passwd")', "] #panic() [", "$x^2$", "\\", "@ref",

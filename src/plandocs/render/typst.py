@@ -27,15 +27,31 @@ import subprocess
 import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from plandocs.errors import TemplateFailure
-from plandocs.view.types import Block, Cell, DocumentView, Inline, Row, SectionView, SignatureView, Span, StampView
+from plandocs.view.types import (
+    REPEAT_LIMIT,
+    Block,
+    Cell,
+    DocumentView,
+    Inline,
+    Row,
+    SectionView,
+    SignatureView,
+    Span,
+    StampView,
+    TableView,
+)
 
 FONT_FAMILIES = ("Times New Roman", "Liberation Serif", "Tinos")
 """The families of ``plandocs.css``, in its order; only their files are given to the compiler."""
 STYLES = ("", ":bold", ":italic", ":bold:italic")
+MAX_PASSES = 4
+"""Compilations before the last one is taken as it is (each is a complete, valid document)."""
 
 _WORD_HYPHEN_RE = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)")
 """A compound word's own hyphen (``Skype-зв'язок``): printed as U+2010, as :func:`plandocs.render.pdf.
@@ -82,14 +98,38 @@ def _seq(items: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- the document
 
 
-def typst_source(view: DocumentView, attachments: Sequence[Path] = ()) -> str:
-    """The Typst markup of ``view`` (already typeset); ``attachments`` are embedded (PDF/A-3 source YAML)."""
-    return _Writer(view).document(attachments)
+def typst_source(view: DocumentView, attachments: Sequence[Path] = (), breaks: frozenset[int] = frozenset()) -> str:
+    """The Typst markup of ``view`` (already typeset); ``attachments`` are embedded (PDF/A-3 source YAML);
+    ``breaks`` are the body rows that open a page (see :func:`repeated_short_cells`)."""
+    return _Writer(view, breaks).document(attachments)
+
+
+def repeated_short_cells(table: TableView, breaks: frozenset[int]) -> tuple[Row, ...]:
+    """The body with each *short* merged cell (a number, a short task title: at most :data:`REPEAT_LIMIT`
+    characters) cut at the body rows in ``breaks``, so that its text is printed again on the next page, as
+    the WeasyPrint PDF does; a long merged cell stays one row span whose text runs on across the page."""
+    out: list[list[tuple[int, Cell]]] = [[] for _ in table.body]
+    for r, placed in enumerate(table.grid(table.body)):
+        for col, cell in placed:
+            cuts = [b for b in sorted(breaks) if r < b < r + cell.rowspan]
+            if not cuts or len(cell.text) > REPEAT_LIMIT or cell.lines:
+                out[r].append((col, cell))
+                continue
+            edges = [r, *cuts, r + cell.rowspan]
+            for a, b in pairwise(edges):
+                out[a].append((col, replace(cell, rowspan=b - a)))
+    return tuple(Row(tuple(c for _, c in sorted(cells, key=lambda p: p[0])), row.kind)
+                 for cells, row in zip(out, table.body, strict=True))
+
+
+def _has_short_spans(table: TableView) -> bool:
+    return any(c.rowspan > 1 and len(c.text) <= REPEAT_LIMIT for row in table.body for c in row.cells)
 
 
 class _Writer:
-    def __init__(self, view: DocumentView) -> None:
+    def __init__(self, view: DocumentView, breaks: frozenset[int] = frozenset()) -> None:
         self.doc = view
+        self.breaks = breaks
         self.out: list[str] = []
 
     def emit(self, line: str) -> None:
@@ -110,9 +150,10 @@ class _Writer:
         fonts = ", ".join(lit(f) for f in FONT_FAMILIES)
         self.emit(f"#set text(font: ({fonts}), size: {page.font_size}pt, lang: \"uk\", hyphenate: false, "
                   "fallback: false)")
-        # line-height 1.15 of plandocs.css: the gap between one line's descender and the next one's ascender
-        self.emit("#set text(top-edge: \"ascender\", bottom-edge: \"descender\")")
-        self.emit("#set par(leading: 0.04em, spacing: 0em)")
+        # line-height 1.15 of plandocs.css: lines 1.15 em apart, with the line box of Liberation Serif / Times
+        # (ascent 0.891, descent 0.216 em) as Pango measures it; Typst's own "ascender" is the smaller typo one
+        self.emit("#set text(top-edge: 0.891em, bottom-edge: -0.216em)")
+        self.emit("#set par(leading: 0.043em, spacing: 0em)")
         self.emit("#set block(spacing: 0em)")
         for p in attachments:
             self.emit(f"#pdf.attach({lit(p.name)}, bytes({lit(p.read_text(encoding='utf-8'))}), "
@@ -146,7 +187,7 @@ class _Writer:
         o = self.doc.order
         assert o is not None
         parts = [f"align(center, strong({txt(line)}))" for line in o.header]
-        parts.append(f"block(above: 1em, align(center, strong({txt(o.kind)})))")
+        parts.append(f"block(above: 1em, width: 100%, align(center, strong({txt(o.kind)})))")
         meta = "від " + o.date + " №\u00a0" + o.number
         parts.append(f"block(above: 0.5em, {txt(meta)})")
         if o.place:
@@ -182,7 +223,9 @@ class _Writer:
 
     def title(self) -> None:
         lines = _seq(f"block({txt(line)})" for line in self.doc.title)
-        self.emit(f"#block(above: 1em, below: 1em, width: 100%, align(center, strong({lines})))")
+        # the stamp's 1em and the title's own 1em: the CSS margins do not collapse across the stamps' flex box
+        above = "2em" if self.doc.approval else "1em"
+        self.emit(f"#block(above: {above}, below: 1em, width: 100%, align(center, strong({lines})))")
 
     def requisites(self) -> None:
         lines = _seq(f"block({txt(line)})" for line in self.doc.requisites)
@@ -278,13 +321,18 @@ class _Writer:
             self.emit(f"#set page(flipped: {_flipped(doc.page.orientation)})")
         cols = ", ".join(_mm(w) for w in t.widths)
         head = ", ".join(self.cell(c, row, head=True) for row in t.head for c in row.cells)
-        body = ",\n".join(self.cell(c, row, breakable=comparative) for row in t.body for c in row.cells)
+        rows = repeated_short_cells(t, self.breaks) if self.breaks else t.body
+        # each row's first cell carries the row's page, from which the next pass knows the rows that open a page
+        body = ",\n".join(self.cell(c, row, breakable=comparative, marker=r if i == 0 and not comparative else -1)
+                          for r, row in enumerate(rows) for i, c in enumerate(row.cells))
         self.emit(f"#block(above: 0.5em, below: 1em, text(size: 0.92em, table(columns: ({cols},), "
                   "stroke: 0.5pt, inset: (x: 2mm, y: 1mm), align: top + left,\n"
                   f"table.header(repeat: true, {head}),\n{body})))")
 
-    def cell(self, c: Cell, row: Row, head: bool = False, breakable: bool = False) -> str:
+    def cell(self, c: Cell, row: Row, head: bool = False, breakable: bool = False, marker: int = -1) -> str:
         body = self.rich(c) if c.lines else txt(c.text)
+        if marker >= 0:
+            body = _seq([f"context [#metadata(({marker}, here().page())) <plandocs-row>]", body])
         style = []
         if head:
             style.append("hyphenate: false")
@@ -331,15 +379,17 @@ class _Writer:
         first = "Організація" if self.doc.kind == "region" else "Пріоритет"
         heads = [first, "Заплановано на період", "Виконано", "Перевиконано", "Не виконано",
                  "Не заплановано на період", "Рівень виконання"]
-        cells = [f"table.cell(align: center + horizon, text(hyphenate: false, {txt(h)}))" for h in heads]
+        cells = [f"table.cell(align: center + horizon, text(hyphenate: false, weight: \"bold\", {txt(h)}))"
+                 for h in heads]
         for line in (*s.lines, s.total):
             bold = "weight: \"bold\", " if line is s.total else ""
-            cells.append(f"table.cell(align: left, text({bold}{txt(line.label)}))")
+            cells.append(f"table.cell(align: left + horizon, text({bold}{txt(line.label)}))")
             cells += [f"text({bold}{txt(str(v))})" for v in (line.due, line.done, line.exceeded, line.missed,
                                                                 line.not_due)]
             cells.append(f"text({bold}{txt(line.completion)})")
         parts.append("align(center, text(size: 0.92em, table(columns: (auto, auto, auto, auto, auto, auto, auto), "
-                     "stroke: 0.5pt, inset: (x: 2mm, y: 1mm), align: center, table.header(" + ", ".join(cells[:7])
+                     "stroke: 0.5pt, inset: (x: 2mm, y: 1mm), align: center + horizon, table.header("
+                     + ", ".join(cells[:7])
                      + "), " + ", ".join(cells[7:]) + ")))")
         if s.chart_svg:
             chart = f"image(bytes({lit(str(s.chart_svg))}), format: \"svg\")"
@@ -510,26 +560,39 @@ def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
     if not _font_folders():
         raise TemplateFailure("PDF (Typst): none of the fonts " + ", ".join(FONT_FAMILIES) + " is installed "
                               "(see scripts/system-deps)")
-    source = typst_source(view, attachments if pdf_a else ())
+    attached = attachments if pdf_a else ()
     with tempfile.TemporaryDirectory(prefix="plandocs-typst-") as root:
         # the root holds only the markup itself (the query needs a file): no path can name another file
         main = Path(root) / "main.typ"
-        main.write_text(source, encoding="utf-8")
-        return _compile(typst, main, view, pdf_a)
+        try:
+            return _compile(typst, main, view, attached, pdf_a)
+        except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
+            raise TemplateFailure(f"PDF (Typst): {exc.message}") from None
 
 
-def _compile(typst: Any, main: Path, view: DocumentView, pdf_a: bool) -> tuple[bytes, dict[str, int]]:
-    compiler = typst.Compiler(os.fspath(main), root=os.fspath(main.parent), font_paths=_fonts(),
-                              ignore_system_fonts=True, package_path=os.fspath(main.parent),
-                              package_cache_path=os.fspath(main.parent))
-    try:
-        data = compiler.compile(format="pdf", timestamp=epoch(view.date),
-                                pdf_standards=["a-3b"] if pdf_a else [])
-        pages: dict[str, int] = {}
-        if view.sections:
-            for index, page in json.loads(compiler.query("<plandocs-page>", field="value")):
-                pages.setdefault(view.sections[int(index)].anchor, int(page))
-    except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
-        raise TemplateFailure(f"PDF (Typst): {exc.message}") from None
+def _compile(typst: Any, main: Path, view: DocumentView, attached: Sequence[Path],
+             pdf_a: bool) -> tuple[bytes, dict[str, int]]:
+    """Compile, and again with the short merged cells cut where the pages start until those rows stay the
+    same (two passes for a plan whose short merges cross a page; at most :data:`MAX_PASSES`)."""
+    breaks: frozenset[int] = frozenset()
+    for n in range(1, MAX_PASSES + 1):
+        main.write_text(typst_source(view, attached, breaks), encoding="utf-8")
+        compiler = typst.Compiler(os.fspath(main), root=os.fspath(main.parent), font_paths=_fonts(),
+                                  ignore_system_fonts=True, package_path=os.fspath(main.parent),
+                                  package_cache_path=os.fspath(main.parent))
+        if n == MAX_PASSES or not _has_short_spans(view.table):
+            break
+        first: dict[int, int] = {}
+        for row, page in json.loads(compiler.query("<plandocs-row>", field="value")):
+            first[int(page)] = min(int(row), first.get(int(page), int(row)))
+        starts = frozenset(r for p, r in first.items() if p != min(first)) if first else frozenset()
+        if starts == breaks:
+            break
+        breaks = starts
+    data = compiler.compile(format="pdf", timestamp=epoch(view.date), pdf_standards=["a-3b"] if pdf_a else [])
+    pages: dict[str, int] = {}
+    if view.sections:
+        for index, page in json.loads(compiler.query("<plandocs-page>", field="value")):
+            pages.setdefault(view.sections[int(index)].anchor, int(page))
     assert isinstance(data, bytes)
     return searchable_hyphenation(data), pages
