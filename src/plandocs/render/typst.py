@@ -342,8 +342,9 @@ class _Writer:
                 style += ["weight: \"bold\"", "size: 0.95em"]
         else:
             style.append("hyphenate: true")
-            if c.bold or row.kind == "priority" or (row.kind == "task" and c.colspan > 1) or \
-                    (row.kind == "total"):
+            # as plandocs.css: priority and total rows, a task heading, a fact that missed its plan
+            if c.bold or row.kind in ("priority", "total") or (row.kind == "task" and c.colspan > 1) or \
+                    "outcome-missed" in c.role.split():
                 style.append("weight: \"bold\"")
             if row.kind == "task" and c.colspan > 1:
                 style.append("style: \"italic\"")
