@@ -245,3 +245,19 @@ def test_region_and_annual_reports_with_typst(tmp_path: Path) -> None:
 
 def test_pdftotext_is_installed() -> None:
     assert shutil.which("pdftotext"), "poppler-utils is needed (scripts/system-deps)"
+
+
+def test_comparative_table_marks_with_typst(tmp_path: Path) -> None:
+    """The comparative table's rich cells: deleted words struck through, inserted bold, both in the text."""
+    from plandocs.view.types import Span
+
+    view = _view("kalush/2020-q2.yaml")
+    before = Cell("стара редакція", lines=((Span("Провести "), Span("дві", "old"), Span(" зустрічі")),))
+    after = Cell("нова редакція", lines=((Span("Провести "), Span("три", "new"), Span(" зустрічі")),))
+    head = (Row((Cell("№"), Cell("Редакція до змін"), Cell("Редакція після змін")), "head"),)
+    table = TableView(3, (15.0, 121.0, 121.0), head, (Row((Cell("1"), before, after)),))
+    comparative = dataclasses.replace(view, kind="comparative", table=table, requisites=("до плану від 19.03.2020",))
+    source = typst_source(comparative)
+    assert 'strike("дві")' in source and 'strong("три")' in source
+    (page,) = _pdf_text(render_view(comparative, template_dirs(None), ["pdf"], pdf_engine="typst")["pdf"], tmp_path)
+    assert "Провести дві зустрічі" in page and "Провести три зустрічі" in page and "до плану від 19.03.2020" in page
