@@ -12,8 +12,8 @@ repeat natively.
 Untrusted text: every text of the view enters the markup as a Typst *string literal* (:func:`lit`), never as
 markup, so ``#read(...)``, ``#import``, ``]``, ``$``, ``<label>`` or ``//`` from a YAML file are printed as
 written. Labels, lengths and colours are made here from numbers. The compiler sees only the fonts the HTML
-uses (:func:`_font_folders`), an empty root folder (nothing to read) and no package folder (``@preview``
-imports, never written here, would fail instead of downloading).
+uses (:func:`_font_folders`) and a root folder that holds only the markup (nothing else to read); the markup
+imports no package, and no text of the YAML can become an import.
 """
 
 from __future__ import annotations
