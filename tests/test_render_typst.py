@@ -5,7 +5,6 @@ no markup from the YAML, and WeasyPrint for organisations with their own HTML te
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -240,10 +239,6 @@ def test_region_and_annual_reports_with_typst(tmp_path: Path) -> None:
     assert "Creator:         Typst" in _pdfinfo(pdf)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Організація" in text and "Рівень виконання" in text
-
-
-def test_pdftotext_is_installed() -> None:
-    assert shutil.which("pdftotext"), "poppler-utils is needed (scripts/system-deps)"
 
 
 def test_comparative_table_marks_with_typst(tmp_path: Path) -> None:
