@@ -239,6 +239,14 @@ def test_region_and_annual_reports_with_typst(tmp_path: Path) -> None:
     assert "Creator:         Typst" in _pdfinfo(pdf)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Організація" in text and "Рівень виконання" in text
+    annual = REPO / "examples" / "synthetic-region" / "west" / "2021.yaml"
+    result = CliRunner().invoke(main, ["report", "annual", str(annual), "-o", str(tmp_path), "--format", "pdf",
+                                       "--pdf-engine", "typst"])
+    assert result.exit_code == 0, result.output
+    (pdf,) = tmp_path.rglob("*.annual-report.pdf")
+    assert "Creator:         Typst" in _pdfinfo(pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Підсумки виконання плану" in text and "Т.В." in text  # the summary and the signature
 
 
 def test_comparative_table_marks_with_typst(tmp_path: Path) -> None:
