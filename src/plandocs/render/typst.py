@@ -460,11 +460,16 @@ def _font_folders() -> tuple[str, ...]:
 
 
 @functools.cache
-def _fonts() -> Any:
-    """One font book per process (the fonts are read once)."""
+def _compiler() -> Any:
+    """One compiler per process, given each document's markup and root folder per call: a new compiler per
+    document loads its fonts again and keeps its own caches (four times the time, twice the memory). Its
+    package folders are an empty private folder (the markup imports no package)."""
     import typst
 
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(_font_folders()))
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(_font_folders()))
+    empty = tempfile.mkdtemp(prefix="plandocs-typst-packages-")
+    return typst.Compiler(root=empty, font_paths=fonts, ignore_system_fonts=True, package_path=empty,
+                          package_cache_path=empty)
 
 
 _STREAM_RE = re.compile(rb"(\d+ 0 obj\s*<<)([^<>]*)(>>\s*stream\r?\n)")
@@ -566,34 +571,35 @@ def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
         # the root holds only the markup itself (the query needs a file): no path can name another file
         main = Path(root) / "main.typ"
         try:
-            return _compile(typst, main, view, attached, pdf_a)
+            return _compile(main, view, attached, pdf_a)
         except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
             raise TemplateFailure(f"PDF (Typst): {exc.message}") from None
 
 
-def _compile(typst: Any, main: Path, view: DocumentView, attached: Sequence[Path],
-             pdf_a: bool) -> tuple[bytes, dict[str, int]]:
+def _compile(main: Path, view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
     """Compile, and again with the short merged cells cut where the pages start until those rows stay the
     same (two passes for a plan whose short merges cross a page; at most :data:`MAX_PASSES`)."""
     breaks: frozenset[int] = frozenset()
+    root = os.fspath(main.parent)
+    compiler = _compiler()
     for n in range(1, MAX_PASSES + 1):
         main.write_text(typst_source(view, attached, breaks), encoding="utf-8")
-        compiler = typst.Compiler(os.fspath(main), root=os.fspath(main.parent), font_paths=_fonts(),
-                                  ignore_system_fonts=True, package_path=os.fspath(main.parent),
-                                  package_cache_path=os.fspath(main.parent))
         if n == MAX_PASSES or not _has_short_spans(view.table):
             break
+        # the query compiles this markup (the input given last); the PDF below reuses that work
+        compiler.compile(input=os.fspath(main), root=root, format="pdf")
         first: dict[int, int] = {}
-        for row, page in json.loads(compiler.query("<plandocs-row>", field="value")):
+        for row, page in json.loads(compiler.query("<plandocs-row>", field="value", root=root)):
             first[int(page)] = min(int(row), first.get(int(page), int(row)))
         starts = frozenset(r for p, r in first.items() if p != min(first)) if first else frozenset()
         if starts == breaks:
             break
         breaks = starts
-    data = compiler.compile(format="pdf", timestamp=epoch(view.date), pdf_standards=["a-3b"] if pdf_a else [])
+    data = compiler.compile(input=os.fspath(main), root=root, format="pdf", timestamp=epoch(view.date),
+                            pdf_standards=["a-3b"] if pdf_a else [])
     pages: dict[str, int] = {}
     if view.sections:
-        for index, page in json.loads(compiler.query("<plandocs-page>", field="value")):
+        for index, page in json.loads(compiler.query("<plandocs-page>", field="value", root=root)):
             pages.setdefault(view.sections[int(index)].anchor, int(page))
     assert isinstance(data, bytes)
     return searchable_hyphenation(data), pages
