@@ -263,3 +263,17 @@ def test_comparative_table_marks_with_typst(tmp_path: Path) -> None:
     assert 'strike("дві")' in source and 'strong("три")' in source
     (page,) = _pdf_text(render_view(comparative, template_dirs(None), ["pdf"], pdf_engine="typst")["pdf"], tmp_path)
     assert "Провести дві зустрічі" in page and "Провести три зустрічі" in page and "до плану від 19.03.2020" in page
+
+
+def test_typst_outputs_do_not_depend_on_jobs(tmp_path: Path) -> None:
+    """A worker's compiler is reused for every document it prints: with one process or a pool of two, the
+    PDFs (and the DOCX, whose contents take their pages from the Typst layout) are the same bytes."""
+    plans = [str(PLANS / name) for name in ("kalush", "zhytomyr", "pokrovsk")]
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}"
+        result = CliRunner().invoke(main, ["render", *plans, "-o", str(out), "--format", "docx,pdf", "-q",
+                                           "--pdf-engine", "typst", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.*")) if p.suffix != ".json"})
+    assert len(outs[0]) == 6 and outs[0] == outs[1]
