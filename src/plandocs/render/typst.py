@@ -18,11 +18,13 @@ imports no package, and no text of the YAML can become an import.
 
 from __future__ import annotations
 
+import atexit
 import datetime as _dt
 import functools
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import zlib
@@ -468,6 +470,7 @@ def _compiler() -> Any:
 
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(_font_folders()))
     empty = tempfile.mkdtemp(prefix="plandocs-typst-packages-")
+    atexit.register(shutil.rmtree, empty, True)
     return typst.Compiler(root=empty, font_paths=fonts, ignore_system_fonts=True, package_path=empty,
                           package_cache_path=empty)
 
