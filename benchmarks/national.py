@@ -189,6 +189,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=17)
     p.add_argument("--venv", type=Path, default=DEFAULT_VENV)
     p.add_argument("--keep", type=Path, help="write the tree and outputs here and keep them")
+    p.add_argument("--pdf-engine", default="weasyprint", choices=("weasyprint", "typst"),
+                   help="plandocs render --pdf-engine for every run (default weasyprint)")
     return p.parse_args(argv)
 
 
@@ -215,6 +217,9 @@ def bench(args: argparse.Namespace, venv: Path, base: Path) -> int:
     centres: list[Centre] = write_tree(base, args.orgs, args.seed)
     documents = sum(len(c.documents) for c in centres)
     has_jobs, has_manifest = supports(venv, "--jobs"), supports(venv, "--force")
+    extra = ["--pdf-engine", args.pdf_engine] if args.pdf_engine != "weasyprint" else []
+    if extra:
+        print(f"  PDF engine: {args.pdf_engine} (the raw ratios below are WeasyPrint's)")
     jobs_list = [int(j) for j in args.jobs.split(",")] if has_jobs else [1]
     if not has_jobs:
         print("  (this plandocs has no --jobs: one process only)")
@@ -231,16 +236,16 @@ def bench(args: argparse.Namespace, venv: Path, base: Path) -> int:
         formats = ([*FORMATS] if not args.no_per_format else []) + [",".join(FORMATS)]
         for fmt in formats:
             out = f"out-{jobs}-{fmt.replace(',', '-')}"
-            run = run_render(venv, base, out, fmt, jobs if has_jobs else None, [], "cold", documents)
+            run = run_render(venv, base, out, fmt, jobs if has_jobs else None, extra, "cold", documents)
             runs.append(run)
             print("  " + " | ".join(fmt_run(run, None)), flush=True)
         everything = f"out-{jobs}-{'-'.join(FORMATS)}"
-        run = run_render(venv, base, everything, ",".join(FORMATS), jobs if has_jobs else None, [], "unchanged",
+        run = run_render(venv, base, everything, ",".join(FORMATS), jobs if has_jobs else None, extra, "unchanged",
                          documents if not has_manifest else 0)
         runs.append(run)
         print("  " + " | ".join(fmt_run(run, None)), flush=True)
         change_plan(centres[0].plan, f"зміна {jobs}")
-        run = run_render(venv, base, everything, ",".join(FORMATS), jobs if has_jobs else None, [],
+        run = run_render(venv, base, everything, ",".join(FORMATS), jobs if has_jobs else None, extra,
                          "one-changed", len(centres[0].documents) if has_manifest else documents)
         runs.append(run)
         print("  " + " | ".join(fmt_run(run, None)), flush=True)

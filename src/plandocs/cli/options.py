@@ -64,3 +64,9 @@ def output_folder(help_text: str = "Folder for the documents.") -> Callable[[F],
 formats_option = click.option("--format", "formats", type=FORMAT_LIST, default=",".join(OUTPUT_FORMATS),
                               show_default=True, help="Comma-separated formats to render.")
 """``--format docx,html,pdf``."""
+
+pdf_engine_option = click.option(
+    "--pdf-engine", type=click.Choice(["weasyprint", "typst"]), default="weasyprint", show_default=True,
+    help="What prints the PDF: WeasyPrint (the HTML templates) or Typst (faster; organisations with their own "
+         "HTML templates are still printed with WeasyPrint).")
+"""``--pdf-engine weasyprint|typst``: every command that makes a PDF takes it from here."""

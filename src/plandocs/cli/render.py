@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from plandocs.cli.options import formats_option, output_folder, targets
+from plandocs.cli.options import formats_option, output_folder, pdf_engine_option, targets
 from plandocs.cli.output import print_diagnostics
 from plandocs.errors import EXIT_INVALID
 from plandocs.files.discovery import display_path
@@ -40,6 +40,7 @@ class ShardType(click.ParamType[tuple[int, int], object]):
 @output_folder("Folder for the documents (mirrors plans/).")
 @formats_option
 @click.option("--pdf-a", is_flag=True, help="Make PDF/A-3b with the source YAML attached.")
+@pdf_engine_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Documents rendered at once, each in its own process  [default: the number of cores].")
 @click.option("--force", is_flag=True, help="Render every document, even those that did not change.")
@@ -47,7 +48,8 @@ class ShardType(click.ParamType[tuple[int, int], object]):
 @click.option("--shard", type=ShardType(), default=None,
               help="Render only shard I of N (a stable subset by organisation), e.g. one CI runner of a matrix.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems: no progress line, no summary.")
-def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], pdf_a: bool, jobs: int | None,
+def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], pdf_a: bool, pdf_engine: str,
+               jobs: int | None,
                force: bool, prune: bool, shard: tuple[int, int] | None, quiet: bool) -> None:
     """Render plans and reports (default: plans/) into DOCX, HTML and PDF under the output folder.
 
@@ -70,7 +72,8 @@ def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         bar.start(display_path(source), total=n)
 
     try:
-        result = render_batch(targets(paths), out_dir, formats, pdf_a=pdf_a, jobs=jobs or os.cpu_count(),
+        result = render_batch(targets(paths), out_dir, formats, pdf_a=pdf_a, pdf_engine=pdf_engine,
+                              jobs=jobs or os.cpu_count(),
                               force=force, prune=prune, shard=shard, progress=progress,
                               starting=starting)
     finally:
@@ -79,6 +82,11 @@ def render_cmd(paths: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         print_diagnostic_list(result.validation.diagnostics.errors, result.validation.lines, err=False)
     elif result.validation.diagnostics.items:
         print_diagnostics(result.validation, "text", strict=False)
+    if not quiet:
+        for done in result.rendered:
+            for note in done.notes:
+                click.echo(_("{source}: note: {message}").format(source=display_path(done.job.source), message=note),
+                           err=True)
     for source, message in result.failed:
         click.echo(_("{source}: error: {message}").format(source=source, message=message), err=True)
     if not quiet:
@@ -101,6 +109,10 @@ def summary(result: BatchResult, folder: str) -> str:
     n_bad = len(result.validation.invalid) + len(result.failed)
     if n_bad:
         line += ngettext("; {n} not rendered", "; {n} not rendered", n_bad).format(n=n_bad)
+    n_fallback = sum(1 for d in result.rendered if d.notes)
+    if n_fallback:
+        line += ngettext("; {n} PDF printed with WeasyPrint instead (see the notes)",
+                         "; {n} PDFs printed with WeasyPrint instead (see the notes)", n_fallback).format(n=n_fallback)
     if result.pruned:
         line += ngettext("; {n} stale output file(s) removed", "; {n} stale output file(s) removed",
                          len(result.pruned)).format(n=len(result.pruned))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from plandocs.check.validate import LoadedPlan, ValidationResult, validate
-from plandocs.cli.options import PERIOD, formats_option, output_folder
+from plandocs.cli.options import PERIOD, formats_option, output_folder, pdf_engine_option
 from plandocs.cli.output import print_diagnostics
 from plandocs.errors import EXIT_INVALID, Diagnostics, UsageError
 from plandocs.files.discovery import display_path
@@ -50,7 +50,8 @@ def report_new_cmd(plan: Path, period: Period, output: Path | None) -> None:
 @click.argument("plan", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @output_folder()
 @formats_option
-def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+@pdf_engine_option
+def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...], pdf_engine: str) -> None:
     """The annual report of PLAN from its quarterly reports: cumulative facts against the annual targets."""
     from plandocs.render.pipeline import write_annual_report
     from plandocs.reports.rollup import annual_rollup, quarter_name
@@ -63,7 +64,7 @@ def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...]) -> No
     if rollup.missing:
         click.echo(_("missing quarterly reports: {quarters}").format(
             quarters=", ".join(quarter_name(q) for q in rollup.missing)), err=True)
-    written = write_annual_report(rollup, plan, out_dir, formats)
+    written = write_annual_report(rollup, plan, out_dir, formats, pdf_engine)
     click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
 
 
@@ -73,7 +74,8 @@ def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...]) -> No
               help="Period of the reports: 2021-Q2, or 2021 for annual roll-ups.")
 @output_folder()
 @formats_option
-def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tuple[str, ...]) -> None:
+@pdf_engine_option
+def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tuple[str, ...], pdf_engine: str) -> None:
     """Summary of REGION's organisations for PERIOD: the region as a whole and each organisation."""
     from plandocs.render.pipeline import write_region_report
     from plandocs.reports.rollup import region_rollup
@@ -87,7 +89,7 @@ def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tupl
     if rollup.missing:
         click.echo(_("no report for the period: {names}").format(names=", ".join(m.name for m in rollup.missing)),
                    err=True)
-    written = write_region_report(rollup, region, out_dir, formats)
+    written = write_region_report(rollup, region, out_dir, formats, pdf_engine)
     click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
     if diags.errors:
         sys.exit(EXIT_INVALID)

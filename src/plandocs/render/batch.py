@@ -48,7 +48,7 @@ TASKS_PER_WORKER = 20
 (about 2 MiB per document), so a long-lived worker would hold the memory of the whole tree."""
 SAVE_EVERY = 5.0
 """Seconds between manifest saves during a run, so a killed run keeps most of its work."""
-ENGINE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "docxtpl", "python-docx", "docxcompose",
+ENGINE_PACKAGES = ("weasyprint", "typst", "pydyf", "tinycss2", "cssselect2", "docxtpl", "python-docx", "docxcompose",
                    "lxml", "jinja2")
 """Packages whose version changes the bytes of a document (with plandocs' own)."""
 
@@ -64,6 +64,7 @@ class Job:
     formats: tuple[str, ...]
     pdf_a: bool
     out_dir: Path
+    pdf_engine: str = "weasyprint"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Done:
     """The worker's peak resident memory so far."""
     pid: int = field(default_factory=os.getpid)
     """The process that rendered it."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about a document that rendered (the PDF engine it fell back to)."""
 
     @property
     def ok(self) -> bool:
@@ -133,9 +136,9 @@ def shard_of(key: str, count: int) -> int:
     return int.from_bytes(hashlib.sha256(folder.encode("utf-8")).digest()[:8], "big") % count + 1
 
 
-def settings_of(pdf_a: bool) -> str:
+def settings_of(pdf_a: bool, pdf_engine: str = "weasyprint") -> str:
     """Hash of what, besides the inputs, changes the bytes: versions of plandocs and its engines, options."""
-    settings = {"plandocs": __version__, "pdf_a": str(pdf_a), "pdf_engine": "weasyprint"}
+    settings = {"plandocs": __version__, "pdf_a": str(pdf_a), "pdf_engine": pdf_engine}
     for name in ENGINE_PACKAGES:
         try:
             settings[name] = metadata.version(name)
@@ -157,21 +160,22 @@ def documents(paths: Sequence[Path], shard: tuple[int, int] | None) -> list[tupl
 
 
 def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *, pdf_a: bool = False,
-                 jobs: int | None = None, force: bool = False, prune: bool = False,
+                 pdf_engine: str = "weasyprint", jobs: int | None = None, force: bool = False, prune: bool = False,
                  shard: tuple[int, int] | None = None, progress: Progress | None = None,
                  starting: Starting | None = None) -> BatchResult:
     """Render what changed under ``paths`` into ``out_dir``; see the module docstring."""
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     manifest = Manifest(out_dir, manifest_name(shard))
-    settings = settings_of(pdf_a)
+    settings = settings_of(pdf_a, pdf_engine)
     found = documents(paths, shard)
     todo = [(f, key) for f, key in found if force or not manifest.up_to_date(key, settings, formats)]
     result = BatchResult(validate([f for f, _ in todo]) if todo else ValidationResult())
     rendering = {key for _, key in todo}
     result.skipped = [f for f, key in found if key not in rendering]
     valid = {p.path.resolve() for p in result.validation.plans} | {r.path.resolve() for r in result.validation.reports}
-    work = [Job(f.resolve(), key, tuple(formats), pdf_a, out_dir) for f, key in todo if f.resolve() in valid]
+    work = [Job(f.resolve(), key, tuple(formats), pdf_a, out_dir, pdf_engine)
+            for f, key in todo if f.resolve() in valid]
 
     # the outputs of these documents are about to be replaced: drop their entries first, so that whenever the
     # run is killed, every entry left in the manifest still describes the files on disk
@@ -382,7 +386,8 @@ def _render(job: Job, started: float) -> Done:
     files = [job.source, lp.organisation_path] + ([lp.path] if report is not None else [])
     files += template_inputs(template_dirs(org_templates), view.kind)
     inputs = {os.fspath(p.resolve()): _hash(p) for p in files}
-    docs = render_documents(lp, view, job.formats, job.pdf_a, job.source)
+    notes: list[str] = []
+    docs = render_documents(lp, view, job.formats, job.pdf_a, job.source, job.pdf_engine, notes)
     rel = Path(job.key)
     written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in job.formats}, job.out_dir)
     outputs = {}
@@ -392,7 +397,7 @@ def _render(job: Job, started: float) -> Done:
     # an input edited while the document was rendered: do not record it, so the next run renders it again
     if before != _hash(job.source) or any(_hash(Path(p)) != h for p, h in inputs.items()):
         inputs = {}
-    return Done(job, time.perf_counter() - started, outputs, inputs, peak_rss_kib=_peak())
+    return Done(job, time.perf_counter() - started, outputs, inputs, peak_rss_kib=_peak(), notes=tuple(notes))
 
 
 def template_inputs(dirs: list[Path], kind: str) -> list[Path]:

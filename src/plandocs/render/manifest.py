@@ -3,8 +3,8 @@ what changed.
 
 For each document (keyed by its output path without the format suffix) the manifest keeps the content hash
 of every input — the plan, the report, the organisation, every file of the template folders (templates,
-stylesheets, images) — a hash of the settings (plandocs and engine versions, ``--pdf-a``), and the size,
-modification time and hash of each output written.  A document is up to date when all of that still
+stylesheets, images) — a hash of the settings (plandocs and engine versions, ``--pdf-a``, ``--pdf-engine``),
+and the size, modification time and hash of each output written.  A document is up to date when all of that still
 matches; a deleted or rewritten output counts as changed.
 
 The manifest is replaced atomically (temporary file, fsync, rename).  Before a run replaces any output it

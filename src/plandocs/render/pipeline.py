@@ -20,6 +20,7 @@ from plandocs.files.discovery import display_path
 from plandocs.files.kinds import DEFAULT_PLANS
 from plandocs.files.paths import project_root
 from plandocs.files.write import safe_target, write_outputs
+from plandocs.i18n import _
 from plandocs.model.records import Report
 from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
 from plandocs.reports.rollup import AnnualRollup, RegionRollup
@@ -29,6 +30,22 @@ from plandocs.view.types import DocumentView
 from plandocs.view.typography import typeset
 
 FORMATS = ("docx", "html", "pdf")
+PDF_ENGINES = ("weasyprint", "typst")
+"""``--pdf-engine``: WeasyPrint (the default) prints the HTML templates; Typst prints the same view from its
+own markup (plandocs.render.typst), and cannot use an organisation's HTML templates."""
+
+
+def pdf_engine_for(engine: str, org_templates: Path | None) -> tuple[str, str]:
+    """The engine that prints a document's PDF, and why it is not the one asked for (``""`` when it is).
+
+    An organisation's own HTML templates or stylesheets (its ``templates:`` folder) exist only for
+    WeasyPrint: such a document is printed by WeasyPrint, so that it still looks as the organisation made it."""
+    if engine == "typst" and org_templates is not None:
+        own = sorted(p.name for p in org_templates.iterdir() if p.suffix in (".html", ".css"))
+        if own:
+            return "weasyprint", _("printed with WeasyPrint: the organisation's own templates ({files}) are HTML, "
+                                   "which the Typst engine cannot use").format(files=", ".join(own))
+    return engine, ""
 
 
 @dataclass
@@ -97,15 +114,20 @@ def document_view(lp: LoadedPlan, report: Report | None = None) -> DocumentView:
 
 
 def render_documents(lp: LoadedPlan, view: DocumentView, formats: Sequence[str], pdf_a: bool,
-                     source: Path | None = None) -> dict[str, bytes]:
-    """All requested formats of one document (a plan, or a report of ``lp``), in memory."""
+                     source: Path | None = None, pdf_engine: str = "weasyprint",
+                     notes: list[str] | None = None) -> dict[str, bytes]:
+    """All requested formats of one document (a plan, or a report of ``lp``), in memory; ``notes`` receives
+    why the PDF engine asked for was not used (see :func:`pdf_engine_for`)."""
     org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
                                           project_root(lp.organisation_path))
-    return render_view(view, template_dirs(org_templates), formats, pdf_a, [source or lp.path])
+    engine, why = pdf_engine_for(pdf_engine, org_templates)
+    if why and "pdf" in formats and notes is not None:
+        notes.append(why)
+    return render_view(view, template_dirs(org_templates), formats, pdf_a, [source or lp.path], engine)
 
 
 def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pdf_a: bool = False,
-                sources: Sequence[Path] = ()) -> dict[str, bytes]:
+                sources: Sequence[Path] = (), pdf_engine: str = "weasyprint") -> dict[str, bytes]:
     """Render one document view into the requested formats (``sources`` are attached to PDF/A)."""
     attached = list(sources) if pdf_a else None
     view = typeset(view)  # no-break spaces, dashes, apostrophes: the same characters in every format
@@ -115,13 +137,13 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
         out["html"] = render_html(view, dirs).encode("utf-8")
     pages: dict[str, int] | None = None
     if "pdf" in formats:
-        out["pdf"], pages = _pdf_and_pages(view, dirs, attached, pdf_a)
+        out["pdf"], pages = _pdf_and_pages(view, dirs, attached, pdf_a, pdf_engine)
     if "docx" in formats:
         from plandocs.render.docx import render_docx
         if pages is None and view.contents and view.sections:
             # the contents' page numbers come from the PDF layout, also when only the DOCX is asked for
             # (LibreOffice never updates fields, and Word only on open): lay the PDF out and drop its bytes
-            pages = _pdf_and_pages(view, dirs, None, False)[1]
+            pages = _pdf_and_pages(view, dirs, None, False, pdf_engine)[1]
         if pages is not None:
             # the DOCX contents show the pages of this layout until Word updates its fields
             view = replace(view, sections=tuple(replace(s, page=str(pages.get(s.anchor, "")))
@@ -131,8 +153,12 @@ def render_view(view: DocumentView, dirs: list[Path], formats: Sequence[str], pd
 
 
 def _pdf_and_pages(view: DocumentView, dirs: list[Path], attached: list[Path] | None,
-                   pdf_a: bool) -> tuple[bytes, dict[str, int]]:
-    """The PDF of ``view`` and the page of every element id in its layout."""
+                   pdf_a: bool, pdf_engine: str) -> tuple[bytes, dict[str, int]]:
+    """The PDF of ``view`` printed by ``pdf_engine`` and the page of every element id in its layout."""
+    if pdf_engine == "typst":
+        from plandocs.render.typst import render_typst
+
+        return render_typst(view, attached or (), pdf_a)
     from plandocs.render.html import render_html
     from plandocs.render.pdf import render_pdf_pages
 
@@ -144,7 +170,7 @@ def _pdf_and_pages(view: DocumentView, dirs: list[Path], attached: list[Path] | 
 
 
 def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, *, pdf_a: bool = False,
-           progress: Callable[[int, int, RenderedPlan], None] | None = None,
+           pdf_engine: str = "weasyprint", progress: Callable[[int, int, RenderedPlan], None] | None = None,
            starting: Callable[[Path, int], None] | None = None) -> RenderResult:
     """Validate ``paths`` and render every valid plan into ``out_dir``.
 
@@ -162,7 +188,7 @@ def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMAT
         try:
             for fmt in formats:
                 safe_target(out_dir, output_file(rel, fmt))
-            docs = render_documents(lp, document_view(lp, report), formats, pdf_a, source)
+            docs = render_documents(lp, document_view(lp, report), formats, pdf_a, source, pdf_engine)
             written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in formats}, out_dir)
         except PlandocsError as exc:
             result.failed.append((display_path(source), exc.format_message()))
@@ -174,23 +200,26 @@ def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMAT
     return result
 
 
-def write_view(view: DocumentView, rel: Path, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+def write_view(view: DocumentView, rel: Path, out_dir: Path, formats: Sequence[str],
+               pdf_engine: str = "weasyprint") -> list[Path]:
     """Render a view with the package's templates and write its formats as ``out_dir/rel.<format>``."""
-    docs = render_view(view, template_dirs(None), formats)
+    docs = render_view(view, template_dirs(None), formats, pdf_engine=pdf_engine)
     return write_outputs({output_file(rel, f): docs[f] for f in formats}, out_dir)
 
 
-def write_annual_report(rollup: AnnualRollup, plan: Path, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+def write_annual_report(rollup: AnnualRollup, plan: Path, out_dir: Path, formats: Sequence[str],
+                        pdf_engine: str = "weasyprint") -> list[Path]:
     """The annual report of ``plan`` as ``out_dir/ORG/PLAN.annual-report.<format>``."""
     from plandocs.view.rollup import build_annual_view
 
     rel = Path(plan.resolve().parent.name) / f"{plan.stem}.annual-report"
-    return write_view(build_annual_view(rollup), rel, out_dir, formats)
+    return write_view(build_annual_view(rollup), rel, out_dir, formats, pdf_engine)
 
 
-def write_region_report(rollup: RegionRollup, region: Path, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+def write_region_report(rollup: RegionRollup, region: Path, out_dir: Path, formats: Sequence[str],
+                        pdf_engine: str = "weasyprint") -> list[Path]:
     """The region summary as ``out_dir/REGION-FOLDER/PERIOD.region.<format>``."""
     from plandocs.view.rollup import build_region_view
 
     rel = Path(region.parent.name) / f"{rollup.period.text.lower()}.region"
-    return write_view(build_region_view(rollup), rel, out_dir, formats)
+    return write_view(build_region_view(rollup), rel, out_dir, formats, pdf_engine)
