@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from plandocs.errors import EXIT_INVALID, Diagnostics, UsageError
 from plandocs.files.discovery import display_path
 from plandocs.i18n import _
 from plandocs.model.values import Period
+
+if TYPE_CHECKING:
+    from plandocs.render.batch import RollupResult
 
 
 @click.group("report")
@@ -46,25 +50,46 @@ def report_new_cmd(plan: Path, period: Period, output: Path | None) -> None:
                err=True)
 
 
+FORCE = click.option("--force", is_flag=True,
+                     help="Render even when nothing it is made from changed since the last time.")
+
+
+def _wrote(result: RollupResult) -> None:
+    files = ", ".join(display_path(p) for p in result.written)
+    if result.rendered:
+        click.echo(_("wrote {files}").format(files=files), err=True)
+    else:
+        click.echo(_("unchanged: {files} (nothing it is made from changed; --force renders it again)").format(
+            files=files), err=True)
+
+
 @report_group.command("annual")
 @click.argument("plan", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @output_folder()
 @formats_option
-def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
-    """The annual report of PLAN from its quarterly reports: cumulative facts against the annual targets."""
-    from plandocs.render.pipeline import write_annual_report
+@FORCE
+def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...], force: bool) -> None:
+    """The annual report of PLAN from its quarterly reports: cumulative facts against the annual targets.
+
+    Rendered only when one of the files it is made from changed since the last time (the output folder's
+    manifest records them); --force renders it anyway."""
+    from plandocs.load import files_read
+    from plandocs.render.batch import render_rollup
+    from plandocs.render.pipeline import annual_report_rel
     from plandocs.reports.rollup import annual_rollup, quarter_name
+    from plandocs.view.rollup import build_annual_view
 
     diags = Diagnostics()
-    rollup = annual_rollup(plan, diags)
+    with files_read() as read:
+        rollup = annual_rollup(plan, diags)
     if rollup is None or diags.errors:
         print_diagnostics(ValidationResult(diagnostics=diags), "text", strict=False)
         sys.exit(EXIT_INVALID)
     if rollup.missing:
         click.echo(_("missing quarterly reports: {quarters}").format(
             quarters=", ".join(quarter_name(q) for q in rollup.missing)), err=True)
-    written = write_annual_report(rollup, plan, out_dir, formats)
-    click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
+    _wrote(render_rollup(plan, annual_report_rel(plan), build_annual_view(rollup), read, out_dir, formats,
+                         force=force))
 
 
 @report_group.command("region")
@@ -73,13 +98,22 @@ def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...]) -> No
               help="Period of the reports: 2021-Q2, or 2021 for annual roll-ups.")
 @output_folder()
 @formats_option
-def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tuple[str, ...]) -> None:
-    """Summary of REGION's organisations for PERIOD: the region as a whole and each organisation."""
-    from plandocs.render.pipeline import write_region_report
+@FORCE
+def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tuple[str, ...], force: bool) -> None:
+    """Summary of REGION's organisations for PERIOD: the region as a whole and each organisation.
+
+    Rendered only when one of the files it is made from (the region file, its organisations' plans,
+    reports and organisation files, the files in their folders) changed since the last time; --force
+    renders it anyway."""
+    from plandocs.load import files_read
+    from plandocs.render.batch import render_rollup
+    from plandocs.render.pipeline import region_report_rel
     from plandocs.reports.rollup import region_rollup
+    from plandocs.view.rollup import build_region_view
 
     diags = Diagnostics()
-    rollup = region_rollup(region, period, diags)
+    with files_read() as read:
+        rollup = region_rollup(region, period, diags)
     if diags.items:
         print_diagnostics(ValidationResult(diagnostics=diags), "text", strict=False)
     if rollup is None:
@@ -87,8 +121,9 @@ def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tupl
     if rollup.missing:
         click.echo(_("no report for the period: {names}").format(names=", ".join(m.name for m in rollup.missing)),
                    err=True)
-    written = write_region_report(rollup, region, out_dir, formats)
-    click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
+    members = [region.parent / folder for folder in rollup.region.organisations]
+    _wrote(render_rollup(region, region_report_rel(rollup, region), build_region_view(rollup), read,
+                         out_dir, formats, folders=members, force=force))
     if diags.errors:
         sys.exit(EXIT_INVALID)
 

@@ -11,8 +11,11 @@ and nesting deeper than :data:`MAX_DEPTH`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -327,9 +330,26 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
     return root
 
 
+_READ: contextvars.ContextVar[tuple[set[Path], ...]] = contextvars.ContextVar("plandocs_files_read", default=())
+
+
+@contextlib.contextmanager
+def files_read() -> Iterator[set[Path]]:
+    """Every file :func:`load_source` is asked to read while the block runs (absolute; missing ones too), so a
+    document made from whatever validation reads (a roll-up) knows all its inputs."""
+    seen: set[Path] = set()
+    token = _READ.set((*_READ.get(), seen))
+    try:
+        yield seen
+    finally:
+        _READ.reset(token)
+
+
 def load_source(path: str | Path, diags: Diagnostics) -> Source:
     """Read and parse one file; problems become diagnostics, never exceptions."""
     name = str(path)
+    for seen in _READ.get():
+        seen.add(Path(path).resolve())
     why = too_long(name)
     if why is None:
         why = outside_link(Path(path), project_root(Path(path)))
