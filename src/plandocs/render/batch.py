@@ -211,6 +211,8 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     settings = settings_of(pdf_a)
     found = documents(paths, shard)
     todo = [(f, key) for f, key in found if force or not manifest.up_to_date(key, settings, formats)]
+    if len(todo) > 1 and (jobs or 2) > 1:
+        _context(start=True)  # the workers' imports run while the documents are validated here
     for f, _key in todo:
         manifest.current_hash(os.fspath(f.resolve()))  # before it is read: an edit from now on is a change
     result = BatchResult(validate([f for f, _ in todo]) if todo else ValidationResult())
@@ -358,12 +360,17 @@ def _run(work: list[Job], jobs: int, started: Callable[[Job], None]) -> Iterator
         yield from _pool_results(work, min(jobs, len(work)), started)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # forkserver: workers fork from a server that has imported the render stack once (cheap to start,
-    # no state inherited from the parent, and unlike "fork" it allows max_tasks_per_child)
+def _context(start: bool = False) -> multiprocessing.context.BaseContext:
+    """forkserver: workers fork from a server that has imported the render stack once (cheap to start, no
+    state inherited from the parent, and unlike "fork" it allows max_tasks_per_child).  ``start``: start the
+    server now, without waiting for it (its imports take about a second, the first worker waits for them)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["plandocs.render.batch", "plandocs.render.warm"])
+        if start:
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")
 
