@@ -13,6 +13,7 @@ from plandocs.cli.options import PERIOD, formats_option, output_folder
 from plandocs.cli.output import print_diagnostics
 from plandocs.errors import EXIT_INVALID, Diagnostics, UsageError
 from plandocs.files.discovery import display_path
+from plandocs.files.paths import Refusal, confine, project_root
 from plandocs.i18n import _
 from plandocs.model.values import Period
 
@@ -121,7 +122,8 @@ def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tupl
     if rollup.missing:
         click.echo(_("no report for the period: {names}").format(names=", ".join(m.name for m in rollup.missing)),
                    err=True)
-    members = [region.parent / folder for folder in rollup.region.organisations]
+    members = [m for m in (confine(region.parent, f, project_root(region)) for f in rollup.region.organisations)
+               if not isinstance(m, Refusal)]
     _wrote(render_rollup(region, region_report_rel(rollup, region), build_region_view(rollup), read,
                          out_dir, formats, folders=members, force=force))
     if diags.errors:

@@ -335,8 +335,8 @@ _READ: contextvars.ContextVar[tuple[set[Path], ...]] = contextvars.ContextVar("p
 
 @contextlib.contextmanager
 def files_read() -> Iterator[set[Path]]:
-    """Every file :func:`load_source` is asked to read while the block runs (absolute; missing ones too), so a
-    document made from whatever validation reads (a roll-up) knows all its inputs."""
+    """Every file :func:`load_source` reads while the block runs (resolved), so that a document made from
+    whatever validation reads (a roll-up) knows all its inputs."""
     seen: set[Path] = set()
     token = _READ.set((*_READ.get(), seen))
     try:
@@ -348,8 +348,6 @@ def files_read() -> Iterator[set[Path]]:
 def load_source(path: str | Path, diags: Diagnostics) -> Source:
     """Read and parse one file; problems become diagnostics, never exceptions."""
     name = str(path)
-    for seen in _READ.get():
-        seen.add(Path(path).resolve())
     why = too_long(name)
     if why is None:
         why = outside_link(Path(path), project_root(Path(path)))
@@ -369,6 +367,8 @@ def load_source(path: str | Path, diags: Diagnostics) -> Source:
             diags.add("encoding", _("file is {size} bytes; plans larger than {limit} bytes are refused").format(
                 size=size, limit=MAX_BYTES), Loc(name))
             return Source(name, None, [])
+        for seen in _READ.get():  # only files it may read: a link out of the project is refused above
+            seen.add(Path(path).resolve())
         data = Path(path).read_bytes()
     except OSError as exc:
         diags.add("io", _("cannot read the file: {why}").format(why=exc.strerror or exc), Loc(name))

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from plandocs.files.kinds import is_yaml
 from plandocs.files.write import create_file, replace_file, safe_target
 
 MANIFEST_NAME = ".plandocs-manifest.json"
@@ -42,15 +43,25 @@ SKIPPED_FOLDERS = frozenset({"__pycache__", ".git"})
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes, or of a folder's listing (a file added to a folder a roll-up reads is a
-    change); ``""`` when it does not exist or cannot be read."""
+    """SHA-256 of a file's bytes, or of the YAML files a folder holds (as validation finds them: a report
+    added to a folder a roll-up reads is a change); ``""`` when it does not exist or is no regular file."""
     try:
         if path.is_dir():
-            names = "\n".join(p.relative_to(path).as_posix() for p in folder_files(path))
-            return "folder:" + hashlib.sha256(names.encode("utf-8")).hexdigest()
+            return "folder:" + hashlib.sha256("\n".join(yaml_listing(path)).encode("utf-8")).hexdigest()
+        if not path.is_file():  # a device or a pipe is never read
+            return ""
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+def yaml_listing(folder: Path) -> list[str]:
+    """The YAML files under ``folder`` relative to it, sorted, hidden folders skipped (as discovery does)."""
+    out: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend((Path(root) / f).relative_to(folder).as_posix() for f in sorted(files) if is_yaml(f))
+    return out
 
 
 _stat_cache: dict[str, tuple[int, int, str]] = {}
@@ -76,11 +87,13 @@ def hash_now(path: Path) -> str:
 
 def folder_files(folder: Path) -> list[Path]:
     """Every file under ``folder`` (templates, stylesheets, images), sorted.  Hidden files count: the PDF
-    fetcher and the template loader serve them like any other."""
+    fetcher and the template loader serve them like any other; links that lead out of the folder do not (both
+    refuse them, and hashing must not read what they point to)."""
+    real = folder.resolve()
     out: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
-        out.extend(Path(root) / f for f in sorted(files))
+        out.extend(p for p in (Path(root) / f for f in sorted(files)) if real in p.resolve().parents)
     return out
 
 
