@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, run_cli
 from plandocs.render.batch import BatchResult, documents, parse_shard, render_batch, shard_of
-from plandocs.render.manifest import MANIFEST_NAME
+from plandocs.render.manifest import MANIFEST_NAME, Manifest
 
 REGION = REPO / "examples" / "synthetic-region"
 
@@ -389,3 +389,25 @@ def test_region_summary_and_annual_report_render_only_when_what_they_read_change
     (plans / "synth" / "synthetic.region.yaml").unlink()  # a summary whose region is gone is stale like any other
     pruned = render_batch([plans / "east" / "2021.yaml"], cwd / "out", ["html"], jobs=1, prune=True)
     assert [p.relative_to(cwd).as_posix() for p in pruned.pruned] == [summary_html]
+
+
+def test_a_document_whose_input_changes_while_it_renders_is_not_recorded(
+        north: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import plandocs.render.batch as batch
+
+    render_one = batch._render
+    org = north / "north" / "organisation.yaml"
+
+    def edited_meanwhile(job: batch.Job, started: float) -> batch.Done:
+        done = render_one(job, started)  # made from the organisation as validated…
+        _edit(org, "surname: Коваленко", "surname: Коваль")  # …which is saved again before the run records it
+        return done
+
+    monkeypatch.setattr(batch, "_render", edited_meanwhile)
+    out = tmp_path / "out"
+    first = render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1)
+    assert first.ok and len(first.rendered) == 1
+    assert Manifest(out).entries == {}  # no entry: the next run renders it again
+    monkeypatch.setattr(batch, "_render", render_one)
+    assert len(render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1).rendered) == 1
+    assert render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1).rendered == []
