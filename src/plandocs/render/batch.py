@@ -211,8 +211,8 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     settings = settings_of(pdf_a)
     found = documents(paths, shard)
     todo = [(f, key) for f, key in found if force or not manifest.up_to_date(key, settings, formats)]
-    if len(todo) > 1 and (jobs or 2) > 1:
-        _context(start=True)  # the workers' imports run while the documents are validated here
+    if len(todo) > 1:  # a pool will be needed: its workers' imports run while the documents are validated here
+        _context(start=True)
     for f, _key in todo:
         manifest.current_hash(os.fspath(f.resolve()))  # before it is read: an edit from now on is a change
     result = BatchResult(validate([f for f, _ in todo]) if todo else ValidationResult())
