@@ -411,3 +411,11 @@ def test_a_document_whose_input_changes_while_it_renders_is_not_recorded(
     monkeypatch.setattr(batch, "_render", render_one)
     assert len(render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1).rendered) == 1
     assert render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1).rendered == []
+
+
+def test_results_from_workers_share_the_commands_validated_plan(north: Path, tmp_path: Path) -> None:
+    """The command keeps one validated plan for the plan and its reports, not a copy per document back from
+    the workers (its memory would grow with the tree)."""
+    result = render_batch([north], tmp_path / "out", ["html"], jobs=2)
+    assert result.ok and len(result.rendered) == 5 and len({d.pid for d in result.rendered}) > 1
+    assert len({id(d.job.plan) for d in result.rendered}) == 1

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -400,7 +400,7 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
             for fut in finished:
                 job = running.pop(fut)
                 try:
-                    yield fut.result()
+                    yield _own(fut.result(), job)
                 except BrokenProcessPool:
                     crashed.append(job)
             if crashed:  # the pool is broken: everything not yet done goes the slow way
@@ -411,9 +411,15 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
         with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
                                  initargs=(os.getpid(), False)) as single:
             try:
-                yield single.submit(render_job, job).result()
+                yield _own(single.submit(render_job, job).result(), job)
             except BrokenProcessPool:
                 yield Done(job, 0.0, error="the render process died (killed, or out of memory)")
+
+
+def _own(done: Done, job: Job) -> Done:
+    """``done`` with this process's own ``job``: the copy that came back from the worker holds a copy of the
+    validated plan, and keeping one per document would make this process grow with the tree (1 MiB each)."""
+    return replace(done, job=job)
 
 
 def _start_worker(parent: int, warm: bool) -> None:
