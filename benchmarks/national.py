@@ -186,12 +186,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--no-per-format", action="store_true", help="time all formats together only")
     p.add_argument("--raw-sample", type=int, default=2, help="centres whose 5 documents give the raw ratios")
     p.add_argument("--raw-runs", type=int, default=3, help="timed calls per document and side (default 3)")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="runs of the unchanged and one-changed cases, the median is shown (default 3)")
     p.add_argument("--seed", type=int, default=17)
     p.add_argument("--venv", type=Path, default=DEFAULT_VENV)
     p.add_argument("--keep", type=Path, help="write the tree and outputs here and keep them")
     p.add_argument("--pdf-engine", default="weasyprint", choices=("weasyprint", "typst"),
                    help="plandocs render --pdf-engine for every run (default weasyprint)")
     return p.parse_args(argv)
+
+
+def median_run(samples: Sequence[Run]) -> Run:
+    """The run of median time (its own figures, not a mix of several runs); a failed run wins."""
+    failed = [r for r in samples if r.exit != 0]
+    if failed:
+        return failed[0]
+    return sorted(samples, key=lambda r: r.seconds)[len(samples) // 2]
 
 
 def fmt_run(r: Run, floor: float | None) -> list[str]:
@@ -240,15 +250,18 @@ def bench(args: argparse.Namespace, venv: Path, base: Path) -> int:
             runs.append(run)
             print("  " + " | ".join(fmt_run(run, None)), flush=True)
         everything = f"out-{jobs}-{'-'.join(FORMATS)}"
-        run = run_render(venv, base, everything, ",".join(FORMATS), jobs if has_jobs else None, extra, "unchanged",
-                         documents if not has_manifest else 0)
-        runs.append(run)
-        print("  " + " | ".join(fmt_run(run, None)), flush=True)
-        change_plan(centres[0].plan, f"зміна {jobs}")
-        run = run_render(venv, base, everything, ",".join(FORMATS), jobs if has_jobs else None, extra,
-                         "one-changed", len(centres[0].documents) if has_manifest else documents)
-        runs.append(run)
-        print("  " + " | ".join(fmt_run(run, None)), flush=True)
+        for case in ("unchanged", "one-changed"):
+            samples = []
+            for n in range(args.repeat):  # the median of --repeat runs: one run on a shared machine is noise
+                if case == "one-changed":
+                    change_plan(centres[n % len(centres)].plan, f"зміна {jobs}-{n}")
+                changed = len(centres[0].documents) if case == "one-changed" else 0
+                samples.append(run_render(venv, base, everything, ",".join(FORMATS), jobs if has_jobs else None,
+                                          extra, case, changed if has_manifest else documents))
+            run = median_run(samples)
+            runs.append(run)
+            print("  " + " | ".join(fmt_run(run, None)) + f"  (median of {len(samples)}: "
+                  + ", ".join(f"{r.seconds:.1f}" for r in samples) + " s)", flush=True)
 
     print()
     headers = ["case", "formats", "jobs", "s", "docs", "docs/s", "floor s", "peak MiB", "load 1-min", "result"]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import socket
@@ -35,7 +34,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from harness import PLANS, child_env, percentile, table  # sibling module: run as benchmarks/<name>.py
+from harness import PLANS, ROOT, child_env, percentile, table  # sibling module: run as benchmarks/<name>.py
 
 GOAL_S = 1.0
 TIMEOUT_MS = 15000
@@ -89,16 +88,10 @@ def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def browser() -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    sys.path.insert(0, str(ROOT / "tests"))
+    from chromium_driver import start_chromium  # the one Chromium set-up, shared with the serve tests
 
-    os.environ.setdefault("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    driver = start_chromium(1280, 900)
     driver.set_script_timeout(TIMEOUT_MS / 1000 + 5)
     return driver
 

@@ -9,7 +9,6 @@ page to show them above the last good document and saves ``docs/img/serve-errors
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -30,8 +29,8 @@ MISTAKES = [("            indicator: Кількість робочих зуст�
 
 
 def main() -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    sys.path.insert(0, str(REPO / "tests"))
+    from chromium_driver import start_chromium  # the one Chromium set-up, shared with the serve tests
 
     tmp = Path(tempfile.mkdtemp(prefix="plandocs-shots-"))
     root = tmp / "plans"
@@ -40,13 +39,7 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "plandocs", "serve", str(root), "--port", str(port)])
-    os.environ.setdefault("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900",
-                "--hide-scrollbars"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    driver = start_chromium(1280, 900, hide_scrollbars=True)
     try:
         for _ in range(600):
             try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import threading
 import time
 import urllib.error
@@ -20,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+from chromium_driver import start_chromium
+
 WAIT = 15.0
 """Seconds a test waits for the page to show a change before it fails (the goal is under one)."""
 
@@ -100,17 +99,8 @@ def fetch(url: str) -> bytes:
 
 @contextmanager
 def chromium(width: int = 1280, height: int = 900) -> Iterator[Any]:
-    """Headless Debian Chromium under Selenium."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never fetch a browser or driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    """Headless Debian Chromium under Selenium (:func:`chromium_driver.start_chromium`), quit at the end."""
+    driver = start_chromium(width, height)
     try:
         yield driver
     finally:

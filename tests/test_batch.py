@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, run_cli
 from plandocs.render.batch import BatchResult, documents, parse_shard, render_batch, shard_of
-from plandocs.render.manifest import MANIFEST_NAME
+from plandocs.render.manifest import MANIFEST_NAME, Manifest
 
 REGION = REPO / "examples" / "synthetic-region"
 
@@ -55,39 +55,94 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+@pytest.fixture
+def two_orgs(north: Path) -> Path:
+    """``north`` (own templates, a logo, a hidden image, a bodies register) and ``south`` (defaults only)."""
+    shutil.copytree(REGION / "south", north / "south")
+    (north / "north" / "regional.bodies.yaml").write_text(
+        "bodies:\n  - id: oblrada\n    name: Обласна рада\n", encoding="utf-8")
+    org = north / "north" / "organisation.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + "bodies:\n  - regional.bodies.yaml\n", encoding="utf-8")
+    hidden = north.parent / "templates" / ".assets"
+    hidden.mkdir()
+    (hidden / "seal.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="3" height="3"/>',
+                                     encoding="utf-8")
+    return north
+
+
+SOUTH = ["south/2021-q1.report.yaml", "south/2021-q2.report.yaml", "south/2021-q3.report.yaml",
+         "south/2021-q4.report.yaml", "south/2021.yaml"]
+
+
 @pytest.mark.parametrize(("change", "rerendered"), [
     ("plan", ALL),  # the reports print the plan's planned values
     ("organisation", ALL),
+    ("bodies register", ALL),  # the organisation's executors include the register's bodies
     ("report", ["north/2021-q2.report.yaml"]),
     ("template", ["north/2021.yaml"]),  # annual-plan.html is the plan's template only…
-    ("image", ALL),  # …but every file of a template folder counts: an image may be used by any template
-    ("option", ALL),
+    ("template added in front", REPORTS),  # …and a report.html of its own replaces the default for reports
+    ("image", ALL),  # every file of a template folder counts: an image may be used by any template
+    ("hidden image", ALL),  # the PDF fetcher serves hidden files too
+    ("option", ALL + SOUTH),
+    ("SOURCE_DATE_EPOCH", ALL + SOUTH),  # it dates the PDF and the DOCX entries
+    ("plandocs code", ALL + SOUTH),  # a development checkout changes without a new version number
 ])
-def test_manifest_skips_unchanged_and_rerenders_after_each_kind_of_change(
-        north: Path, tmp_path: Path, change: str, rerendered: list[str]) -> None:
-    out = tmp_path / "out"
-    first = render_batch([north], out, ["html"], jobs=1)
-    assert first.ok and _names(first, north) == ALL
-    again = render_batch([north], out, ["html"], jobs=1)
-    assert again.rendered == [] and len(again.skipped) == 5
+def test_manifest_skips_unchanged_and_rerenders_exactly_what_depends_on_each_kind_of_input(
+        two_orgs: Path, tmp_path: Path, change: str, rerendered: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import plandocs.render.batch as batch
+
+    plans, out = two_orgs, tmp_path / "out"
+    first = render_batch([plans], out, ["html"], jobs=1)
+    assert first.ok and _names(first, plans) == ALL + SOUTH
+    again = render_batch([plans], out, ["html"], jobs=1)
+    assert again.rendered == [] and len(again.skipped) == 10
 
     pdf_a = False
+    templates = plans.parent / "templates"
     if change == "plan":
-        _edit(north / "north" / "2021.yaml", "Навчання працівників центру", "Навчання працівників")
+        _edit(plans / "north" / "2021.yaml", "Навчання працівників центру", "Навчання працівників")
     elif change == "organisation":
-        _edit(north / "north" / "organisation.yaml", "surname: Коваленко", "surname: Коваль")
+        _edit(plans / "north" / "organisation.yaml", "surname: Коваленко", "surname: Коваль")
+    elif change == "bodies register":
+        _edit(plans / "north" / "regional.bodies.yaml", "Обласна рада", "Житомирська обласна рада")
     elif change == "report":
-        _edit(north / "north" / "2021-q2.report.yaml", '"2.1.1": 4', '"2.1.1": 3')
+        _edit(plans / "north" / "2021-q2.report.yaml", '"2.1.1": 4', '"2.1.1": 3')
     elif change == "template":
-        _edit(north.parent / "templates" / "annual-plan.html", 'alt="Герб"', 'alt="Герб міста"')
+        _edit(templates / "annual-plan.html", 'alt="Герб"', 'alt="Герб міста"')
+    elif change == "template added in front":
+        (templates / "report.html").write_text('{% extends "base.html" %}', encoding="utf-8")
     elif change == "image":
-        _edit(north.parent / "templates" / "logo.svg", 'width="4"', 'width="5"')
+        _edit(templates / "logo.svg", 'width="4"', 'width="5"')
+    elif change == "hidden image":
+        _edit(templates / ".assets" / "seal.svg", 'width="3"', 'width="4"')
+    elif change == "SOURCE_DATE_EPOCH":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    elif change == "plandocs code":
+        monkeypatch.setattr(batch, "_code_hash", lambda: "another checkout")
     else:
         pdf_a = True
-    after = render_batch([north], out, ["html"], pdf_a=pdf_a, jobs=1)
-    assert after.ok and _names(after, north) == rerendered
-    assert len(after.skipped) == 5 - len(rerendered)
-    assert render_batch([north], out, ["html"], pdf_a=pdf_a, jobs=1).rendered == []
+    after = render_batch([plans], out, ["html"], pdf_a=pdf_a, jobs=1)
+    assert after.ok and _names(after, plans) == rerendered
+    assert len(after.skipped) == 10 - len(rerendered)
+    assert render_batch([plans], out, ["html"], pdf_a=pdf_a, jobs=1).rendered == []
+
+
+def test_the_manifest_lists_every_input_of_a_report(two_orgs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_batch([two_orgs / "north" / "2021-q2.report.yaml"], out, ["html"], jobs=1)
+    entries = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["documents"]
+    inputs = entries["north/2021-q2.report"]["inputs"]
+    project = two_orgs.parent.resolve()
+    own = sorted(Path(p).relative_to(project).as_posix() for p in inputs if project in Path(p).parents)
+    used = ["base.html", "order.html", "plandocs.css", "prose.css", "report.docx", "report.html", "summary.html"]
+    assert own == ["plans/north/2021-q2.report.yaml", "plans/north/2021.yaml", "plans/north/organisation.yaml",
+                   "plans/north/regional.bodies.yaml", "templates/.assets/seal.svg",
+                   *(f"templates/{name}" for name in used[:1]), "templates/logo.svg",
+                   *(f"templates/{name}" for name in used[1:])]
+    # the templates it uses count in the organisation's folder too, as missing: one added there is a change
+    assert [inputs[os.fspath(project / "templates" / name)] for name in used] == [""] * len(used)
+    package = sorted(Path(p).name for p in inputs if project not in Path(p).parents)
+    assert package == used  # the annual plan's template of the organisation is not an input of a report
 
 
 def test_force_a_deleted_output_and_a_new_format_render_again(north: Path, tmp_path: Path) -> None:
@@ -296,3 +351,71 @@ def test_workers_exit_when_the_command_is_killed(north: Path, tmp_path: Path) ->
     left = [pid for pid in workers if Path(f"/proc/{pid}/cmdline").exists()
             and b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert left == []
+
+
+def test_region_summary_and_annual_report_render_only_when_what_they_read_changed(tmp_path: Path) -> None:
+    plans = tmp_path / "project" / "plans"
+    shutil.copytree(REGION, plans / "synth")
+    shutil.copytree(REGION / "north", plans / "east")  # not a member of the region
+    region = ["report", "region", "plans/synth/synthetic.region.yaml", "--period", "2021-Q3", "-o", "out",
+              "--format", "html"]
+    annual = ["report", "annual", "plans/synth/west/2021.yaml", "-o", "out", "--format", "html"]
+    cwd = tmp_path / "project"
+    summary_html, annual_html = "out/synth/2021-q3.region.html", "out/west/2021.annual-report.html"
+
+    def rendered(args: list[str]) -> bool:
+        result = run_cli(args, cwd)
+        assert result.exit_code == 0, result.output
+        last = result.output.splitlines()[-1]
+        target = summary_html if args[1] == "region" else annual_html
+        if last == f"wrote {target}":
+            return True
+        assert last == f"unchanged: {target} (nothing it is made from changed; --force renders it again)"
+        return False
+
+    assert rendered(region) and rendered(annual)
+    assert not rendered(region) and not rendered(annual)
+    _edit(plans / "east" / "2021-q3.report.yaml", '"2.1.1": 3', '"2.1.1": 2')  # outside both
+    _edit(plans / "synth" / "south" / "2021-q2.report.yaml", '"2.1.1": 2', '"2.1.1": 3')  # not Q3, not west
+    assert rendered(region) and not rendered(annual)  # the region validates every file of its members' folders
+    _edit(plans / "synth" / "west" / "2021-q2.report.yaml", '"2.1.1": 1', '"2.1.1": 2')
+    assert rendered(region) and rendered(annual)
+    shutil.copy(plans / "synth" / "north" / "2021-q3.report.yaml", plans / "synth" / "west")  # a new report
+    assert rendered(region) and rendered(annual)
+    _edit(plans / "synth" / "synthetic.region.yaml", "name: Синтетична область", "name: Синтетичний регіон")
+    assert rendered(region) and not rendered(annual)
+    assert rendered([*region, "--force"]) and rendered([*annual, "--force"])
+    assert not rendered(region) and not rendered(annual)
+    (plans / "synth" / "synthetic.region.yaml").unlink()  # a summary whose region is gone is stale like any other
+    pruned = render_batch([plans / "east" / "2021.yaml"], cwd / "out", ["html"], jobs=1, prune=True)
+    assert [p.relative_to(cwd).as_posix() for p in pruned.pruned] == [summary_html]
+
+
+def test_a_document_whose_input_changes_while_it_renders_is_not_recorded(
+        north: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import plandocs.render.batch as batch
+
+    render_one = batch._render
+    org = north / "north" / "organisation.yaml"
+
+    def edited_meanwhile(job: batch.Job, started: float) -> batch.Done:
+        done = render_one(job, started)  # made from the organisation as validated…
+        _edit(org, "surname: Коваленко", "surname: Коваль")  # …which is saved again before the run records it
+        return done
+
+    monkeypatch.setattr(batch, "_render", edited_meanwhile)
+    out = tmp_path / "out"
+    first = render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1)
+    assert first.ok and len(first.rendered) == 1
+    assert Manifest(out).entries == {}  # no entry: the next run renders it again
+    monkeypatch.setattr(batch, "_render", render_one)
+    assert len(render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1).rendered) == 1
+    assert render_batch([north / "north" / "2021.yaml"], out, ["html"], jobs=1).rendered == []
+
+
+def test_results_from_workers_share_the_commands_validated_plan(north: Path, tmp_path: Path) -> None:
+    """The command keeps one validated plan for the plan and its reports, not a copy per document back from
+    the workers (its memory would grow with the tree)."""
+    result = render_batch([north], tmp_path / "out", ["html"], jobs=2)
+    assert result.ok and len(result.rendered) == 5 and len({d.pid for d in result.rendered}) > 1
+    assert len({id(d.job.plan) for d in result.rendered}) == 1

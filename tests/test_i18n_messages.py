@@ -225,11 +225,12 @@ def test_output_error_in_both_languages(tmp_path: Path) -> None:
      "rendered 5 document(s) into out; 5 unchanged (skipped)"),
 ])
 def test_batch_summary_plural_forms(n: int, uk: str, en: str) -> None:
-    from plandocs.check.validate import ValidationResult
+    from plandocs.check.validate import ValidationResult, validate
     from plandocs.cli.render import summary
     from plandocs.render.batch import BatchResult, Done, Job
 
-    job = Job(Path("plans/t/2020-q2.yaml"), "t/2020-q2", ("html",), False, Path("out"))
+    source = Path(__file__).parent.parent / "plans" / "kalush" / "2020-q2.yaml"
+    job = Job(source, "kalush/2020-q2", ("html",), False, Path("out"), validate([source]).plans[0])
     result = BatchResult(ValidationResult(), rendered=[Done(job, 0.0)] * n, skipped=[Path("x.yaml")] * n)
     i18n.set_language("uk")
     assert summary(result, "out").split(" за ")[0] == uk

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,8 +13,12 @@ from plandocs.cli.options import PERIOD, formats_option, output_folder, pdf_engi
 from plandocs.cli.output import print_diagnostics
 from plandocs.errors import EXIT_INVALID, Diagnostics, UsageError
 from plandocs.files.discovery import display_path
+from plandocs.files.paths import Refusal, confine, project_root
 from plandocs.i18n import _
 from plandocs.model.values import Period
+
+if TYPE_CHECKING:
+    from plandocs.render.batch import RollupResult
 
 
 @click.group("report")
@@ -46,26 +51,47 @@ def report_new_cmd(plan: Path, period: Period, output: Path | None) -> None:
                err=True)
 
 
+FORCE = click.option("--force", is_flag=True,
+                     help="Render even when nothing it is made from changed since the last time.")
+
+
+def _wrote(result: RollupResult) -> None:
+    files = ", ".join(display_path(p) for p in result.written)
+    if result.rendered:
+        click.echo(_("wrote {files}").format(files=files), err=True)
+    else:
+        click.echo(_("unchanged: {files} (nothing it is made from changed; --force renders it again)").format(
+            files=files), err=True)
+
+
 @report_group.command("annual")
 @click.argument("plan", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @output_folder()
 @formats_option
 @pdf_engine_option
-def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...], pdf_engine: str) -> None:
-    """The annual report of PLAN from its quarterly reports: cumulative facts against the annual targets."""
-    from plandocs.render.pipeline import write_annual_report
+@FORCE
+def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...], pdf_engine: str, force: bool) -> None:
+    """The annual report of PLAN from its quarterly reports: cumulative facts against the annual targets.
+
+    Rendered only when one of the files it is made from changed since the last time (the output folder's
+    manifest records them); --force renders it anyway."""
+    from plandocs.load import files_read
+    from plandocs.render.batch import render_rollup
+    from plandocs.render.pipeline import annual_report_rel
     from plandocs.reports.rollup import annual_rollup, quarter_name
+    from plandocs.view.rollup import build_annual_view
 
     diags = Diagnostics()
-    rollup = annual_rollup(plan, diags)
+    with files_read() as read:
+        rollup = annual_rollup(plan, diags)
     if rollup is None or diags.errors:
         print_diagnostics(ValidationResult(diagnostics=diags), "text", strict=False)
         sys.exit(EXIT_INVALID)
     if rollup.missing:
         click.echo(_("missing quarterly reports: {quarters}").format(
             quarters=", ".join(quarter_name(q) for q in rollup.missing)), err=True)
-    written = write_annual_report(rollup, plan, out_dir, formats, pdf_engine)
-    click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
+    _wrote(render_rollup(plan, annual_report_rel(plan), build_annual_view(rollup), read, out_dir, formats,
+                         force=force, pdf_engine=pdf_engine))
 
 
 @report_group.command("region")
@@ -75,13 +101,23 @@ def report_annual_cmd(plan: Path, out_dir: Path, formats: tuple[str, ...], pdf_e
 @output_folder()
 @formats_option
 @pdf_engine_option
-def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tuple[str, ...], pdf_engine: str) -> None:
-    """Summary of REGION's organisations for PERIOD: the region as a whole and each organisation."""
-    from plandocs.render.pipeline import write_region_report
+@FORCE
+def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tuple[str, ...], pdf_engine: str,
+                      force: bool) -> None:
+    """Summary of REGION's organisations for PERIOD: the region as a whole and each organisation.
+
+    Rendered only when one of the files it is made from (the region file, its organisations' plans,
+    reports and organisation files, the files in their folders) changed since the last time; --force
+    renders it anyway."""
+    from plandocs.load import files_read
+    from plandocs.render.batch import render_rollup
+    from plandocs.render.pipeline import region_report_rel
     from plandocs.reports.rollup import region_rollup
+    from plandocs.view.rollup import build_region_view
 
     diags = Diagnostics()
-    rollup = region_rollup(region, period, diags)
+    with files_read() as read:
+        rollup = region_rollup(region, period, diags)
     if diags.items:
         print_diagnostics(ValidationResult(diagnostics=diags), "text", strict=False)
     if rollup is None:
@@ -89,8 +125,10 @@ def report_region_cmd(region: Path, period: Period, out_dir: Path, formats: tupl
     if rollup.missing:
         click.echo(_("no report for the period: {names}").format(names=", ".join(m.name for m in rollup.missing)),
                    err=True)
-    written = write_region_report(rollup, region, out_dir, formats, pdf_engine)
-    click.echo(_("wrote {files}").format(files=", ".join(display_path(p) for p in written)), err=True)
+    members = [m for m in (confine(region.parent, f, project_root(region)) for f in rollup.region.organisations)
+               if not isinstance(m, Refusal)]
+    _wrote(render_rollup(region, region_report_rel(rollup, region), build_region_view(rollup), read,
+                         out_dir, formats, folders=members, force=force, pdf_engine=pdf_engine))
     if diags.errors:
         sys.exit(EXIT_INVALID)
 

@@ -1,5 +1,5 @@
 """Stage 1, load: a YAML file → a tree of positioned nodes (:func:`load_source`)."""
 
-from plandocs.load.source import Source, load_source
+from plandocs.load.source import Source, files_read, load_source
 
-__all__ = ["Source", "load_source"]
+__all__ = ["Source", "files_read", "load_source"]

@@ -11,8 +11,11 @@ and nesting deeper than :data:`MAX_DEPTH`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -329,6 +332,21 @@ def parse_text(path: str, text: str, diags: Diagnostics) -> Node | None:
     return root
 
 
+_READ: contextvars.ContextVar[tuple[set[Path], ...]] = contextvars.ContextVar("plandocs_files_read", default=())
+
+
+@contextlib.contextmanager
+def files_read() -> Iterator[set[Path]]:
+    """Every file :func:`load_source` reads while the block runs (resolved), so that a document made from
+    whatever validation reads (a roll-up) knows all its inputs."""
+    seen: set[Path] = set()
+    token = _READ.set((*_READ.get(), seen))
+    try:
+        yield seen
+    finally:
+        _READ.reset(token)
+
+
 def load_source(path: str | Path, diags: Diagnostics) -> Source:
     """Read and parse one file; problems become diagnostics, never exceptions."""
     name = str(path)
@@ -351,6 +369,8 @@ def load_source(path: str | Path, diags: Diagnostics) -> Source:
             diags.add("encoding", _("file is {size} bytes; plans larger than {limit} bytes are refused").format(
                 size=size, limit=MAX_BYTES), Loc(name))
             return Source(name, None, [])
+        for seen in _READ.get():  # only files it may read: a link out of the project is refused above
+            seen.add(Path(path).resolve())
         data = Path(path).read_bytes()
     except OSError as exc:
         diags.add("io", _("cannot read the file: {why}").format(why=exc.strerror or exc), Loc(name))

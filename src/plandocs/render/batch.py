@@ -5,9 +5,10 @@
 1. find the plans and reports under the paths (``--shard I/N`` keeps a stable subset by organisation folder);
 2. skip every document whose inputs, settings and outputs match the manifest (:mod:`.manifest`), unless
    ``force``;
-3. validate the rest (their diagnostics go into the result) and render the valid ones in ``jobs`` worker
-   processes, each warmed once and replaced after :data:`TASKS_PER_WORKER` documents, so memory stays
-   bounded; a document that fails is reported and the others go on;
+3. validate the rest once, here (their diagnostics go into the result; a plan shared by its reports is read
+   once), and hand the typed documents to ``jobs`` worker processes, each warmed once and replaced after
+   :data:`TASKS_PER_WORKER` documents, so memory stays bounded; a single document is rendered in this
+   process; a document that fails is reported and the others go on;
 4. record what was written in the manifest as results arrive, and report (``prune``: remove) the outputs
    of documents whose source is gone.
 
@@ -17,6 +18,7 @@ this process, so ``jobs`` and shards give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -24,38 +26,48 @@ import resource
 import select
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
 from plandocs import __version__
-from plandocs.check.validate import ValidationResult, validate
+from plandocs.check.validate import LoadedPlan, ValidationResult, validate
 from plandocs.errors import OutputError, PlandocsError
 from plandocs.files.discovery import discover, display_path
 from plandocs.files.kinds import FileKind, kind_of
 from plandocs.files.paths import project_root
 from plandocs.files.write import write_outputs
 from plandocs.i18n import _, language, set_language
-from plandocs.render.manifest import Entry, Manifest, Output, file_hash, folder_files, manifest_name, settings_hash
-from plandocs.render.pipeline import output_file, output_relpaths, render_documents
+from plandocs.model.records import Report
+from plandocs.render.manifest import (
+    Entry,
+    Manifest,
+    Output,
+    folder_files,
+    hash_now,
+    manifest_name,
+    settings_hash,
+)
+from plandocs.render.pipeline import document_view, output_file, output_relpaths, render_documents
 from plandocs.render.templating import jinja_env, resolve_org_templates, template_dirs
+from plandocs.view.types import DocumentView
 
 TASKS_PER_WORKER = 20
 """Documents a worker renders before it is replaced: WeasyPrint's and docx's caches grow with every document
 (about 2 MiB per document), so a long-lived worker would hold the memory of the whole tree."""
 SAVE_EVERY = 5.0
 """Seconds between manifest saves during a run, so a killed run keeps most of its work."""
-ENGINE_PACKAGES = ("weasyprint", "typst", "pydyf", "tinycss2", "cssselect2", "docxtpl", "python-docx", "docxcompose",
-                   "lxml", "jinja2")
+ENGINE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "pyphen", "docxtpl", "python-docx",
+                   "docxcompose", "lxml", "jinja2", "typst")
 """Packages whose version changes the bytes of a document (with plandocs' own)."""
 
 
 @dataclass(frozen=True)
 class Job:
-    """One document to render: picklable, so it can go to a worker."""
+    """One validated document to render: picklable, so it goes to a worker as it is, not read again."""
 
     source: Path
     """The plan or report file, absolute."""
@@ -64,7 +76,12 @@ class Job:
     formats: tuple[str, ...]
     pdf_a: bool
     out_dir: Path
+    plan: LoadedPlan
+    """The document's plan with its organisation, as validated by the command."""
+    report: Report | None = None
+    """The report, when the document is one (of ``plan``)."""
     pdf_engine: str = "weasyprint"
+    """The PDF engine asked for (``--pdf-engine``)."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +91,6 @@ class Done:
     job: Job
     seconds: float
     outputs: dict[str, Output] = field(default_factory=dict)
-    inputs: dict[str, str] = field(default_factory=dict)
-    """Every file the document was made from → its hash; empty when an input changed during the render."""
     error: str = ""
     peak_rss_kib: int = 0
     """The worker's peak resident memory so far."""
@@ -137,14 +152,45 @@ def shard_of(key: str, count: int) -> int:
 
 
 def settings_of(pdf_a: bool, pdf_engine: str = "weasyprint") -> str:
-    """Hash of what, besides the inputs, changes the bytes: versions of plandocs and its engines, options."""
-    settings = {"plandocs": __version__, "pdf_a": str(pdf_a), "pdf_engine": pdf_engine}
+    """Hash of what, besides the inputs, changes the bytes: plandocs' code and version, the versions of its
+    engines, the options, and ``SOURCE_DATE_EPOCH`` (it dates the PDF and the DOCX entries).  The language of
+    messages (``--lang``) is not among them: documents are printed in Ukrainian whatever it is."""
+    settings = {"plandocs": __version__, "plandocs_code": _code_hash(), "pdf_a": str(pdf_a),
+                "pdf_engine": pdf_engine, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
     for name in ENGINE_PACKAGES:
         try:
             settings[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             settings[name] = ""
     return settings_hash(settings)
+
+
+@functools.cache
+def _code_hash() -> str:
+    """Hash of plandocs' own Python modules: a development checkout changes the bytes without a new version
+    number.  (Its templates are inputs of every document already; its message catalogues print nothing.)"""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def document_inputs(job: Job, seen: dict[tuple[tuple[Path, ...], str], list[Path]]) -> list[Path]:
+    """Every file ``job``'s document is made from: its file, the report's plan, the organisation, the bodies
+    registers the organisation names, and the templates, stylesheets and images (:func:`template_inputs`,
+    looked up once per template folders and kind in ``seen``)."""
+    lp = job.plan
+    org_folder = lp.organisation_path.parent
+    files = [job.source, lp.organisation_path, *(org_folder / name for name in lp.organisation.bodies)]
+    if job.report is not None:
+        files.append(lp.path)
+    dirs = template_dirs(resolve_org_templates(lp.organisation_path, lp.organisation.templates,
+                                               project_root(lp.organisation_path)))
+    kind = "report" if job.report is not None else lp.plan.kind.value
+    if (tuple(dirs), kind) not in seen:
+        seen[tuple(dirs), kind] = template_inputs(dirs, kind)
+    return files + seen[tuple(dirs), kind]
 
 
 def documents(paths: Sequence[Path], shard: tuple[int, int] | None) -> list[tuple[Path, str]]:
@@ -170,12 +216,31 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     settings = settings_of(pdf_a, pdf_engine)
     found = documents(paths, shard)
     todo = [(f, key) for f, key in found if force or not manifest.up_to_date(key, settings, formats)]
+    if len(todo) > 1:  # a pool will be needed: its workers' imports run while the documents are validated here
+        _context(start=True)
+    for f, _key in todo:
+        manifest.current_hash(os.fspath(f.resolve()))  # before it is read: an edit from now on is a change
     result = BatchResult(validate([f for f, _ in todo]) if todo else ValidationResult())
     rendering = {key for _, key in todo}
     result.skipped = [f for f, key in found if key not in rendering]
-    valid = {p.path.resolve() for p in result.validation.plans} | {r.path.resolve() for r in result.validation.reports}
-    work = [Job(f.resolve(), key, tuple(formats), pdf_a, out_dir, pdf_engine)
-            for f, key in todo if f.resolve() in valid]
+    loaded: dict[Path, tuple[LoadedPlan, Report | None]] = {p.path.resolve(): (p, None)
+                                                             for p in result.validation.plans}
+    loaded |= {r.path.resolve(): (r.plan, r.report) for r in result.validation.reports}
+    work: list[Job] = []
+    inputs: dict[str, dict[str, str]] = {}
+    seen: dict[tuple[tuple[Path, ...], str], list[Path]] = {}
+    for f, key in todo:
+        if f.resolve() not in loaded:
+            continue  # invalid: its diagnostics are in the result
+        job = Job(f.resolve(), key, tuple(formats), pdf_a, out_dir, *loaded[f.resolve()],
+                  pdf_engine=pdf_engine)
+        try:
+            files = document_inputs(job, seen)
+        except PlandocsError as exc:  # an organisation's template folder outside the project or missing
+            result.failed.append((display_path(f), exc.format_message()))
+            continue
+        inputs[key] = {os.fspath(p.resolve()): manifest.current_hash(os.fspath(p.resolve())) for p in files}
+        work.append(job)
 
     # the outputs of these documents are about to be replaced: drop their entries first, so that whenever the
     # run is killed, every entry left in the manifest still describes the files on disk
@@ -193,12 +258,14 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     for i, done in enumerate(_run(work, jobs or os.cpu_count() or 1, on_start), start=1):
         if done.ok:
             result.rendered.append(done)
-            if done.inputs:
+            made_from = inputs[done.job.key]
+            # an input edited since it was read: not recorded, so the next run renders the document again
+            if all(hash_now(Path(p)) == h for p, h in made_from.items()):
                 outputs = done.outputs
                 old = before.get(done.job.key)
-                if old is not None and old.inputs == done.inputs and old.settings == settings:
+                if old is not None and old.inputs == made_from and old.settings == settings:
                     outputs = old.outputs | outputs  # formats not rendered this time are still as recorded
-                manifest.record(done.job.key, Entry(os.fspath(done.job.source), done.inputs, settings, outputs))
+                manifest.record(done.job.key, Entry(os.fspath(done.job.source), made_from, settings, outputs))
             else:
                 manifest.forget(done.job.key)
         else:
@@ -227,6 +294,58 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     return result
 
 
+@dataclass(frozen=True)
+class RollupResult:
+    """What :func:`render_rollup` did."""
+
+    written: list[Path]
+    """The output files, rendered now or left as they were."""
+    rendered: bool
+    """False when nothing the roll-up is made from changed since it was last rendered."""
+
+
+def render_rollup(source: Path, rel: Path, view: DocumentView, read: Iterable[Path], out_dir: Path,
+                  formats: Sequence[str], *, folders: Iterable[Path] = (), force: bool = False,
+                  pdf_engine: str = "weasyprint") -> RollupResult:
+    """Render a roll-up (``report annual``, ``report region``) through the output folder's manifest.
+
+    ``read`` is every file its validation read (:func:`plandocs.load.files_read`); with the folders those
+    files are in (a report added to a member folder changes the roll-up), the listings of ``folders`` (the
+    region's member folders, even those that do not exist yet) and the default templates of the view's kind
+    they are its inputs.  When they, the settings and the outputs are as recorded, nothing is
+    rendered; otherwise the view is written, and the entry recorded after the files are in place."""
+    from plandocs.render.pipeline import write_view
+
+    out_dir = out_dir.resolve()
+    manifest = Manifest(out_dir)
+    key = rel.as_posix()
+    settings = settings_of(False, pdf_engine)
+    read = list(read)
+    files = sorted({p.resolve() for p in read} | {p.parent for p in read if p != source.resolve()}
+                   | {f.resolve() for f in folders})
+    files += template_inputs(template_dirs(None), view.kind)
+    inputs = {os.fspath(p): manifest.current_hash(os.fspath(p)) for p in files}
+    targets = [out_dir / output_file(rel, fmt) for fmt in formats]
+    entry = manifest.entries.get(key)
+    if not force and entry is not None and set(entry.inputs) == set(inputs) \
+            and manifest.up_to_date(key, settings, formats):
+        return RollupResult(targets, False)
+    if entry is not None:  # its outputs are about to be replaced: the entry must not outlive them
+        manifest.forget(key)
+        manifest.save()
+    written = write_view(view, rel, out_dir, formats, pdf_engine)
+    outputs = {}
+    for fmt, path in zip(formats, written, strict=True):
+        st = path.stat()
+        outputs[fmt] = Output(hash_now(path), st.st_size, st.st_mtime_ns)
+    if all(hash_now(Path(p)) == h for p, h in inputs.items()):
+        if entry is not None and entry.inputs == inputs and entry.settings == settings:
+            outputs = entry.outputs | outputs
+        manifest.record(key, Entry(os.fspath(source.resolve()), inputs, settings, outputs))
+    manifest.save()
+    return RollupResult(written, True)
+
+
 def _save(manifest: Manifest, result: BatchResult) -> None:
     """Save the manifest; a write fault (a full disk) is reported once with the documents' own errors,
     not instead of them (the next run then renders again what it cannot prove unchanged)."""
@@ -248,12 +367,17 @@ def _run(work: list[Job], jobs: int, started: Callable[[Job], None]) -> Iterator
         yield from _pool_results(work, min(jobs, len(work)), started)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # forkserver: workers fork from a server that has imported the render stack once (cheap to start,
-    # no state inherited from the parent, and unlike "fork" it allows max_tasks_per_child)
+def _context(start: bool = False) -> multiprocessing.context.BaseContext:
+    """forkserver: workers fork from a server that has imported the render stack once (cheap to start, no
+    state inherited from the parent, and unlike "fork" it allows max_tasks_per_child).  ``start``: start the
+    server now, without waiting for it (its imports take about a second, the first worker waits for them)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["plandocs.render.batch", "plandocs.render.warm"])
+        if start:
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -283,7 +407,7 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
             for fut in finished:
                 job = running.pop(fut)
                 try:
-                    yield fut.result()
+                    yield _own(fut.result(), job)
                 except BrokenProcessPool:
                     crashed.append(job)
             if crashed:  # the pool is broken: everything not yet done goes the slow way
@@ -294,9 +418,15 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
         with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
                                  initargs=(os.getpid(), False, language())) as single:
             try:
-                yield single.submit(render_job, job).result()
+                yield _own(single.submit(render_job, job).result(), job)
             except BrokenProcessPool:
                 yield Done(job, 0.0, error=_("the render process died (killed, or out of memory)"))
+
+
+def _own(done: Done, job: Job) -> Done:
+    """``done`` with this process's own ``job``: the copy that came back from the worker holds a copy of the
+    validated plan, and keeping one per document would make this process grow with the tree (1 MiB each)."""
+    return replace(done, job=job)
 
 
 def _start_worker(parent: int, warm: bool, lang: str | None = None) -> None:
@@ -335,26 +465,9 @@ def _alive(pid: int) -> bool:
 
 # --------------------------------------------------------------------------- worker side
 
-_hash_cache: dict[str, tuple[int, int, str]] = {}
-
-
-def _hash(path: Path) -> str:
-    """A file's hash, cached for the worker's life while its size and modification time stay the same."""
-    key = os.fspath(path)
-    try:
-        st = path.stat()
-    except OSError:
-        return ""
-    cached = _hash_cache.get(key)
-    if cached and cached[:2] == (st.st_size, st.st_mtime_ns):
-        return cached[2]
-    digest = file_hash(path)
-    _hash_cache[key] = (st.st_size, st.st_mtime_ns, digest)
-    return digest
-
 
 def render_job(job: Job) -> Done:
-    """Validate, render and write one document; never raises for a document's own problem."""
+    """Render and write one validated document; never raises for a document's own problem."""
     started = time.perf_counter()
     try:
         return _render(job, started)
@@ -367,37 +480,16 @@ def render_job(job: Job) -> Done:
 
 
 def _render(job: Job, started: float) -> Done:
-    from plandocs.view.plan import build_view
-    from plandocs.view.report import build_report_view
-
-    before = _hash(job.source)
-    result = validate([job.source])
-    if result.plans:
-        lp, report = result.plans[0], None
-    elif result.reports:
-        lp, report = result.reports[0].plan, result.reports[0].report
-    else:
-        return Done(job, time.perf_counter() - started, error=_("no longer valid; run plandocs validate"),
-                    peak_rss_kib=_peak())
-    view = build_view(lp.plan, lp.organisation) if report is None \
-        else build_report_view(report, lp.plan, lp.organisation)
-    org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
-                                          project_root(lp.organisation_path))
-    files = [job.source, lp.organisation_path] + ([lp.path] if report is not None else [])
-    files += template_inputs(template_dirs(org_templates), view.kind)
-    inputs = {os.fspath(p.resolve()): _hash(p) for p in files}
     notes: list[str] = []
-    docs = render_documents(lp, view, job.formats, job.pdf_a, job.source, job.pdf_engine, notes)
+    docs = render_documents(job.plan, document_view(job.plan, job.report), job.formats, job.pdf_a, job.source,
+                            job.pdf_engine, notes)
     rel = Path(job.key)
     written = write_outputs({output_file(rel, fmt): docs[fmt] for fmt in job.formats}, job.out_dir)
     outputs = {}
     for fmt, path in zip(job.formats, written, strict=True):
         st = path.stat()
         outputs[fmt] = Output(hashlib.sha256(docs[fmt]).hexdigest(), st.st_size, st.st_mtime_ns)
-    # an input edited while the document was rendered: do not record it, so the next run renders it again
-    if before != _hash(job.source) or any(_hash(Path(p)) != h for p, h in inputs.items()):
-        inputs = {}
-    return Done(job, time.perf_counter() - started, outputs, inputs, peak_rss_kib=_peak(), notes=tuple(notes))
+    return Done(job, time.perf_counter() - started, outputs, peak_rss_kib=_peak(), notes=tuple(notes))
 
 
 def template_inputs(dirs: list[Path], kind: str) -> list[Path]:

@@ -2,10 +2,12 @@
 what changed.
 
 For each document (keyed by its output path without the format suffix) the manifest keeps the content hash
-of every input — the plan, the report, the organisation, every file of the template folders (templates,
-stylesheets, images) — a hash of the settings (plandocs and engine versions, ``--pdf-a``, ``--pdf-engine``),
-and the size, modification time and hash of each output written.  A document is up to date when all of that still
-matches; a deleted or rewritten output counts as changed.
+of every input — the plan, the report, the organisation, the bodies registers it names, every file of the
+template folders (templates, stylesheets, images, hidden ones too); for a roll-up (``report annual``,
+``report region``) every file its validation read and the listing of every folder it looked in — a hash of
+the settings (plandocs' code and version, engine versions, ``--pdf-a``, the PDF engine,
+``SOURCE_DATE_EPOCH``), and the size, modification time and hash of each output written.  A document is up
+to date when all of that still matches; a deleted or rewritten output counts as changed.
 
 The manifest is replaced atomically (temporary file, fsync, rename).  Before a run replaces any output it
 drops the entries of the documents it will render, and it records an entry only after that document's
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from plandocs.files.kinds import is_yaml
 from plandocs.files.write import create_file, replace_file, safe_target
 
 MANIFEST_NAME = ".plandocs-manifest.json"
@@ -35,20 +38,62 @@ def manifest_name(shard: tuple[int, int] | None) -> str:
     return f".plandocs-manifest.shard-{shard[0]}-of-{shard[1]}.json"
 
 
+SKIPPED_FOLDERS = frozenset({"__pycache__", ".git"})
+"""Folders of a template folder that no template can use (bytecode, a repository's own history)."""
+
+
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes; ``""`` when it cannot be read (so it never matches)."""
+    """SHA-256 of a file's bytes, or of the YAML files a folder holds (as validation finds them: a report
+    added to a folder a roll-up reads is a change); ``""`` when it does not exist or is no regular file."""
     try:
+        if path.is_dir():
+            return "folder:" + hashlib.sha256("\n".join(yaml_listing(path)).encode("utf-8")).hexdigest()
+        if not path.is_file():  # a device or a pipe is never read
+            return ""
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
 
 
+def yaml_listing(folder: Path) -> list[str]:
+    """The YAML files under ``folder`` relative to it, sorted, hidden folders skipped (as discovery does)."""
+    out: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend((Path(root) / f).relative_to(folder).as_posix() for f in sorted(files) if is_yaml(f))
+    return out
+
+
+_stat_cache: dict[str, tuple[int, int, str]] = {}
+
+
+def hash_now(path: Path) -> str:
+    """:func:`file_hash`, cached for the process while the file's size and modification time stay the same
+    (the default templates are hashed once however many documents use them)."""
+    key = os.fspath(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    if path.is_dir():
+        return file_hash(path)  # a folder's mtime misses changes deeper down
+    cached = _stat_cache.get(key)
+    if cached and cached[:2] == (st.st_size, st.st_mtime_ns):
+        return cached[2]
+    digest = file_hash(path)
+    _stat_cache[key] = (st.st_size, st.st_mtime_ns, digest)
+    return digest
+
+
 def folder_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (templates, stylesheets, images), sorted, hidden files skipped."""
+    """Every file under ``folder`` (templates, stylesheets, images), sorted.  Hidden files count: the PDF
+    fetcher and the template loader serve them like any other; links that lead out of the folder do not (both
+    refuse them, and hashing must not read what they point to)."""
+    real = folder.resolve()
     out: list[Path] = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
-        out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
+        out.extend(p for p in (Path(root) / f for f in sorted(files)) if real in p.resolve().parents)
     return out
 
 

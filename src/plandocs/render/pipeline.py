@@ -23,7 +23,7 @@ from plandocs.files.write import safe_target, write_outputs
 from plandocs.i18n import _
 from plandocs.model.records import Report
 from plandocs.render.templating import find_template, resolve_org_templates, template_dirs
-from plandocs.reports.rollup import AnnualRollup, RegionRollup
+from plandocs.reports.rollup import RegionRollup
 from plandocs.view.plan import build_view
 from plandocs.view.report import build_report_view
 from plandocs.view.types import DocumentView
@@ -207,19 +207,11 @@ def write_view(view: DocumentView, rel: Path, out_dir: Path, formats: Sequence[s
     return write_outputs({output_file(rel, f): docs[f] for f in formats}, out_dir)
 
 
-def write_annual_report(rollup: AnnualRollup, plan: Path, out_dir: Path, formats: Sequence[str],
-                        pdf_engine: str = "weasyprint") -> list[Path]:
-    """The annual report of ``plan`` as ``out_dir/ORG/PLAN.annual-report.<format>``."""
-    from plandocs.view.rollup import build_annual_view
-
-    rel = Path(plan.resolve().parent.name) / f"{plan.stem}.annual-report"
-    return write_view(build_annual_view(rollup), rel, out_dir, formats, pdf_engine)
+def annual_report_rel(plan: Path) -> Path:
+    """``ORG/PLAN.annual-report``: where the annual report of ``plan`` goes in the output folder."""
+    return Path(plan.resolve().parent.name) / f"{plan.stem}.annual-report"
 
 
-def write_region_report(rollup: RegionRollup, region: Path, out_dir: Path, formats: Sequence[str],
-                        pdf_engine: str = "weasyprint") -> list[Path]:
-    """The region summary as ``out_dir/REGION-FOLDER/PERIOD.region.<format>``."""
-    from plandocs.view.rollup import build_region_view
-
-    rel = Path(region.parent.name) / f"{rollup.period.text.lower()}.region"
-    return write_view(build_region_view(rollup), rel, out_dir, formats, pdf_engine)
+def region_report_rel(rollup: RegionRollup, region: Path) -> Path:
+    """``REGION-FOLDER/PERIOD.region``: where the region summary goes in the output folder."""
+    return Path(region.parent.name) / f"{rollup.period.text.lower()}.region"

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from plandocs.errors import TemplateFailure
+from plandocs.i18n import _
 from plandocs.view.types import (
     REPEAT_LIMIT,
     Block,
@@ -288,7 +289,7 @@ class _Writer:
             elif b.kind in ("h2", "h3"):
                 self.emit(f"#block(above: 0.6em, below: 0.3em, strong({body}))")
             elif b.kind == "footnote":
-                self.emit(f"#block(below: 0.3em, text(size: 0.85em, {_seq([_note(b.label), lit(' '), body])}))")
+                self.emit(f"#block(below: 0.3em, text(size: 0.85em, {_seq([_mark(b.label), lit(' '), body])}))")
             else:
                 self.emit(f"#block(below: 0.3em, par(justify: true, first-line-indent: (amount: 1.25cm, "
                           f"all: true), {body}))")
@@ -299,7 +300,7 @@ class _Writer:
             if i.br:
                 parts.append("linebreak()")
             elif i.note:
-                parts.append(_note(i.text))
+                parts.append(_mark(i.text))
             else:
                 piece = txt(i.text)
                 if i.italic:
@@ -425,7 +426,8 @@ def _flipped(orientation: str) -> str:
     return "true" if orientation == "landscape" else "false"
 
 
-def _note(label: str) -> str:
+def _mark(label: str) -> str:
+    """Typst markup of a footnote mark (``[1]`` raised), not a message."""
     return f"super(size: 0.75em, {lit('[' + label + ']')})"
 
 
@@ -567,8 +569,8 @@ def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
     import typst
 
     if not _font_folders():
-        raise TemplateFailure("PDF (Typst): none of the fonts " + ", ".join(FONT_FAMILIES) + " is installed "
-                              "(see scripts/system-deps)")
+        raise TemplateFailure(_("PDF (Typst): none of the fonts {fonts} is installed (see scripts/system-deps)")
+                              .format(fonts=", ".join(FONT_FAMILIES)))
     attached = attachments if pdf_a else ()
     with tempfile.TemporaryDirectory(prefix="plandocs-typst-") as root:
         # the root holds only the markup itself (the query needs a file): no path can name another file
@@ -576,7 +578,7 @@ def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
         try:
             return _compile(main, view, attached, pdf_a)
         except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
-            raise TemplateFailure(f"PDF (Typst): {exc.message}") from None
+            raise TemplateFailure(_("PDF (Typst): {error}").format(error=exc.message)) from None
 
 
 def _compile(main: Path, view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
