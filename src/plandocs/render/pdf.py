@@ -80,11 +80,13 @@ def _fonts_shareable(html: str) -> bool:
     return "@font-face" not in html and "<link" not in html
 
 
-def _epoch(date: _dt.date) -> str:
+def source_epoch(date: _dt.date) -> int:
+    """A PDF's creation time: ``SOURCE_DATE_EPOCH`` when set, else the document's date at 00:00 UTC (both
+    PDF engines, so that the same YAML gives the same bytes)."""
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env and env.isdigit():
-        return env
-    return str(int(_dt.datetime(date.year, date.month, date.day, tzinfo=_dt.UTC).timestamp()))
+        return int(env)
+    return int(_dt.datetime(date.year, date.month, date.day, tzinfo=_dt.UTC).timestamp())
 
 
 def allowed_url(url: str, folders: list[Path]) -> bool:
@@ -129,7 +131,7 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
     refused: list[str] = []
     fetcher = _confined_fetcher(folders or [base_dir], refused)
     old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = _epoch(date)
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_epoch(date))
     # the attachment's own dates, from the document, not the clock (PDF/A output is reproducible)
     when = _dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=_dt.UTC)
     try:

@@ -19,7 +19,6 @@ imports no package, and no text of the YAML can become an import.
 from __future__ import annotations
 
 import atexit
-import datetime as _dt
 import functools
 import json
 import os
@@ -36,6 +35,7 @@ from typing import Any
 
 from plandocs.errors import TemplateFailure
 from plandocs.i18n import _
+from plandocs.render.pdf import source_epoch
 from plandocs.view.types import (
     REPEAT_LIMIT,
     Block,
@@ -554,14 +554,6 @@ def _remap_stream(chunk: bytes) -> bytes:
     return m.group(1) + head + m.group(3) + packed + chunk[start + len(data):]
 
 
-def epoch(date: _dt.date) -> int:
-    """The PDF's creation time: ``SOURCE_DATE_EPOCH`` when set, else the document's date (as WeasyPrint's)."""
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env and env.isdigit():
-        return int(env)
-    return int(_dt.datetime(date.year, date.month, date.day, tzinfo=_dt.UTC).timestamp())
-
-
 def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
                  pdf_a: bool = False) -> tuple[bytes, dict[str, int]]:
     """PDF bytes of the typeset ``view``, and the page (from 1) of each section anchor (for the DOCX
@@ -600,7 +592,7 @@ def _compile(main: Path, view: DocumentView, attached: Sequence[Path], pdf_a: bo
         if starts == breaks:
             break
         breaks = starts
-    data = compiler.compile(input=os.fspath(main), root=root, format="pdf", timestamp=epoch(view.date),
+    data = compiler.compile(input=os.fspath(main), root=root, format="pdf", timestamp=source_epoch(view.date),
                             pdf_standards=["a-3b"] if pdf_a else [])
     pages: dict[str, int] = {}
     if view.sections:
