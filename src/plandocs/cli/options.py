@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from plandocs.errors import UsageError
-from plandocs.files.kinds import DEFAULT_PLANS, OUTPUT_FORMATS
+from plandocs.files.kinds import DEFAULT_PLANS, OUTPUT_FORMATS, PDF_ENGINES
 from plandocs.i18n import _
 from plandocs.model.values import Period, parse_period
 
@@ -66,7 +66,7 @@ formats_option = click.option("--format", "formats", type=FORMAT_LIST, default="
 """``--format docx,html,pdf``."""
 
 pdf_engine_option = click.option(
-    "--pdf-engine", type=click.Choice(["weasyprint", "typst"]), default="weasyprint", show_default=True,
+    "--pdf-engine", type=click.Choice(PDF_ENGINES), default=PDF_ENGINES[0], show_default=True,
     help="What prints the PDF: WeasyPrint (the HTML templates) or Typst (faster; organisations with their own "
          "HTML templates are still printed with WeasyPrint).")
 """``--pdf-engine weasyprint|typst``: every command that makes a PDF takes it from here."""

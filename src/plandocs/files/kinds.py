@@ -16,6 +16,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 OUTPUT_FORMATS = ("docx", "html", "pdf")
 """Document formats, in the order they are rendered and listed."""
+PDF_ENGINES = ("weasyprint", "typst")
+"""``--pdf-engine``: WeasyPrint (the default) prints the HTML templates; Typst prints the same view from its
+own markup (plandocs.render.typst), and cannot use an organisation's HTML templates."""
 
 
 class FileKind(StrEnum):

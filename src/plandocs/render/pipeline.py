@@ -30,9 +30,6 @@ from plandocs.view.types import DocumentView
 from plandocs.view.typography import typeset
 
 FORMATS = ("docx", "html", "pdf")
-PDF_ENGINES = ("weasyprint", "typst")
-"""``--pdf-engine``: WeasyPrint (the default) prints the HTML templates; Typst prints the same view from its
-own markup (plandocs.render.typst), and cannot use an organisation's HTML templates."""
 
 
 def pdf_engine_for(engine: str, org_templates: Path | None) -> tuple[str, str]:
