@@ -258,16 +258,8 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     for i, done in enumerate(_run(work, jobs or os.cpu_count() or 1, on_start), start=1):
         if done.ok:
             result.rendered.append(done)
-            made_from = inputs[done.job.key]
-            # an input edited since it was read: not recorded, so the next run renders the document again
-            if all(hash_now(Path(p)) == h for p, h in made_from.items()):
-                outputs = done.outputs
-                old = before.get(done.job.key)
-                if old is not None and old.inputs == made_from and old.settings == settings:
-                    outputs = old.outputs | outputs  # formats not rendered this time are still as recorded
-                manifest.record(done.job.key, Entry(os.fspath(done.job.source), made_from, settings, outputs))
-            else:
-                manifest.forget(done.job.key)
+            _record(manifest, done.job.key, Entry(os.fspath(done.job.source), inputs[done.job.key], settings,
+                                                  done.outputs), before.get(done.job.key))
         else:
             result.failed.append((display_path(done.job.source), done.error))
             if done.job.key in before:  # nothing of it was replaced (writes are all or nothing): still valid
@@ -338,12 +330,21 @@ def render_rollup(source: Path, rel: Path, view: DocumentView, read: Iterable[Pa
     for fmt, path in zip(formats, written, strict=True):
         st = path.stat()
         outputs[fmt] = Output(hash_now(path), st.st_size, st.st_mtime_ns)
-    if all(hash_now(Path(p)) == h for p, h in inputs.items()):
-        if entry is not None and entry.inputs == inputs and entry.settings == settings:
-            outputs = entry.outputs | outputs
-        manifest.record(key, Entry(os.fspath(source.resolve()), inputs, settings, outputs))
+    _record(manifest, key, Entry(os.fspath(source.resolve()), inputs, settings, outputs), entry)
     manifest.save()
     return RollupResult(written, True)
+
+
+def _record(manifest: Manifest, key: str, entry: Entry, old: Entry | None) -> None:
+    """Record ``entry`` for a document just written, unless an input changed since it was read: then it is
+    forgotten, so the next run renders the document again.  Formats not rendered this time keep their
+    outputs from ``old`` when it was made from the same inputs and settings."""
+    if not all(hash_now(Path(p)) == h for p, h in entry.inputs.items()):
+        manifest.forget(key)
+        return
+    if old is not None and old.inputs == entry.inputs and old.settings == entry.settings:
+        entry = replace(entry, outputs=old.outputs | entry.outputs)
+    manifest.record(key, entry)
 
 
 def _save(manifest: Manifest, result: BatchResult) -> None:

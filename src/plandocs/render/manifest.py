@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,7 @@ def hash_now(path: Path) -> str:
         st = path.stat()
     except OSError:
         return ""
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         return file_hash(path)  # a folder's mtime misses changes deeper down
     cached = _stat_cache.get(key)
     if cached and cached[:2] == (st.st_size, st.st_mtime_ns):
