@@ -197,10 +197,13 @@ class Manifest:
                 "documents": {k: self.entries[k].to_json() for k in sorted(self.entries)}}
         self.out_dir.mkdir(parents=True, exist_ok=True)
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        if self.path.exists():
-            replace_file(self.path, text.encode("utf-8"))
-        else:  # the first save
-            create_file(self.path, text.encode("utf-8"))
+        if not self.path.exists():  # the first save
+            try:
+                create_file(self.path, text.encode("utf-8"))
+                return
+            except FileExistsError:
+                pass  # another run into the same folder saved first: replace its manifest as any later save
+        replace_file(self.path, text.encode("utf-8"))
 
     def output_path(self, key: str, fmt: str) -> Path:
         return safe_target(self.out_dir, Path(f"{key}.{fmt}"))
