@@ -195,13 +195,22 @@ def test_read_only_output_folder_is_a_clear_error(tmp_path: Path) -> None:
         subprocess.run(["umount", str(folder)], check=False)
 
 
-def test_a_first_manifest_saved_by_another_run_meanwhile_is_replaced(tmp_path: Path) -> None:
-    # two runs into a new folder both find no manifest; the one that saves second must not fail
+def test_a_first_manifest_saved_by_another_run_meanwhile_is_replaced(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # two runs into a new folder both find no manifest; the other run's file appears between our check and
+    # our write, and our save must replace it rather than fail
+    from plandocs.render import manifest
     from plandocs.render.manifest import Entry, Manifest, Output
 
     ours = Manifest(tmp_path)
     ours.record("t/2020-q2", Entry("/p/t/2020-q2.yaml", {}, "s", {"docx": Output("0" * 64, 1, 1)}))
-    (tmp_path / ours.path.name).write_text('{"version": 0, "documents": {}}\n', encoding="utf-8")
+    real_create = manifest.create_file
+
+    def other_run_first(path: Path, data: bytes) -> None:
+        path.write_text('{"version": 0, "documents": {}}\n', encoding="utf-8")
+        real_create(path, data)
+
+    monkeypatch.setattr(manifest, "create_file", other_run_first)
     ours.save()
     assert list(Manifest(tmp_path).entries) == ["t/2020-q2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [ours.path.name]  # no temporary file left
