@@ -204,7 +204,7 @@ def test_a_first_manifest_saved_by_another_run_meanwhile_is_replaced(tmp_path: P
 
     ours = Manifest(tmp_path)
     ours.record("t/2020-q2", Entry("/p/t/2020-q2.yaml", {}, "s", {"docx": Output("0" * 64, 1, 1)}))
-    real_create = manifest.create_file
+    real_create = manifest.create_file  # type: ignore[attr-defined]  # the name the manifest calls
 
     def other_run_first(path: Path, data: bytes) -> None:
         path.write_text('{"version": 0, "documents": {}}\n', encoding="utf-8")
