@@ -108,6 +108,20 @@ def test_the_templates_ask_for_no_automatic_hyphenation() -> None:
             assert b"autoHyphenation" not in z.read("word/settings.xml"), path.name
 
 
+def test_an_organisations_template_asking_for_automatic_hyphenation_gets_none(tmp_path: Path) -> None:
+    view = views()["kalush"]
+    own = tmp_path / "own.docx"
+    with zipfile.ZipFile(TEMPLATES / f"{view.kind}.docx") as src, zipfile.ZipFile(own, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/settings.xml":
+                data = re.sub(rb"(<w:defaultTabStop [^>]*/>)", rb"\1<w:autoHyphenation/>", data, count=1)
+                assert b"autoHyphenation" in data
+            dst.writestr(item, data)
+    with zipfile.ZipFile(io.BytesIO(render_docx(view, own))) as z:
+        assert b"autoHyphenation" not in z.read("word/settings.xml")
+
+
 APOSTROPHES = "'’ʼ"
 WORD_END = re.compile(r"(?:[^\W\d_]|['’])*$")
 WORD_START = re.compile(r"(?:[^\W\d_]|['’])*")
