@@ -110,9 +110,10 @@ def _prune_package(doc: DocxDocument) -> None:
             settings.remove(el)
     tab_stop = settings.find(qn("w:defaultTabStop"))
     tab_stop.set(qn("w:val"), str(INDENT))
-    if settings.find(qn("w:autoHyphenation")) is None:
-        # hyphenate Ukrainian in narrow table columns, as the PDF does, instead of breaking words anywhere
-        tab_stop.addnext(parse_xml(f'<w:autoHyphenation {W}/>'))
+    # no w:autoHyphenation: it has no minimum of letters each side («допомо-ги»); the renderer puts soft
+    # hyphens into the table's body text instead (plandocs.render.docx_hyphens)
+    for auto in settings.findall(qn("w:autoHyphenation")):
+        settings.remove(auto)
     for compat in settings.iter(qn("w:compatSetting")):
         if compat.get(qn("w:name")) == "compatibilityMode":
             compat.set(qn("w:val"), "15")  # Word 2013+ layout: a table's indent is measured to its border

@@ -236,7 +236,7 @@ def test_libreoffice_opens_the_tracked_changes(tmp_path: Path) -> None:
     regions = list(content.iter(f"{{{text_ns}}}changed-region"))
     kinds = Counter(child.tag.split("}")[1] for r in regions for child in r if child.tag.startswith(f"{{{text_ns}}}"))
     assert kinds["insertion"] > 0 and kinds["deletion"] > 0
-    removed = " ".join("".join(r.itertext()) for r in regions)
+    removed = " ".join("".join(r.itertext()) for r in regions).replace("\u00ad", "")  # the table's soft hyphens
     assert "Березень" in removed  # the old term of 1.3.5, kept as a deletion LibreOffice can accept or reject
     assert "проводити громадсько-творчі акції" in removed  # the removed measure 2.4
 

@@ -111,7 +111,9 @@ def test_default_templates_render_docx_with_the_sandbox(tmp_path: Path) -> None:
     result = p.render("--format", "docx")
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(p.root / "out/t/2020-q2.docx") as z:
-        assert "Робочі зустрічі з населенням" in z.read("word/document.xml").decode()
+        # the table's words carry soft hyphens between their w:t pieces
+        text = z.read("word/document.xml").decode().replace("</w:t><w:softHyphen/><w:t>", "")
+        assert "Робочі зустрічі з населенням" in text
 
 
 PAYLOADS = (HARDENING / "sandbox-payloads.txt").read_text(encoding="utf-8").splitlines()

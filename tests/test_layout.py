@@ -203,6 +203,50 @@ def test_widths_from_content_fit_header_words_and_shrink_short_columns() -> None
     assert widths[1] > 22.5 * 200 / 66  # and the text column gets the room
 
 
+FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+
+
+@pytest.mark.skipif(not FONT.is_file(), reason="Liberation Serif (fonts-liberation2, scripts/system-deps) absent")
+def test_widths_are_measured_with_the_fonts_advances() -> None:
+    """Ten wide letters need a wider header column than ten narrow ones (the character-count estimate gave
+    both the same); bold is measured wider than regular, as header cells are printed."""
+    from plandocs.view import widths as w
+
+    assert w._em("1") == 0.5 and w._em("ш") > 0.7 > w._em("і")  # Times' metrics: a digit is half an em
+    assert w._em("результативності", bold=True) > w._em("результативності") > 7.0
+    body = (Row((Cell("1"), Cell("Довгий опис заходу " * 5), Cell("1"))),)
+
+    def value_column(word: str) -> float:
+        head = (Row((Cell("№", header=True), Cell("Захід", header=True), Cell(word, header=True)), "head"),)
+        return fit_widths([3.5, 22.5, 40.0], head, body, 200.0, 12)[2]
+
+    assert value_column("шшшшшшшшшш") > value_column("іііііііііі") + 10
+
+
+def test_a_header_word_with_a_slash_is_measured_with_the_word_before_it() -> None:
+    """Kherson's «№ з/п»: a line may break after the slash, so the column must hold «№ з/п» whole, not only
+    «з/п» (the PDF printed «№ з/» and «п» when it did not)."""
+    from plandocs.view import widths as w
+
+    head = (Row((Cell("№ з/п", header=True), Cell("Зміст заходів", header=True)), "head"),)
+    body = (Row((Cell("1"), Cell("Довгий опис заходу " * 5))),)
+    first = fit_widths([1.0, 20.0], head, body, 200.0, 12)[0]
+    whole = w._em("№ з/п", bold=True) * 12 * w.TABLE_SCALE * w.HEAD_SCALE * w.PT_MM + w.PADDING_MM
+    assert first >= whole - 0.01 > 14  # «з/п» alone needs less than 10 mm
+
+
+def test_widths_are_estimated_without_the_font(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from plandocs.view import widths as w
+
+    monkeypatch.setattr(w, "_FONT_DIRS", (tmp_path,))
+    w._advances.cache_clear()
+    try:
+        assert w._em("шіЖ1,") == pytest.approx(0.5 + 0.5 + 0.7 + 0.5 + 0.3)
+        test_widths_from_content_fit_header_words_and_shrink_short_columns()
+    finally:
+        w._advances.cache_clear()
+
+
 # --------------------------------------------------------------------------- DOCX contents, title page
 
 

@@ -36,6 +36,7 @@ from lxml import etree
 from plandocs.errors import TemplateFailure
 from plandocs.i18n import _
 from plandocs.render.docx_forms import add_prose_styles, drop_empty_sections, has_blocks, rich_builder
+from plandocs.render.docx_hyphens import run_content
 from plandocs.render.templating import RUNTIME_TEMPLATE_ERRORS, docx_env, shown_template, template_error_message
 from plandocs.view.types import A4, Cell, DocumentView, PageView, Row, Span
 
@@ -296,13 +297,7 @@ def _rich_paragraph(spans: Sequence[Span], align: str, bold: bool, size: int,
         rpr = _run_properties(bold or span.mark in ("new", "bold"), span.mark in ("note", "italic"), size)
         if span.mark == "old":
             rpr = rpr.replace("<w:sz ", "<w:strike/><w:sz ", 1)  # CT_RPr order: b, i, …, strike, …, sz
-        r = parse_xml(f"<w:r {_W}><w:rPr>{rpr}</w:rPr></w:r>")
-        t = OxmlElement("w:t")
-        t.text = span.text
-        if span.text != span.text.strip():
-            t.set(qn("xml:space"), "preserve")
-        r.append(t)
-        p.append(r)
+        p.append(parse_xml(f"<w:r {_W}><w:rPr>{rpr}</w:rPr>{run_content(span.text, hyphenate)}</w:r>"))
     return p
 
 
@@ -316,13 +311,7 @@ def _paragraph(text: str, align: str, bold: bool, italic: bool, size: int,
         f'w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/>'
         f"<w:rPr>{rpr}</w:rPr></w:pPr></w:p>")
     if text:
-        r = parse_xml(f"<w:r {_W}><w:rPr>{rpr}</w:rPr></w:r>")
-        t = OxmlElement("w:t")
-        t.text = text
-        if text != text.strip():
-            t.set(qn("xml:space"), "preserve")
-        r.append(t)
-        p.append(r)
+        p.append(parse_xml(f"<w:r {_W}><w:rPr>{rpr}</w:rPr>{run_content(text, hyphenate)}</w:r>"))
     return p
 
 
@@ -367,11 +356,17 @@ _SETTINGS_AFTER_UPDATE_FIELDS = (
 
 
 def _apply_settings(doc: DocxDocument) -> None:
-    """``w:updateFields`` when the document has a contents field, so Word refreshes its page numbers."""
+    """No automatic hyphenation; ``w:updateFields`` when the document has a contents field, so Word refreshes
+    its page numbers."""
+    settings = doc.settings.element
+    # the table carries its own hyphenation points (soft hyphens, three letters each side); Word's and
+    # LibreOffice's automatic hyphenation would add «допомо-ги» to them and to the prose, also in an
+    # organisation's template that turns it on
+    for auto in settings.findall(qn("w:autoHyphenation")):
+        settings.remove(auto)
     body = doc.element.body
     if not any((t.text or "").strip().startswith("TOC ") for t in body.iter(qn("w:instrText"))):
         return
-    settings = doc.settings.element
     if settings.find(qn("w:updateFields")) is not None:
         return
     update = parse_xml(f'<w:updateFields {_W} w:val="true"/>')

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from plandocs.render.docx import repack_package
+from plandocs.render.docx_hyphens import pieces
 from plandocs.review.diff.words import word_diff
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -102,7 +103,7 @@ def _simple(p: etree._Element) -> bool:
             continue
         if child.tag != _w("r"):
             return False
-        if any(c.tag not in (_w("rPr"), _w("t")) for c in child):
+        if any(c.tag not in (_w("rPr"), _w("t"), _w("softHyphen")) for c in child):
             return False
     return True
 
@@ -110,6 +111,7 @@ def _simple(p: etree._Element) -> bool:
 def _rewrite(old_p: etree._Element, new_p: etree._Element, marker: _Marker) -> None:
     """``new_p`` as the word diff from ``old_p``: kept runs, ``w:del`` of old words, ``w:ins`` of new ones."""
     words = word_diff(_text(old_p), _text(new_p))
+    hyphenate = new_p.find(f".//{_w('softHyphen')}") is not None  # the renderer's points, kept in the new words
     runs = [r for r in new_p if r.tag == _w("r")] or [r for r in old_p if r.tag == _w("r")]
     rpr = runs[0].find(_w("rPr")) if runs else None
     for r in [c for c in new_p if c.tag == _w("r")]:
@@ -118,9 +120,12 @@ def _rewrite(old_p: etree._Element, new_p: etree._Element, marker: _Marker) -> N
         run = etree.SubElement(new_p, _w("r"))
         if rpr is not None:
             run.append(copy.deepcopy(rpr))
-        t = etree.SubElement(run, _w("t"))
-        t.text = word.text
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        for k, piece in enumerate(pieces(word.text, hyphenate)):
+            if k:
+                etree.SubElement(run, _w("softHyphen"))
+            t = etree.SubElement(run, _w("t"))
+            t.text = piece
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         if word.op == "insert":
             marker.wrap(run, "ins")
         elif word.op == "delete":
