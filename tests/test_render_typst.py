@@ -277,3 +277,36 @@ def test_typst_outputs_do_not_depend_on_jobs(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.*")) if p.suffix != ".json"})
     assert len(outs[0]) == 6 and outs[0] == outs[1]
+
+
+def test_column_emphasis_with_typst(tmp_path: Path) -> None:
+    """Zhytomyr's form prints its task titles and indicators in italics (table.columns[].emphasis) and the
+    label «Завдання 1.2» upright: the markup sets italic on those spans only, and the PDF uses the italic face."""
+    view = _view("zhytomyr/2023.yaml")
+    source = typst_source(view)
+    title = "Підвищення готовності людей докладати зусиль для вирішення правових проблем"
+    assert f'{{"Завдання 1.2 "; text(style: "italic", "{title}")}}' in source
+    assert 'text(style: "italic", "кількість рекомендацій")' in source
+    assert 'text(style: "italic", "Завдання' not in source
+    path = tmp_path / "zhytomyr.pdf"
+    path.write_bytes(render_view(view, template_dirs(None), ["pdf"], pdf_engine="typst")["pdf"])
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    faces = [line.split()[0].partition("+")[2] for line in fonts.splitlines()[2:]]
+    assert any(face.endswith("-Italic") for face in faces), faces
+
+
+def test_emphasis_lines_are_one_paragraph_and_italic_is_set_not_toggled() -> None:
+    """A column's emphasised lines are joined by line breaks (the HTML's ``<br>``), not spaced as the
+    comparative table's paragraphs; a bold column is bold; an italic span in an italic task heading stays
+    italic (Typst's ``emph`` would toggle it upright)."""
+    from plandocs.view.types import Span
+
+    view = _view("kalush/2020-q2.yaml")
+    bold = Cell("Захід 1\nдва", lines=((Span("Захід 1", "bold"),), (Span("два", "bold"),)))
+    heading = Cell("Завдання 2 назва", colspan=2, lines=((Span("Завдання 2 "), Span("назва", "italic")),))
+    head = (Row((Cell("№"), Cell("Захід")), "head"),)
+    table = TableView(2, (20.0, 237.0), head, (Row((Cell("1"), bold)), Row((heading,), "task")))
+    source = typst_source(dataclasses.replace(view, table=table))
+    assert '{{strong("Захід 1")}; linebreak(); {strong("два")}}' in source
+    assert 'style: "italic", {context' in source and '{{"Завдання 2 "; text(style: "italic", "назва")}}' in source
+    assert "emph(" not in source

@@ -115,7 +115,7 @@ def repeated_short_cells(table: TableView, breaks: frozenset[int]) -> tuple[Row,
     for r, placed in enumerate(table.grid(table.body)):
         for col, cell in placed:
             cuts = [b for b in sorted(breaks) if r < b < r + cell.rowspan]
-            if not cuts or len(cell.text) > REPEAT_LIMIT or cell.lines:
+            if not cuts or len(cell.text) > REPEAT_LIMIT:
                 out[r].append((col, cell))
                 continue
             edges = [r, *cuts, r + cell.rowspan]
@@ -326,14 +326,14 @@ class _Writer:
         head = ", ".join(self.cell(c, row, head=True) for row in t.head for c in row.cells)
         rows = repeated_short_cells(t, self.breaks) if self.breaks else t.body
         # each row's first cell carries the row's page, from which the next pass knows the rows that open a page
-        body = ",\n".join(self.cell(c, row, breakable=comparative, marker=r if i == 0 and not comparative else -1)
+        body = ",\n".join(self.cell(c, row, comparative=comparative, marker=r if i == 0 and not comparative else -1)
                           for r, row in enumerate(rows) for i, c in enumerate(row.cells))
         self.emit(f"#block(above: 0.5em, below: 1em, text(size: 0.92em, table(columns: ({cols},), "
                   "stroke: 0.5pt, inset: (x: 2mm, y: 1mm), align: top + left,\n"
                   f"table.header(repeat: true, {head}),\n{body})))")
 
-    def cell(self, c: Cell, row: Row, head: bool = False, breakable: bool = False, marker: int = -1) -> str:
-        body = self.rich(c) if c.lines else txt(c.text)
+    def cell(self, c: Cell, row: Row, head: bool = False, comparative: bool = False, marker: int = -1) -> str:
+        body = rich(c, comparative) if c.lines else txt(c.text)
         if marker >= 0:
             body = _seq([f"context [#metadata(({marker}, here().page())) <plandocs-row>]", body])
         style = []
@@ -363,15 +363,9 @@ class _Writer:
             args.append(f"colspan: {c.colspan}")
         if row.kind == "priority" and not head:
             args.append("fill: rgb(\"#f2f2f2\")")
-        if not head and c.rowspan == 1 and not breakable:
+        if not head and c.rowspan == 1 and not comparative:
             args.append("breakable: false")  # as tr { break-inside: avoid }: a row is never split
         return f"table.cell({', '.join(args)}, text({', '.join(style)}, {body}))"
-
-    def rich(self, c: Cell) -> str:
-        lines = []
-        for line in c.lines:
-            lines.append(f"block(below: 0.2em, {_seq(_span(s) for s in line)})")
-        return _seq(lines)
 
     # -- report summary and closing
 
@@ -431,14 +425,26 @@ def _mark(label: str) -> str:
     return f"super(size: 0.75em, {lit('[' + label + ']')})"
 
 
+def rich(c: Cell, comparative: bool) -> str:
+    """A cell's rich lines: in the comparative table each line a paragraph (``td p { margin: 0 0 .2em }``),
+    elsewhere (a column's emphasis) lines of one paragraph, as the HTML's ``<br>``."""
+    lines = [_seq(_span(s) for s in line) for line in c.lines]
+    if comparative:
+        return _seq(f"block(below: 0.2em, {line})" for line in lines)
+    return _seq(lines[:1] + [p for line in lines[1:] for p in ("linebreak()", line)])
+
+
 def _span(s: Span) -> str:
+    """One span with its mark, as the HTML prints it: ``italic``/``note`` as ``<em>``, ``bold`` and ``new``
+    as ``<strong>``/``<ins>`` (bold), ``old`` as ``<del>`` (struck through).  Italic is set, not toggled:
+    Typst's ``emph`` inside an italic cell (a task heading) would print the span upright."""
     body = txt(s.text)
-    if s.mark == "new":
+    if s.mark in ("new", "bold"):
         return f"strong({body})"
     if s.mark == "old":
         return f"strike({body})"
-    if s.mark == "note":
-        return f"emph({body})"
+    if s.mark in ("note", "italic"):
+        return f"text(style: \"italic\", {body})"
     return body
 
 
