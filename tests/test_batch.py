@@ -419,3 +419,28 @@ def test_results_from_workers_share_the_commands_validated_plan(north: Path, tmp
     result = render_batch([north], tmp_path / "out", ["html"], jobs=2)
     assert result.ok and len(result.rendered) == 5 and len({d.pid for d in result.rendered}) > 1
     assert len({id(d.job.plan) for d in result.rendered}) == 1
+
+
+@pytest.mark.parametrize(("engine", "warmed", "idle"), [("typst", "typst", "weasyprint"),
+                                                         ("weasyprint", "weasyprint", "typst")])
+def test_a_worker_warms_the_engine_of_its_run(engine: str, warmed: str, idle: str) -> None:
+    """A worker of a Typst run makes its Typst compiler before the first document and lays out nothing with
+    WeasyPrint; a WeasyPrint worker does the reverse, and does not even import Typst."""
+    import subprocess
+    import sys
+
+    probe = ("import os, sys\n"
+             "from plandocs.render.batch import _start_worker\n"
+             "import plandocs.render.pdf as pdf\n"
+             "from weasyprint import document\n"
+             "laid_out = []\n"
+             "real = document.Document._render\n"
+             "document.Document._render = classmethod(lambda cls, *a, **k: laid_out.append(1) or real(*a, **k))\n"
+             f"_start_worker(os.getpid(), True, None, {engine!r})\n"
+             "typst = sys.modules.get('plandocs.render.typst')\n"
+             "made = typst is not None and typst._compiler.cache_info().currsize == 1\n"
+             "print('typst' if made else '', 'weasyprint' if laid_out else '', 'typst' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=REPO).stdout.split()
+    assert warmed in out and idle not in out[:-1]
+    assert out[-1] == str(engine == "typst")

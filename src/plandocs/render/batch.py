@@ -391,8 +391,10 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
     replacing workers that reached ``max_tasks_per_child`` and hangs (CPython gh-115634, in 3.11 to 3.14)."""
     crashed: list[Job] = []
     queue = list(reversed(work))
+    engine = work[0].pdf_engine if work else "weasyprint"  # one engine per run
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
-                             initargs=(os.getpid(), True, language()), max_tasks_per_child=TASKS_PER_WORKER) as pool:
+                             initargs=(os.getpid(), True, language(), engine),
+                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
         running: dict[Future[Done], Job] = {}
         while queue or running:
             while queue and len(running) < workers:
@@ -430,15 +432,15 @@ def _own(done: Done, job: Job) -> Done:
     return replace(done, job=job)
 
 
-def _start_worker(parent: int, warm: bool, lang: str | None = None) -> None:
+def _start_worker(parent: int, warm: bool, lang: str | None = None, engine: str = "weasyprint") -> None:
     """Runs first in every worker: exit with the command that started it, speak the command's language
-    (``--lang`` does not reach a fresh process), then (``warm``) load the fonts."""
+    (``--lang`` does not reach a fresh process), then (``warm``) load the fonts of the run's PDF engine."""
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="plandocs-parent-watch").start()
     set_language(lang)
     if warm:
         from plandocs.render.warm import warm as warm_up
 
-        warm_up()
+        warm_up(engine)
 
 
 def _exit_with(parent: int) -> None:

@@ -483,6 +483,21 @@ def _compiler() -> Any:
                           package_cache_path=empty)
 
 
+_WARM_MARKUP = ("#set text(font: ({fonts}), lang: \"uk\", hyphenate: true)\n"
+                "#table(columns: (20mm,), [Прогрів *шрифтів* _курсив_ правопросвітницьких])\n")
+
+
+def warm_compiler() -> None:
+    """Make this process's compiler and print a one-cell table with it: the fonts the documents use
+    (regular, bold, italic) and Ukrainian hyphenation are loaded before the first document."""
+    if not _font_folders():
+        return  # the first document reports the missing fonts
+    with tempfile.TemporaryDirectory(prefix="plandocs-typst-warm-") as root:
+        main = Path(root) / "main.typ"
+        main.write_text(_WARM_MARKUP.format(fonts=", ".join(lit(f) for f in FONT_FAMILIES)), encoding="utf-8")
+        _compiler().compile(input=os.fspath(main), root=root, format="pdf")
+
+
 _STREAM_RE = re.compile(rb"(\d+ 0 obj\s*<<)([^<>]*)(>>\s*stream\r?\n)")
 """The head of a stream object whose dictionary holds no nested dictionary."""
 

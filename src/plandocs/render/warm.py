@@ -1,5 +1,8 @@
 """Warming a render worker: the heavy imports (at import time, so a fork server can hold them for every
-worker it starts) and, per worker, one tiny PDF so fontconfig and Pango have loaded their fonts."""
+worker it starts) and, per worker, one tiny document in the run's PDF engine so that its fonts are loaded.
+
+Typst is not imported here: the fork server serves WeasyPrint runs too, whose workers should not carry it;
+a Typst worker imports it when it warms (a few milliseconds: the wheel's module is small)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,12 @@ _WARM_HTML = ('<html lang="uk"><body style="font-family: \'Liberation Serif\', s
               "<p>Прогрів <b>шрифтів</b> <i>курсив</i></p></body></html>")
 
 
-def warm() -> None:
-    """Lay out a one-line page in the document fonts (the first layout of a process loads them)."""
-    weasyprint.HTML(string=_WARM_HTML).write_pdf()
+def warm(engine: str = "weasyprint") -> None:
+    """Print a one-line page with ``engine`` in the document fonts (the first layout of a process loads
+    them); a Typst worker never lays out with WeasyPrint, so it does not warm it."""
+    if engine == "typst":
+        from plandocs.render.typst import warm_compiler
+
+        warm_compiler()
+    else:
+        weasyprint.HTML(string=_WARM_HTML).write_pdf()
