@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -64,19 +65,20 @@ searchable_hyphens` does, so that a reader does not join the two words when it e
 # --------------------------------------------------------------------------- escaping
 
 
+_LIT_SPECIAL_RE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029]')
+"""What a Typst string literal cannot hold as it is: its quote and backslash, and control characters."""
+
+
+def _lit_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    return "\\" + ch if ch in '\\"' else f"\\u{{{ord(ch):x}}}"
+
+
 def lit(text: str) -> str:
     """``text`` as a Typst string literal: only ``\\`` and ``"`` are special inside one, and control
-    characters are written as ``\\u{…}`` escapes, so nothing in ``text`` can leave the literal."""
-    out = ['"']
-    for ch in text:
-        if ch in '\\"':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029":
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    characters are written as ``\\u{…}`` escapes, so nothing in ``text`` can leave the literal.  (One regular
+    expression, not a loop over characters: a plan's markup has thousands of literals.)"""
+    return '"' + _LIT_SPECIAL_RE.sub(_lit_escape, text) + '"'
 
 
 def txt(text: str) -> str:
@@ -470,17 +472,27 @@ def _font_folders() -> tuple[str, ...]:
 
 
 @functools.cache
-def _compiler() -> Any:
-    """One compiler per process, given each document's markup and root folder per call: a new compiler per
-    document loads its fonts again and keeps its own caches (four times the time, twice the memory). Its
-    package folders are an empty private folder (the markup imports no package)."""
+def _compiler() -> tuple[Any, Path]:
+    """One compiler per process, and the file it reads each document's markup from: a new compiler per
+    document loads its fonts again and keeps its own caches (four times the time, twice the memory).  Its root
+    is a private folder that holds only that file (no path of the markup can name another file), its package
+    folders an empty one (the markup imports no package).  The compiler keeps that file as its input, so a
+    pass that needs only the layout queries it without first exporting a PDF it would throw away."""
     import typst
 
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(_font_folders()))
+    root = tempfile.mkdtemp(prefix="plandocs-typst-")
     empty = tempfile.mkdtemp(prefix="plandocs-typst-packages-")
-    atexit.register(shutil.rmtree, empty, True)
-    return typst.Compiler(root=empty, font_paths=fonts, ignore_system_fonts=True, package_path=empty,
-                          package_cache_path=empty)
+    for folder in (root, empty):
+        atexit.register(shutil.rmtree, folder, True)
+    main = Path(root) / "main.typ"
+    main.write_text("", encoding="utf-8")
+    return typst.Compiler(input=os.fspath(main), root=root, font_paths=fonts, ignore_system_fonts=True,
+                          package_path=empty, package_cache_path=empty), main
+
+
+_LOCK = threading.Lock()
+"""One document at a time per process: the compiler and its input file are shared."""
 
 
 _WARM_MARKUP = ("#set text(font: ({fonts}), lang: \"uk\", hyphenate: true)\n"
@@ -492,10 +504,10 @@ def warm_compiler() -> None:
     (regular, bold, italic) and Ukrainian hyphenation are loaded before the first document."""
     if not _font_folders():
         return  # the first document reports the missing fonts
-    with tempfile.TemporaryDirectory(prefix="plandocs-typst-warm-") as root:
-        main = Path(root) / "main.typ"
+    with _LOCK:
+        compiler, main = _compiler()
         main.write_text(_WARM_MARKUP.format(fonts=", ".join(lit(f) for f in FONT_FAMILIES)), encoding="utf-8")
-        _compiler().compile(input=os.fspath(main), root=root, format="pdf")
+        compiler.compile(format="pdf")
 
 
 _STREAM_RE = re.compile(rb"(\d+ 0 obj\s*<<)([^<>]*)(>>\s*stream\r?\n)")
@@ -585,39 +597,35 @@ def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
         raise TemplateFailure(_("PDF (Typst): none of the fonts {fonts} is installed (see scripts/system-deps)")
                               .format(fonts=", ".join(FONT_FAMILIES)))
     attached = attachments if pdf_a else ()
-    with tempfile.TemporaryDirectory(prefix="plandocs-typst-") as root:
-        # the root holds only the markup itself (the query needs a file): no path can name another file
-        main = Path(root) / "main.typ"
-        try:
-            return _compile(main, view, attached, pdf_a)
-        except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
-            raise TemplateFailure(_("PDF (Typst): {error}").format(error=exc.message)) from None
+    try:
+        with _LOCK:
+            return _compile(view, attached, pdf_a)
+    except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
+        raise TemplateFailure(_("PDF (Typst): {error}").format(error=exc.message)) from None
 
 
-def _compile(main: Path, view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
+def _compile(view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
     """Compile, and again with the short merged cells cut where the pages start until those rows stay the
-    same (two passes for a plan whose short merges cross a page; at most :data:`MAX_PASSES`)."""
+    same (two passes for a plan whose short merges cross a page; at most :data:`MAX_PASSES`).  A pass only
+    queries the layout; the PDF is exported once, from the last markup (whose layout Typst has memoised)."""
     breaks: frozenset[int] = frozenset()
-    root = os.fspath(main.parent)
-    compiler = _compiler()
+    compiler, main = _compiler()
     for n in range(1, MAX_PASSES + 1):
         main.write_text(typst_source(view, attached, breaks), encoding="utf-8")
         if n == MAX_PASSES or not _has_short_spans(view.table):
             break
-        # the query compiles this markup (the input given last); the PDF below reuses that work
-        compiler.compile(input=os.fspath(main), root=root, format="pdf")
         first: dict[int, int] = {}
-        for row, page in json.loads(compiler.query("<plandocs-row>", field="value", root=root)):
+        for row, page in json.loads(compiler.query("<plandocs-row>", field="value")):
             first[int(page)] = min(int(row), first.get(int(page), int(row)))
         starts = frozenset(r for p, r in first.items() if p != min(first)) if first else frozenset()
         if starts == breaks:
             break
         breaks = starts
-    data = compiler.compile(input=os.fspath(main), root=root, format="pdf", timestamp=source_epoch(view.date),
+    data = compiler.compile(format="pdf", timestamp=source_epoch(view.date),
                             pdf_standards=["a-3b"] if pdf_a else [])
     pages: dict[str, int] = {}
     if view.sections:
-        for index, page in json.loads(compiler.query("<plandocs-page>", field="value", root=root)):
+        for index, page in json.loads(compiler.query("<plandocs-page>", field="value")):
             pages.setdefault(view.sections[int(index)].anchor, int(page))
     assert isinstance(data, bytes)
     return searchable_hyphenation(data), pages
