@@ -444,3 +444,26 @@ def test_a_worker_warms_the_engine_of_its_run(engine: str, warmed: str, idle: st
                          cwd=REPO).stdout.split()
     assert warmed in out and idle not in out[:-1]
     assert out[-1] == str(engine == "typst")
+
+
+class _KillsItsWorker:
+    """A job's plan that ends the process unpickling it, as a document that crashes its worker would."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return os._exit, (1,)
+
+
+def test_a_document_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
+    """The pool breaks when a worker dies; the documents it took down are retried one per process, and only
+    the one that kills its process again fails, with its reason (the message, not an error of plandocs')."""
+    from plandocs.check.validate import validate
+    from plandocs.render.batch import Job, _pool_results
+
+    plans = _tree(tmp_path, {"north": "north"})
+    lp = validate([plans / "north" / "2021.yaml"]).plans[0]
+    good = Job(lp.path.resolve(), "north/2021", ("html",), False, tmp_path / "out", lp)
+    bad = Job(plans / "north" / "bad.yaml", "north/bad", ("html",), False, tmp_path / "out",
+              _KillsItsWorker())  # type: ignore[arg-type]
+    done = {d.job.key: d for d in _pool_results([bad, good], 2, lambda _job: None)}
+    assert done["north/2021"].ok and (tmp_path / "out" / "north" / "2021.html").is_file()
+    assert done["north/bad"].error == "the render process died (killed, or out of memory)"

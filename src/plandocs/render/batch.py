@@ -409,7 +409,7 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
                     crashed.append(job)
             if not running:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished, _pending = wait(running, return_when=FIRST_COMPLETED)  # not "_": that is gettext
             for fut in finished:
                 job = running.pop(fut)
                 try:
