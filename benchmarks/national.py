@@ -175,7 +175,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--orgs", type=int, default=100, help="centres in the tree (default 100: 500 documents)")
     p.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to time (default 1,2)")
     p.add_argument("--no-per-format", action="store_true", help="time all formats together only")
-    p.add_argument("--raw-sample", type=int, default=2, help="centres whose 5 documents give the raw ratios")
+    p.add_argument("--raw-sample", type=int, default=2, help="centres whose 5 documents give the raw ratios (0: none)")
     p.add_argument("--raw-runs", type=int, default=3, help="timed calls per document and side (default 3)")
     p.add_argument("--repeat", type=int, default=3,
                    help="runs of the unchanged and one-changed cases, the median is shown (default 3)")
@@ -227,7 +227,8 @@ def bench(args: argparse.Namespace, venv: Path, base: Path) -> int:
     runs: list[Run] = []
     floors: dict[tuple[str, int], float] = {}
 
-    raw = run_raw(venv, [d for c in centres[:args.raw_sample] for d in c.documents], args.raw_runs)
+    raw = run_raw(venv, [d for c in centres[:args.raw_sample] for d in c.documents], args.raw_runs) \
+        if args.raw_sample > 0 else None
     if raw:
         for jobs in jobs_list:  # the engine alone, as many layout passes as plandocs needs
             floors[("pdf", jobs)] = raw["raw-pdf"] * raw["passes"] * documents / jobs
