@@ -27,9 +27,11 @@ number of passes beside it.  ``benchmarks/national.py`` uses :func:`measure` for
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -155,7 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not paths:
         from synthetic_tree import write_tree
 
-        centre = write_tree(Path(tempfile.mkdtemp(prefix="plandocs-pdf-stage-")), 1, args.seed)[0]
+        base = tempfile.mkdtemp(prefix="plandocs-pdf-stage-")
+        atexit.register(shutil.rmtree, base, True)
+        centre = write_tree(Path(base), 1, args.seed)[0]
         paths = [ROOT / "plans" / s for s in SEEDS] + [centre.plan, centre.reports[1]]
     print(f"# PDF stage vs raw WeasyPrint, CPU s per call, median of {args.runs} interleaved; load "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)

@@ -20,10 +20,12 @@ code, so read the stage shares beside the unprofiled CPU time, not as absolute t
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import os
 import pstats
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -99,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from plandocs.render.batch import render_batch
 
     base = Path(tempfile.mkdtemp(prefix="plandocs-profile-"))
+    atexit.register(shutil.rmtree, base, True)
     # a centre per run and side: Typst memoises across compilations, so each run prints a document anew
     centres = [c.folder for c in write_tree(base, 2 * args.runs + 1)]
     formats = tuple(args.formats.split(","))
