@@ -5,7 +5,9 @@ no markup from the YAML, and WeasyPrint for organisations with their own HTML te
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,9 @@ from plandocs.cli import main
 from plandocs.render.batch import settings_of
 from plandocs.render.pipeline import document_view, render, render_view
 from plandocs.render.templating import template_dirs
-from plandocs.render.typst import lit, searchable_hyphenation, typst_source
+from plandocs.render.typst import _compiler, lit, page_starts, searchable_hyphenation, settled_breaks, typst_source
 from plandocs.view.types import Cell, DocumentView, Row, TableView
+from plandocs.view.typography import typeset
 from test_seed_words import SEEDS, pdf_words, seed_text, words
 
 REPO = Path(__file__).parent.parent
@@ -310,3 +313,30 @@ def test_emphasis_lines_are_one_paragraph_and_italic_is_set_not_toggled() -> Non
     assert '{{strong("Захід 1")}; linebreak(); {strong("два")}}' in source
     assert 'style: "italic", {context' in source and '{{"Завдання 2 "; text(style: "italic", "назва")}}' in source
     assert "emph(" not in source
+
+
+def _synthetic_plan(tmp_path: Path) -> DocumentView:
+    """A plan of benchmarks/synthetic_tree.py (standard library only), whose page starts never settle: the
+    repeated numbers make their rows taller and move the rows they were repeated for."""
+    spec = importlib.util.spec_from_file_location("synthetic_tree", REPO / "benchmarks" / "synthetic_tree.py")
+    assert spec is not None and spec.loader is not None
+    tree = importlib.util.module_from_spec(spec)
+    sys.modules["synthetic_tree"] = tree  # dataclasses look their module up
+    spec.loader.exec_module(tree)
+    tree.write_tree(tmp_path, orgs=1)
+    result = validate([tmp_path / "plans" / "centre-001" / "2023.yaml"])
+    assert result.ok, result.diagnostics.items
+    return document_view(result.plans[0])
+
+
+@pytest.mark.parametrize("plan", ["kalush/2020-q2.yaml", "zhytomyr/2023.yaml", "synthetic"])
+def test_short_merged_cells_are_cut_only_where_a_page_starts(plan: str, tmp_path: Path) -> None:
+    # a cut repeats the number and short title of a task: at a row in mid-page it printed them twice on one
+    # page (the synthetic centre's p.8); where the starts never settle nothing is cut
+    view = typeset(_synthetic_plan(tmp_path) if plan == "synthetic" else _view(plan))
+    compiler, main = _compiler()
+    breaks = settled_breaks(view, (), compiler, main)
+    main.write_text(typst_source(view, (), breaks), encoding="utf-8")
+    compiler.compile(format="pdf")
+    assert breaks <= page_starts(compiler)
+    assert bool(breaks) == (plan != "synthetic")  # the seeds settle, and repeat their short cells

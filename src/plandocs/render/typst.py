@@ -603,25 +603,40 @@ def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
         raise TemplateFailure(_("PDF (Typst): {error}").format(error=exc.message)) from None
 
 
-def _compile(view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
-    """Compile, and again with the short merged cells cut where the pages start until those rows stay the
-    same (two passes for a plan whose short merges cross a page; at most :data:`MAX_PASSES`)."""
+def settled_breaks(view: DocumentView, attached: Sequence[Path], compiler: Any, main: Path) -> frozenset[int]:
+    """The body rows at which the short merged cells are cut: rows that open a page in the layout of the
+    markup cut there. A repeated text makes its row taller and can move the rows it was repeated for, so the
+    page starts may never settle (they alternate between two sets in long plans); then nothing is cut and
+    Typst breaks the merged cells across pages itself, rather than repeating a number in mid-page."""
     breaks: frozenset[int] = frozenset()
-    compiler, main = _compiler()
-    for n in range(1, MAX_PASSES + 1):
+    if not _has_short_spans(view.table):
+        return breaks
+    for _pass in range(MAX_PASSES - 1):
         main.write_text(typst_source(view, attached, breaks), encoding="utf-8")
-        if n == MAX_PASSES or not _has_short_spans(view.table):
-            break
         # the query alone would do (it lays the markup out), but only a compile evicts Typst's memoised
         # layouts: with queries only, a worker grew by 40-60 MiB per document instead of levelling off
         compiler.compile(format="pdf")
-        first: dict[int, int] = {}
-        for row, page in json.loads(compiler.query("<plandocs-row>", field="value")):
-            first[int(page)] = min(int(row), first.get(int(page), int(row)))
-        starts = frozenset(r for p, r in first.items() if p != min(first)) if first else frozenset()
+        starts = page_starts(compiler)
         if starts == breaks:
-            break
+            return breaks
         breaks = starts
+    return frozenset()
+
+
+def page_starts(compiler: Any) -> frozenset[int]:
+    """The first body row of each page after the first, in the compiler's current layout."""
+    first: dict[int, int] = {}
+    for row, page in json.loads(compiler.query("<plandocs-row>", field="value")):
+        first[int(page)] = min(int(row), first.get(int(page), int(row)))
+    return frozenset(r for p, r in first.items() if p != min(first)) if first else frozenset()
+
+
+def _compile(view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
+    """Compile, and again with the short merged cells cut where the pages start until those rows stay the
+    same (two passes for a plan whose short merges cross a page; at most :data:`MAX_PASSES`)."""
+    compiler, main = _compiler()
+    main.write_text(typst_source(view, attached, settled_breaks(view, attached, compiler, main)),
+                    encoding="utf-8")
     data = compiler.compile(format="pdf", timestamp=source_epoch(view.date),
                             pdf_standards=["a-3b"] if pdf_a else [])
     pages: dict[str, int] = {}
