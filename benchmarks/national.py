@@ -104,63 +104,54 @@ def run_render(venv: Path, base: Path, out: str, formats: str, jobs: int | None,
 
 
 def worker_raw(spec: dict[str, Any]) -> dict[str, Any]:
-    """Median seconds per document of plandocs' PDF and HTML stages and of the raw engines on the same
-    content, the calls interleaved; run inside the project's virtualenv."""
+    """Median CPU seconds per document of plandocs' PDF stage, of one plandocs pass and of one raw WeasyPrint
+    pass on the HTML of plandocs' last pass (``pdf_stage.measure``), and of plandocs' HTML stage and a plain
+    Jinja2 environment (compiled once), the calls interleaved; run inside the project's virtualenv."""
     import gc
 
     import jinja2
-    import weasyprint
+    from pdf_stage import measure  # sibling module, run as benchmarks/<name>.py
 
     from plandocs.check.validate import validate
     from plandocs.files.paths import project_root
     from plandocs.render import pipeline
-    from plandocs.render.html import render_html
     from plandocs.render.templating import nl2br, resolve_org_templates, template_dirs
-    from plandocs.view.plan import build_view
-    from plandocs.view.report import build_report_view
 
     paths = [Path(p) for p in spec["documents"]]
+    pdf = measure(paths, spec["runs"])
     result = validate(paths)
-    subjects = []
-    for lp in result.plans:
-        subjects.append((lp, build_view(lp.plan, lp.organisation), lp.path))
-    for lr in result.reports:
-        subjects.append((lr.plan, build_report_view(lr.report, lr.plan.plan, lr.plan.organisation), lr.path))
-    out: dict[str, list[float]] = {"pdf": [], "raw-pdf": [], "html": [], "raw-html": []}
-    for lp, view, source in subjects:
+    subjects = [(lp, None, lp.path) for lp in result.plans] + [(r.plan, r.report, r.path) for r in result.reports]
+    html: dict[str, list[float]] = {"html": [], "raw-html": []}
+    for lp, report, source in subjects:
+        view = pipeline.document_view(lp, report)
         dirs = template_dirs(resolve_org_templates(lp.organisation_path, lp.organisation.templates,
                                                    project_root(lp.organisation_path)))
-        paged = render_html(view, dirs, paged=True)
-
-        def raw_env(dirs: list[Path] = dirs) -> jinja2.Environment:
-            env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs),
-                                     autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                                     trim_blocks=True, lstrip_blocks=True)
-            env.filters["nl2br"] = nl2br
-            return env
-
-        env = raw_env()  # compiled once, as plandocs' cached sandbox is
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs),
+                                 autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                 trim_blocks=True, lstrip_blocks=True)
+        env.filters["nl2br"] = nl2br  # compiled once, as plandocs' cached sandbox is
         cases: dict[str, Callable[[], object]] = {
-            "pdf": lambda: pipeline.render_documents(lp, view, ["pdf"], False, source),  # noqa: B023
-            "raw-pdf": lambda: weasyprint.HTML(string=paged, base_url=str(dirs[0])).write_pdf(),  # noqa: B023
             "html": lambda: pipeline.render_documents(lp, view, ["html"], False, source),  # noqa: B023
             "raw-html": lambda: env.get_template(f"{view.kind}.html").render(doc=view,  # noqa: B023
                                                                             paged=False).encode(),
         }
         for fn in cases.values():
-            fn()  # warm: fonts, templates
+            fn()  # warm: templates
         samples: dict[str, list[float]] = {k: [] for k in cases}
         for r in range(spec["runs"]):
-            order = list(cases) if r % 2 == 0 else list(reversed(cases))
-            for name in order:
+            for name in (list(cases) if r % 2 == 0 else list(reversed(cases))):
                 gc.collect()
-                t = time.perf_counter()
+                t = time.process_time()
                 cases[name]()
-                samples[name].append(time.perf_counter() - t)
+                samples[name].append(time.process_time() - t)
         for name, values in samples.items():
-            out[name].append(statistics.median(values))
-    return {k: statistics.mean(v) for k, v in out.items()} | {"documents": len(subjects)}
+            html[name].append(statistics.median(values))
+    mean = pdf["mean"]
+    return {"pdf": mean["stage"], "pdf-1-pass": mean["plandocs 1 pass"], "raw-pdf": mean["raw 1 pass"],
+            "passes": statistics.mean(pdf["passes"].values()), "same-bytes": all(pdf["same_bytes"].values()),
+            "html": statistics.mean(html["html"]), "raw-html": statistics.mean(html["raw-html"]),
+            "documents": len(subjects)}
 
 
 def run_raw(venv: Path, documents: Sequence[Path], runs: int) -> dict[str, float] | None:
@@ -184,7 +175,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--orgs", type=int, default=100, help="centres in the tree (default 100: 500 documents)")
     p.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to time (default 1,2)")
     p.add_argument("--no-per-format", action="store_true", help="time all formats together only")
-    p.add_argument("--raw-sample", type=int, default=2, help="centres whose 5 documents give the raw ratios")
+    p.add_argument("--raw-sample", type=int, default=2, help="centres whose 5 documents give the raw ratios (0: none)")
     p.add_argument("--raw-runs", type=int, default=3, help="timed calls per document and side (default 3)")
     p.add_argument("--repeat", type=int, default=3,
                    help="runs of the unchanged and one-changed cases, the median is shown (default 3)")
@@ -236,10 +227,11 @@ def bench(args: argparse.Namespace, venv: Path, base: Path) -> int:
     runs: list[Run] = []
     floors: dict[tuple[str, int], float] = {}
 
-    raw = run_raw(venv, [d for c in centres[:args.raw_sample] for d in c.documents], args.raw_runs)
+    raw = run_raw(venv, [d for c in centres[:args.raw_sample] for d in c.documents], args.raw_runs) \
+        if args.raw_sample > 0 else None
     if raw:
-        for jobs in jobs_list:
-            floors[("pdf", jobs)] = raw["raw-pdf"] * documents / jobs
+        for jobs in jobs_list:  # the engine alone, as many layout passes as plandocs needs
+            floors[("pdf", jobs)] = raw["raw-pdf"] * raw["passes"] * documents / jobs
             floors[("html", jobs)] = raw["raw-html"] * documents / jobs
 
     for jobs in jobs_list:
@@ -266,16 +258,21 @@ def bench(args: argparse.Namespace, venv: Path, base: Path) -> int:
     print()
     headers = ["case", "formats", "jobs", "s", "docs", "docs/s", "floor s", "peak MiB", "load 1-min", "result"]
     print(table(headers, [fmt_run(r, floors.get((r.formats, r.jobs))) for r in runs]))
-    print("\n'floor s': the raw engine alone for every document (per-document raw time of the sample × documents"
-          " / jobs);\n'peak MiB': the largest peak RSS of the command or one of its workers (ru_maxrss).")
+    print("\n'floor s': the raw engine alone for every document (per-document CPU time of one raw pass of the sample"
+          " × its mean passes × documents / jobs);\n'peak MiB': the largest peak RSS of the command or one of its"
+          " workers (ru_maxrss).")
     if raw:
-        print(f"\nraw-engine ratios on {raw['documents']:.0f} sample documents (same process, interleaved):")
+        print(f"\nraw-engine ratios on {raw['documents']:.0f} sample documents (CPU time, same process, interleaved; "
+              "raw = WeasyPrint called plainly on the HTML of plandocs' last pass):")
         print(table(["stage", "plandocs s/doc", "raw s/doc", "ratio"], [
-            ["pdf (WeasyPrint on the same paged HTML)", f"{raw['pdf']:.3f}", f"{raw['raw-pdf']:.3f}",
-             f"{raw['pdf'] / raw['raw-pdf']:.3f}"],
+            ["pdf, one pass each (plandocs' call / raw write_pdf)", f"{raw['pdf-1-pass']:.3f}",
+             f"{raw['raw-pdf']:.3f}", f"{raw['pdf-1-pass'] / raw['raw-pdf']:.3f}"],
+            [f"pdf stage ({raw['passes']:.1f} layout passes) / one raw pass", f"{raw['pdf']:.3f}",
+             f"{raw['raw-pdf']:.3f}", f"{raw['pdf'] / raw['raw-pdf']:.3f}"],
             ["html (plain Jinja2, compiled once)", f"{raw['html']:.4f}", f"{raw['raw-html']:.4f}",
              f"{raw['html'] / raw['raw-html']:.3f}"],
         ]))
+        print("  one-pass PDF = the stage's PDF, byte for byte: " + ("yes" if raw["same-bytes"] else "NO"))
     scale = 100 / args.orgs
     print("\ngoals (issue 17, 100 centres on 2 cores):")
     for r in runs:

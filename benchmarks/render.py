@@ -6,7 +6,10 @@
 
    * html: a plain ``jinja2.Environment`` made per call (same loader path, options and ``nl2br`` filter,
      no sandbox), ``get_template("<kind>.html").render(doc=view, paged=False)``;
-   * pdf: ``weasyprint.HTML(string=<the paged HTML plandocs produced>).write_pdf()``;
+   * pdf: ``weasyprint.HTML(string=<the HTML of plandocs' last layout pass>).write_pdf()``, *one* pass,
+     while the stage lays the document out once per pass (two for most plans: the merges are cut at the
+     first pass's page starts); the variant ``one-pass`` is plandocs' own call of WeasyPrint on that same
+     HTML, one pass too (the pass-for-pass ratio; see ``pdf_stage.py``);
    * docx: ``DocxTemplate(<kind>.docx)``, the measures table built into a subdocument by the same
      python-docx code plandocs uses (``render_docx._measures_subdoc``), ``tpl.render(<same context>,
      autoescape=True)``, ``tpl.save()``.
@@ -76,7 +79,8 @@ VARIANT_TITLES: dict[str, str] = {
     "plandocs": "plandocs stage (render_documents, one format)",
     "raw": "raw library, same content (gated)",
     "raw-env-reused": "raw Jinja2 with one Environment per process (templates compiled once)",
-    "paged-html": "plandocs render_html(paged=True) alone: the Jinja part of the PDF stage",
+    "paged-html": "plandocs render_html(paged=True) alone: the Jinja part of one pass of the PDF stage",
+    "one-pass": "plandocs' call of WeasyPrint (render_pdf) on the HTML of its last pass: one layout, as raw",
     "raw-plain-table": "docxtpl + the table built with python-docx's public API (runs, merge)",
     "table-only": "DocxTemplate() + plandocs' _measures_subdoc alone (no render, no save)",
 }
@@ -97,11 +101,19 @@ class Subject:
     view: DocumentView
     dirs: list[Path]
     paged_html: str
+    """The HTML of plandocs' last layout pass: what its PDF is made from."""
+    first_html: str
+    """``render_html(view, paged=True)`` with no merge cut (the Jinja part of one pass)."""
+    passes: int
+    """Layout passes of plandocs' PDF stage for this plan."""
     docx_template: Path | None
     docx_missing: str
 
 
-def prepare(plan: Path) -> Subject:
+def prepare(plan: Path, last_pass: bool = False) -> Subject:
+    """The inputs of every variant; ``last_pass``: the PDF's raw side gets the HTML of plandocs' last layout
+    pass (laid out here, before anything is measured), else the uncut paged HTML (the memory and scale
+    workers, where the measured call must be the process's first layout)."""
     from plandocs.check.validate import validate
     from plandocs.files.paths import project_root
     from plandocs.render.html import render_html
@@ -118,7 +130,11 @@ def prepare(plan: Path) -> Subject:
     org_templates = resolve_org_templates(lp.organisation_path, lp.organisation.templates,
                                           project_root(lp.organisation_path))
     dirs = template_dirs(org_templates)
-    paged = render_html(view, dirs, paged=True)
+    from pdf_stage import cases_for  # sibling module
+
+    passes, paged = 0, render_html(view, dirs, paged=True)
+    if last_pass:
+        _calls, passes, paged = cases_for(lp, None, plan)
     template: Path | None = None
     missing = ""
     try:
@@ -129,7 +145,7 @@ def prepare(plan: Path) -> Subject:
         template = next((d / f"{view.kind}.docx" for d in dirs if (d / f"{view.kind}.docx").is_file()), None)
         if template is None:
             missing = f"no {view.kind}.docx template"
-    return Subject(lp, view, dirs, paged, template, missing)
+    return Subject(lp, view, dirs, paged, render_html(view, dirs, paged=True), passes, template, missing)
 
 
 # ---- raw baselines
@@ -231,6 +247,7 @@ def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[
         import weasyprint
 
         from plandocs.render.html import render_html
+        from plandocs.render.pdf import render_pdf
 
         html = s.paged_html
 
@@ -240,6 +257,8 @@ def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[
             return data
 
         out["raw"] = raw_pdf
+        if s.passes:  # the raw side has the last pass's HTML: plandocs' one pass on it, pass for pass
+            out["one-pass"] = lambda: render_pdf(html, s.dirs[0], s.view.date, folders=s.dirs)
         out["paged-html"] = lambda: render_html(s.view, s.dirs, paged=True).encode()
     elif fmt == "docx":
         from docxtpl import DocxTemplate
@@ -260,7 +279,7 @@ def variants(s: Subject, fmt: str, names: Sequence[str]) -> dict[str, Callable[[
         out["raw"] = lambda: raw_docx(same_table)
         out["raw-plain-table"] = lambda: raw_docx(plain_table_subdoc)
         out["table-only"] = lambda: (same_table(DocxTemplate(template), s.view), b"")[1]
-    return {k: v for k, v in out.items() if k in ("plandocs", GATED_RAW) or k in names}
+    return {k: v for k, v in out.items() if k in ("plandocs", GATED_RAW, "one-pass") or k in names}
 
 
 def pdf_pages(data: bytes) -> int:
@@ -348,7 +367,9 @@ def checks_of(fmt: str, s: Subject, last: dict[tuple[str, str], bytes]) -> tuple
             facts["raw_pages"] = pdf_pages(last[(fmt, GATED_RAW)])
             if facts["raw_pages"] != facts["pages"]:
                 msgs.append(f"raw: PDF pages DIFFER ({facts['raw_pages']} vs {facts['pages']})")
-        if (fmt, "paged-html") in last and last[(fmt, "paged-html")] != s.paged_html.encode():
+        if (fmt, "one-pass") in last and last[(fmt, "one-pass")] != mine:
+            msgs.append("one-pass: PDF DIFFERS from the stage's (it should be the stage's last pass)")
+        if (fmt, "paged-html") in last and last[(fmt, "paged-html")] != s.first_html.encode():
             msgs.append("paged-html: paged HTML DIFFERS between calls")
     elif fmt == "docx":
         facts["table_rows"] = docx_rows(mine)
@@ -364,7 +385,7 @@ def worker_time(spec: dict[str, Any]) -> dict[str, Any]:
     """Interleaved timing of the variants of every format on one plan (seed plans)."""
     from plandocs.view.plan import build_view
 
-    s = prepare(Path(spec["plan"]))
+    s = prepare(Path(spec["plan"]), last_pass=True)
     formats, skipped = _formats_of(s, spec["formats"])
     cases = [(fmt, name, fn) for fmt in formats for name, fn in variants(s, fmt, spec["extras"]).items()]
     rng = random.Random(spec["seed"])
@@ -382,7 +403,8 @@ def worker_time(spec: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter_ns()
         build_view(s.lp.plan, s.lp.organisation)
         view_ms.append((time.perf_counter_ns() - t0) / 1e6)
-    out: dict[str, Any] = {"rows": len(s.view.table.body), "view_ms": view_ms, "skipped": skipped, "formats": {}}
+    out: dict[str, Any] = {"rows": len(s.view.table.body), "view_ms": view_ms, "skipped": skipped, "formats": {},
+                           "passes": s.passes}
     for fmt in formats:
         msgs, facts = checks_of(fmt, s, last)
         out["formats"][fmt] = {"samples": samples.get(fmt, {}), "checks": msgs, **facts}
@@ -464,7 +486,7 @@ def _label(key: tuple[str, int, str]) -> str:
 
 def worker_profile(spec: dict[str, Any]) -> dict[str, Any]:
     """cProfile of the plandocs variant and the raw one; per-function self time, and the difference."""
-    s = prepare(Path(spec["plan"]))
+    s = prepare(Path(spec["plan"]), last_pass=True)
     fmt, calls = spec["format"], spec["calls"]
     fns = variants(s, fmt, ())
     names = ("plandocs", GATED_RAW)
@@ -619,6 +641,8 @@ def part_time(python: str, plans: Sequence[Path], formats: Sequence[str], args: 
             if v == "FAIL":
                 failures.add(f"time {r.plan} {fmt}: plandocs/raw = {ratio:.2f} >= {RATIO_TARGET}")
             batch = f" (x{mine['batch']})" if mine["batch"] > 1 else ""
+            if fmt == "pdf" and "passes" in r.data:
+                batch += f" ({r.data['passes']} passes)"
             rows.append([r.plan, str(r.rows), fmt + batch, ms(m), ms(w), ms(m - w), f"{ratio:.2f}", f"{cpu_ratio:.2f}",
                          v])
             for name, rec in r.data["formats"][fmt]["samples"].items():
@@ -629,7 +653,9 @@ def part_time(python: str, plans: Sequence[Path], formats: Sequence[str], args: 
                 rows, [False, True, False, True, True, True, True, True, False]))
     print(f"(wall-clock median of {args.runs} samples after {args.warmup} warm-up round(s), variants interleaved "
           f"at random; (xK) = each sample is the mean of K calls in a row, for calls under {args.min_sample_ms:g} "
-          f"ms; ratio = plandocs / raw, target < {RATIO_TARGET}; cpu ratio = the same with process CPU time)")
+          f"ms; ratio = plandocs / raw, target < {RATIO_TARGET}; cpu ratio = the same with process CPU time;\n"
+          "pdf: the whole stage (every layout pass) against ONE raw pass on the HTML of its last pass; the "
+          "pass-for-pass ratio is the variant one-pass / raw below)")
     if extra:
         print("\ninformational variants (not gated):")
         print(table(["plan", "format", "variant", "median ms", "variant / plandocs", "variant / raw"], extra,

@@ -419,3 +419,51 @@ def test_results_from_workers_share_the_commands_validated_plan(north: Path, tmp
     result = render_batch([north], tmp_path / "out", ["html"], jobs=2)
     assert result.ok and len(result.rendered) == 5 and len({d.pid for d in result.rendered}) > 1
     assert len({id(d.job.plan) for d in result.rendered}) == 1
+
+
+@pytest.mark.parametrize(("engine", "warmed", "idle"), [("typst", "typst", "weasyprint"),
+                                                         ("weasyprint", "weasyprint", "typst")])
+def test_a_worker_warms_the_engine_of_its_run(engine: str, warmed: str, idle: str) -> None:
+    """A worker of a Typst run makes its Typst compiler before the first document and lays out nothing with
+    WeasyPrint; a WeasyPrint worker does the reverse, and does not even import Typst."""
+    import subprocess
+    import sys
+
+    probe = ("import os, sys\n"
+             "from plandocs.render.batch import _start_worker\n"
+             "import plandocs.render.pdf as pdf\n"
+             "from weasyprint import document\n"
+             "laid_out = []\n"
+             "real = document.Document._render\n"
+             "document.Document._render = classmethod(lambda cls, *a, **k: laid_out.append(1) or real(*a, **k))\n"
+             f"_start_worker(os.getpid(), True, None, {engine!r})\n"
+             "typst = sys.modules.get('plandocs.render.typst')\n"
+             "made = typst is not None and typst._compiler.cache_info().currsize == 1\n"
+             "print('typst' if made else '', 'weasyprint' if laid_out else '', 'typst' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=REPO).stdout.split()
+    assert warmed in out and idle not in out[:-1]
+    assert out[-1] == str(engine == "typst")
+
+
+class _KillsItsWorker:
+    """A job's plan that ends the process unpickling it, as a document that crashes its worker would."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return os._exit, (1,)
+
+
+def test_a_document_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
+    """The pool breaks when a worker dies; the documents it took down are retried one per process, and only
+    the one that kills its process again fails, with its reason (the message, not an error of plandocs')."""
+    from plandocs.check.validate import validate
+    from plandocs.render.batch import Job, _pool_results
+
+    plans = _tree(tmp_path, {"north": "north"})
+    lp = validate([plans / "north" / "2021.yaml"]).plans[0]
+    good = Job(lp.path.resolve(), "north/2021", ("html",), False, tmp_path / "out", lp)
+    bad = Job(plans / "north" / "bad.yaml", "north/bad", ("html",), False, tmp_path / "out",
+              _KillsItsWorker())  # type: ignore[arg-type]
+    done = {d.job.key: d for d in _pool_results([bad, good], 2, lambda _job: None)}
+    assert done["north/2021"].ok and (tmp_path / "out" / "north" / "2021.html").is_file()
+    assert done["north/bad"].error == "the render process died (killed, or out of memory)"

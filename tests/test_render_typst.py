@@ -5,7 +5,9 @@ no markup from the YAML, and WeasyPrint for organisations with their own HTML te
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,9 @@ from plandocs.cli import main
 from plandocs.render.batch import settings_of
 from plandocs.render.pipeline import document_view, render, render_view
 from plandocs.render.templating import template_dirs
-from plandocs.render.typst import lit, searchable_hyphenation, typst_source
+from plandocs.render.typst import _compiler, lit, page_starts, searchable_hyphenation, settled_breaks, typst_source
 from plandocs.view.types import Cell, DocumentView, Row, TableView
+from plandocs.view.typography import typeset
 from test_seed_words import SEEDS, pdf_words, seed_text, words
 
 REPO = Path(__file__).parent.parent
@@ -277,3 +280,63 @@ def test_typst_outputs_do_not_depend_on_jobs(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.*")) if p.suffix != ".json"})
     assert len(outs[0]) == 6 and outs[0] == outs[1]
+
+
+def test_column_emphasis_with_typst(tmp_path: Path) -> None:
+    """Zhytomyr's form prints its task titles and indicators in italics (table.columns[].emphasis) and the
+    label «Завдання 1.2» upright: the markup sets italic on those spans only, and the PDF uses the italic face."""
+    view = _view("zhytomyr/2023.yaml")
+    source = typst_source(view)
+    title = "Підвищення готовності людей докладати зусиль для вирішення правових проблем"
+    assert f'{{"Завдання 1.2 "; text(style: "italic", "{title}")}}' in source
+    assert 'text(style: "italic", "кількість рекомендацій")' in source
+    assert 'text(style: "italic", "Завдання' not in source
+    path = tmp_path / "zhytomyr.pdf"
+    path.write_bytes(render_view(view, template_dirs(None), ["pdf"], pdf_engine="typst")["pdf"])
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    faces = [line.split()[0].partition("+")[2] for line in fonts.splitlines()[2:]]
+    assert any(face.endswith("-Italic") for face in faces), faces
+
+
+def test_emphasis_lines_are_one_paragraph_and_italic_is_set_not_toggled() -> None:
+    """A column's emphasised lines are joined by line breaks (the HTML's ``<br>``), not spaced as the
+    comparative table's paragraphs; a bold column is bold; an italic span in an italic task heading stays
+    italic (Typst's ``emph`` would toggle it upright)."""
+    from plandocs.view.types import Span
+
+    view = _view("kalush/2020-q2.yaml")
+    bold = Cell("Захід 1\nдва", lines=((Span("Захід 1", "bold"),), (Span("два", "bold"),)))
+    heading = Cell("Завдання 2 назва", colspan=2, lines=((Span("Завдання 2 "), Span("назва", "italic")),))
+    head = (Row((Cell("№"), Cell("Захід")), "head"),)
+    table = TableView(2, (20.0, 237.0), head, (Row((Cell("1"), bold)), Row((heading,), "task")))
+    source = typst_source(dataclasses.replace(view, table=table))
+    assert '{{strong("Захід 1")}; linebreak(); {strong("два")}}' in source
+    assert 'style: "italic", {context' in source and '{{"Завдання 2 "; text(style: "italic", "назва")}}' in source
+    assert "emph(" not in source
+
+
+def _synthetic_plan(tmp_path: Path) -> DocumentView:
+    """A plan of benchmarks/synthetic_tree.py (standard library only), whose page starts never settle: the
+    repeated numbers make their rows taller and move the rows they were repeated for."""
+    spec = importlib.util.spec_from_file_location("synthetic_tree", REPO / "benchmarks" / "synthetic_tree.py")
+    assert spec is not None and spec.loader is not None
+    tree = importlib.util.module_from_spec(spec)
+    sys.modules["synthetic_tree"] = tree  # dataclasses look their module up
+    spec.loader.exec_module(tree)
+    tree.write_tree(tmp_path, orgs=1)
+    result = validate([tmp_path / "plans" / "centre-001" / "2023.yaml"])
+    assert result.ok, result.diagnostics.items
+    return document_view(result.plans[0])
+
+
+@pytest.mark.parametrize("plan", ["kalush/2020-q2.yaml", "zhytomyr/2023.yaml", "synthetic"])
+def test_short_merged_cells_are_cut_only_where_a_page_starts(plan: str, tmp_path: Path) -> None:
+    # a cut repeats the number and short title of a task: at a row in mid-page it printed them twice on one
+    # page (the synthetic centre's p.8); where the starts never settle nothing is cut
+    view = typeset(_synthetic_plan(tmp_path) if plan == "synthetic" else _view(plan))
+    compiler, main = _compiler()
+    breaks = settled_breaks(view, (), compiler, main)
+    main.write_text(typst_source(view, (), breaks), encoding="utf-8")
+    compiler.compile(format="pdf")
+    assert breaks <= page_starts(compiler)
+    assert bool(breaks) == (plan != "synthetic")  # the seeds settle, and repeat their short cells

@@ -217,7 +217,7 @@ def render_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
     found = documents(paths, shard)
     todo = [(f, key) for f, key in found if force or not manifest.up_to_date(key, settings, formats)]
     if len(todo) > 1:  # a pool will be needed: its workers' imports run while the documents are validated here
-        _context(start=True)
+        _context(pdf_engine, start=True)
     for f, _key in todo:
         manifest.current_hash(os.fspath(f.resolve()))  # before it is read: an edit from now on is a change
     result = BatchResult(validate([f for f, _ in todo]) if todo else ValidationResult())
@@ -368,13 +368,16 @@ def _run(work: list[Job], jobs: int, started: Callable[[Job], None]) -> Iterator
         yield from _pool_results(work, min(jobs, len(work)), started)
 
 
-def _context(start: bool = False) -> multiprocessing.context.BaseContext:
+def _context(engine: str, start: bool = False) -> multiprocessing.context.BaseContext:
     """forkserver: workers fork from a server that has imported the render stack once (cheap to start, no
-    state inherited from the parent, and unlike "fork" it allows max_tasks_per_child).  ``start``: start the
-    server now, without waiting for it (its imports take about a second, the first worker waits for them)."""
+    state inherited from the parent, and unlike "fork" it allows max_tasks_per_child), with the PDF engine of
+    the run (``engine``; a server already running keeps what it has).  ``start``: start the server now,
+    without waiting for it (its imports take about a second, the first worker waits for them)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
+        from plandocs.render.warm import ENGINE_MODULES  # a small module: the heavy ones it imports are cached
+
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["plandocs.render.batch", "plandocs.render.warm"])
+        ctx.set_forkserver_preload(["plandocs.render.batch", "plandocs.render.warm", *ENGINE_MODULES[engine]])
         if start:
             from multiprocessing import forkserver
 
@@ -391,8 +394,10 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
     replacing workers that reached ``max_tasks_per_child`` and hangs (CPython gh-115634, in 3.11 to 3.14)."""
     crashed: list[Job] = []
     queue = list(reversed(work))
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
-                             initargs=(os.getpid(), True, language()), max_tasks_per_child=TASKS_PER_WORKER) as pool:
+    engine = work[0].pdf_engine if work else "weasyprint"  # one engine per run
+    with ProcessPoolExecutor(workers, mp_context=_context(engine), initializer=_start_worker,
+                             initargs=(os.getpid(), True, language(), engine),
+                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
         running: dict[Future[Done], Job] = {}
         while queue or running:
             while queue and len(running) < workers:
@@ -404,7 +409,7 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
                     crashed.append(job)
             if not running:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished, _pending = wait(running, return_when=FIRST_COMPLETED)  # not "_": that is gettext
             for fut in finished:
                 job = running.pop(fut)
                 try:
@@ -416,7 +421,7 @@ def _pool_results(work: list[Job], workers: int, started: Callable[[Job], None])
                 queue = []
     for job in crashed:  # one fresh process each: a document that kills its worker takes only itself down
         started(job)
-        with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
+        with ProcessPoolExecutor(1, mp_context=_context(engine), initializer=_start_worker,
                                  initargs=(os.getpid(), False, language())) as single:
             try:
                 yield _own(single.submit(render_job, job).result(), job)
@@ -430,15 +435,15 @@ def _own(done: Done, job: Job) -> Done:
     return replace(done, job=job)
 
 
-def _start_worker(parent: int, warm: bool, lang: str | None = None) -> None:
+def _start_worker(parent: int, warm: bool, lang: str | None = None, engine: str = "weasyprint") -> None:
     """Runs first in every worker: exit with the command that started it, speak the command's language
-    (``--lang`` does not reach a fresh process), then (``warm``) load the fonts."""
+    (``--lang`` does not reach a fresh process), then (``warm``) load the fonts of the run's PDF engine."""
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="plandocs-parent-watch").start()
     set_language(lang)
     if warm:
         from plandocs.render.warm import warm as warm_up
 
-        warm_up()
+        warm_up(engine)
 
 
 def _exit_with(parent: int) -> None:

@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -64,19 +65,20 @@ searchable_hyphens` does, so that a reader does not join the two words when it e
 # --------------------------------------------------------------------------- escaping
 
 
+_LIT_SPECIAL_RE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029]')
+"""What a Typst string literal cannot hold as it is: its quote and backslash, and control characters."""
+
+
+def _lit_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    return "\\" + ch if ch in '\\"' else f"\\u{{{ord(ch):x}}}"
+
+
 def lit(text: str) -> str:
     """``text`` as a Typst string literal: only ``\\`` and ``"`` are special inside one, and control
-    characters are written as ``\\u{…}`` escapes, so nothing in ``text`` can leave the literal."""
-    out = ['"']
-    for ch in text:
-        if ch in '\\"':
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029":
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    characters are written as ``\\u{…}`` escapes, so nothing in ``text`` can leave the literal.  (One regular
+    expression, not a loop over characters: a plan's markup has thousands of literals.)"""
+    return '"' + _LIT_SPECIAL_RE.sub(_lit_escape, text) + '"'
 
 
 def txt(text: str) -> str:
@@ -115,7 +117,7 @@ def repeated_short_cells(table: TableView, breaks: frozenset[int]) -> tuple[Row,
     for r, placed in enumerate(table.grid(table.body)):
         for col, cell in placed:
             cuts = [b for b in sorted(breaks) if r < b < r + cell.rowspan]
-            if not cuts or len(cell.text) > REPEAT_LIMIT or cell.lines:
+            if not cuts or len(cell.text) > REPEAT_LIMIT:
                 out[r].append((col, cell))
                 continue
             edges = [r, *cuts, r + cell.rowspan]
@@ -326,14 +328,14 @@ class _Writer:
         head = ", ".join(self.cell(c, row, head=True) for row in t.head for c in row.cells)
         rows = repeated_short_cells(t, self.breaks) if self.breaks else t.body
         # each row's first cell carries the row's page, from which the next pass knows the rows that open a page
-        body = ",\n".join(self.cell(c, row, breakable=comparative, marker=r if i == 0 and not comparative else -1)
+        body = ",\n".join(self.cell(c, row, comparative=comparative, marker=r if i == 0 and not comparative else -1)
                           for r, row in enumerate(rows) for i, c in enumerate(row.cells))
         self.emit(f"#block(above: 0.5em, below: 1em, text(size: 0.92em, table(columns: ({cols},), "
                   "stroke: 0.5pt, inset: (x: 2mm, y: 1mm), align: top + left,\n"
                   f"table.header(repeat: true, {head}),\n{body})))")
 
-    def cell(self, c: Cell, row: Row, head: bool = False, breakable: bool = False, marker: int = -1) -> str:
-        body = self.rich(c) if c.lines else txt(c.text)
+    def cell(self, c: Cell, row: Row, head: bool = False, comparative: bool = False, marker: int = -1) -> str:
+        body = rich(c, comparative) if c.lines else txt(c.text)
         if marker >= 0:
             body = _seq([f"context [#metadata(({marker}, here().page())) <plandocs-row>]", body])
         style = []
@@ -363,15 +365,9 @@ class _Writer:
             args.append(f"colspan: {c.colspan}")
         if row.kind == "priority" and not head:
             args.append("fill: rgb(\"#f2f2f2\")")
-        if not head and c.rowspan == 1 and not breakable:
+        if not head and c.rowspan == 1 and not comparative:
             args.append("breakable: false")  # as tr { break-inside: avoid }: a row is never split
         return f"table.cell({', '.join(args)}, text({', '.join(style)}, {body}))"
-
-    def rich(self, c: Cell) -> str:
-        lines = []
-        for line in c.lines:
-            lines.append(f"block(below: 0.2em, {_seq(_span(s) for s in line)})")
-        return _seq(lines)
 
     # -- report summary and closing
 
@@ -431,14 +427,26 @@ def _mark(label: str) -> str:
     return f"super(size: 0.75em, {lit('[' + label + ']')})"
 
 
+def rich(c: Cell, comparative: bool) -> str:
+    """A cell's rich lines: in the comparative table each line a paragraph (``td p { margin: 0 0 .2em }``),
+    elsewhere (a column's emphasis) lines of one paragraph, as the HTML's ``<br>``."""
+    lines = [_seq(_span(s) for s in line) for line in c.lines]
+    if comparative:
+        return _seq(f"block(below: 0.2em, {line})" for line in lines)
+    return _seq(lines[:1] + [p for line in lines[1:] for p in ("linebreak()", line)])
+
+
 def _span(s: Span) -> str:
+    """One span with its mark, as the HTML prints it: ``italic``/``note`` as ``<em>``, ``bold`` and ``new``
+    as ``<strong>``/``<ins>`` (bold), ``old`` as ``<del>`` (struck through).  Italic is set, not toggled:
+    Typst's ``emph`` inside an italic cell (a task heading) would print the span upright."""
     body = txt(s.text)
-    if s.mark == "new":
+    if s.mark in ("new", "bold"):
         return f"strong({body})"
     if s.mark == "old":
         return f"strike({body})"
-    if s.mark == "note":
-        return f"emph({body})"
+    if s.mark in ("note", "italic"):
+        return f"text(style: \"italic\", {body})"
     return body
 
 
@@ -464,17 +472,41 @@ def _font_folders() -> tuple[str, ...]:
 
 
 @functools.cache
-def _compiler() -> Any:
-    """One compiler per process, given each document's markup and root folder per call: a new compiler per
-    document loads its fonts again and keeps its own caches (four times the time, twice the memory). Its
-    package folders are an empty private folder (the markup imports no package)."""
+def _compiler() -> tuple[Any, Path]:
+    """One compiler per process, and the file it reads each document's markup from: a new compiler per
+    document loads its fonts again and keeps its own caches (four times the time, twice the memory).  Its root
+    is a private folder that holds only that file (no path of the markup can name another file), its package
+    folders an empty one (the markup imports no package)."""
     import typst
 
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(_font_folders()))
+    root = tempfile.mkdtemp(prefix="plandocs-typst-")
     empty = tempfile.mkdtemp(prefix="plandocs-typst-packages-")
-    atexit.register(shutil.rmtree, empty, True)
-    return typst.Compiler(root=empty, font_paths=fonts, ignore_system_fonts=True, package_path=empty,
-                          package_cache_path=empty)
+    for folder in (root, empty):
+        atexit.register(shutil.rmtree, folder, True)
+    main = Path(root) / "main.typ"
+    main.write_text("", encoding="utf-8")
+    return typst.Compiler(input=os.fspath(main), root=root, font_paths=fonts, ignore_system_fonts=True,
+                          package_path=empty, package_cache_path=empty), main
+
+
+_LOCK = threading.Lock()
+"""One document at a time per process: the compiler and its input file are shared."""
+
+
+_WARM_MARKUP = ("#set text(font: ({fonts}), lang: \"uk\", hyphenate: true)\n"
+                "#table(columns: (20mm,), [Прогрів *шрифтів* _курсив_ правопросвітницьких])\n")
+
+
+def warm_compiler() -> None:
+    """Make this process's compiler and print a one-cell table with it: the fonts the documents use
+    (regular, bold, italic) and Ukrainian hyphenation are loaded before the first document."""
+    if not _font_folders():
+        return  # the first document reports the missing fonts
+    with _LOCK:
+        compiler, main = _compiler()
+        main.write_text(_WARM_MARKUP.format(fonts=", ".join(lit(f) for f in FONT_FAMILIES)), encoding="utf-8")
+        compiler.compile(format="pdf")
 
 
 _STREAM_RE = re.compile(rb"(\d+ 0 obj\s*<<)([^<>]*)(>>\s*stream\r?\n)")
@@ -564,39 +596,52 @@ def render_typst(view: DocumentView, attachments: Sequence[Path] = (),
         raise TemplateFailure(_("PDF (Typst): none of the fonts {fonts} is installed (see scripts/system-deps)")
                               .format(fonts=", ".join(FONT_FAMILIES)))
     attached = attachments if pdf_a else ()
-    with tempfile.TemporaryDirectory(prefix="plandocs-typst-") as root:
-        # the root holds only the markup itself (the query needs a file): no path can name another file
-        main = Path(root) / "main.typ"
-        try:
-            return _compile(main, view, attached, pdf_a)
-        except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
-            raise TemplateFailure(_("PDF (Typst): {error}").format(error=exc.message)) from None
+    try:
+        with _LOCK:
+            return _compile(view, attached, pdf_a)
+    except typst.TypstError as exc:  # a bug of this writer, never the YAML's text: report it plainly
+        raise TemplateFailure(_("PDF (Typst): {error}").format(error=exc.message)) from None
 
 
-def _compile(main: Path, view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
+def settled_breaks(view: DocumentView, attached: Sequence[Path], compiler: Any, main: Path) -> frozenset[int]:
+    """The body rows at which the short merged cells are cut: rows that open a page in the layout of the
+    markup cut there. A repeated text makes its row taller and can move the rows it was repeated for, so the
+    page starts may never settle (they alternate between two sets in long plans); then nothing is cut and
+    Typst breaks the merged cells across pages itself, rather than repeating a number in mid-page."""
+    breaks: frozenset[int] = frozenset()
+    if not _has_short_spans(view.table):
+        return breaks
+    for _pass in range(MAX_PASSES - 1):
+        main.write_text(typst_source(view, attached, breaks), encoding="utf-8")
+        # the query alone would do (it lays the markup out), but only a compile evicts Typst's memoised
+        # layouts: with queries only, a worker grew by 40-60 MiB per document instead of levelling off
+        compiler.compile(format="pdf")
+        starts = page_starts(compiler)
+        if starts == breaks:
+            return breaks
+        breaks = starts
+    return frozenset()
+
+
+def page_starts(compiler: Any) -> frozenset[int]:
+    """The first body row of each page after the first, in the compiler's current layout."""
+    first: dict[int, int] = {}
+    for row, page in json.loads(compiler.query("<plandocs-row>", field="value")):
+        first[int(page)] = min(int(row), first.get(int(page), int(row)))
+    return frozenset(r for p, r in first.items() if p != min(first)) if first else frozenset()
+
+
+def _compile(view: DocumentView, attached: Sequence[Path], pdf_a: bool) -> tuple[bytes, dict[str, int]]:
     """Compile, and again with the short merged cells cut where the pages start until those rows stay the
     same (two passes for a plan whose short merges cross a page; at most :data:`MAX_PASSES`)."""
-    breaks: frozenset[int] = frozenset()
-    root = os.fspath(main.parent)
-    compiler = _compiler()
-    for n in range(1, MAX_PASSES + 1):
-        main.write_text(typst_source(view, attached, breaks), encoding="utf-8")
-        if n == MAX_PASSES or not _has_short_spans(view.table):
-            break
-        # the query compiles this markup (the input given last); the PDF below reuses that work
-        compiler.compile(input=os.fspath(main), root=root, format="pdf")
-        first: dict[int, int] = {}
-        for row, page in json.loads(compiler.query("<plandocs-row>", field="value", root=root)):
-            first[int(page)] = min(int(row), first.get(int(page), int(row)))
-        starts = frozenset(r for p, r in first.items() if p != min(first)) if first else frozenset()
-        if starts == breaks:
-            break
-        breaks = starts
-    data = compiler.compile(input=os.fspath(main), root=root, format="pdf", timestamp=source_epoch(view.date),
+    compiler, main = _compiler()
+    main.write_text(typst_source(view, attached, settled_breaks(view, attached, compiler, main)),
+                    encoding="utf-8")
+    data = compiler.compile(format="pdf", timestamp=source_epoch(view.date),
                             pdf_standards=["a-3b"] if pdf_a else [])
     pages: dict[str, int] = {}
     if view.sections:
-        for index, page in json.loads(compiler.query("<plandocs-page>", field="value", root=root)):
+        for index, page in json.loads(compiler.query("<plandocs-page>", field="value")):
             pages.setdefault(view.sections[int(index)].anchor, int(page))
     assert isinstance(data, bytes)
     return searchable_hyphenation(data), pages
