@@ -323,8 +323,8 @@ def _synthetic_plan(tmp_path: Path) -> DocumentView:
     tree = importlib.util.module_from_spec(spec)
     sys.modules["synthetic_tree"] = tree  # dataclasses look their module up
     spec.loader.exec_module(tree)
-    tree.write_tree(tmp_path, orgs=1)
-    result = validate([tmp_path / "plans" / "centre-001" / "2023.yaml"])
+    tree.write_tree(tmp_path, orgs=2)
+    result = validate([tmp_path / "plans" / "centre-002" / "2023.yaml"])
     assert result.ok, result.diagnostics.items
     return document_view(result.plans[0])
 
@@ -339,4 +339,6 @@ def test_short_merged_cells_are_cut_only_where_a_page_starts(plan: str, tmp_path
     main.write_text(typst_source(view, (), breaks), encoding="utf-8")
     compiler.compile(format="pdf")
     assert breaks <= page_starts(compiler)
-    assert bool(breaks) == (plan != "synthetic")  # the seeds settle, and repeat their short cells
+    # the seeds settle and repeat their short cells; centre-002's starts alternate between two sets (if a
+    # layout change makes it settle, pick a centre of the tree that does not: the uncut case needs one)
+    assert bool(breaks) == (plan != "synthetic")
