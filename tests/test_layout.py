@@ -13,7 +13,7 @@ import pytest
 
 from plandocs.check.validate import validate
 from plandocs.render.html import render_html
-from plandocs.render.pdf import paginate, searchable_hyphens
+from plandocs.render.pdf import LAYOUTS, paginate, render_pdf, searchable_hyphens
 from plandocs.render.pipeline import render_view
 from plandocs.render.templating import template_dirs
 from plandocs.view.plan import build_view
@@ -116,8 +116,29 @@ def _walk(box: Any) -> Iterator[Any]:
 def kalush_layout() -> tuple[DocumentView, Any, frozenset[int]]:
     view = _view("kalush")
     dirs = template_dirs(None)
+    before = LAYOUTS.passes
     document, breaks = paginate(lambda b: render_html(view, dirs, paged=True, page_breaks=b), REPO)
+    assert LAYOUTS.passes - before == 2  # its task cells cross the first layout's page breaks: laid out again
     return view, document, breaks
+
+
+def test_layout_is_not_repeated_when_no_merge_crosses_a_break() -> None:
+    """Pokrovsk's merges all end before a page break: the HTML cut at the first layout's breaks is the HTML
+    laid out, so that layout is the PDF, byte for byte what a second pass of the same HTML gives."""
+    view = _view("pokrovsk")
+    dirs = template_dirs(None)
+
+    def paged(breaks: frozenset[int]) -> str:
+        return render_html(view, dirs, paged=True, page_breaks=breaks)
+
+    before = LAYOUTS.passes
+    _document, breaks = paginate(paged, REPO)
+    assert LAYOUTS.passes - before == 1
+    assert len(breaks) >= 10 and paged(breaks) == paged(frozenset())
+    before = LAYOUTS.passes
+    one_pass = render_pdf(paged, REPO, view.date)
+    assert LAYOUTS.passes - before == 1
+    assert render_pdf(paged(breaks), REPO, view.date) == one_pass  # the pass that is no longer made
 
 
 def test_every_page_closes_and_opens_its_merged_cells(kalush_layout: tuple[DocumentView, Any, frozenset[int]]) -> None:

@@ -7,7 +7,8 @@ content.  ``pdf_a`` produces PDF/A-3b with the source YAML attached.
 Merged table cells are cut at page breaks by plandocs itself (WeasyPrint cannot split a row-spanning cell
 across pages, Kozea/WeasyPrint #663, #1911): a first layout pass finds the first body row of each page, the
 HTML is made again with every merge cut there, and this repeats until the pages start at the same rows
-(two passes for every seed plan; at most :data:`MAX_PASSES`).
+(at most :data:`MAX_PASSES`). When the HTML for the breaks found is the HTML just laid out (no merge crosses
+them), that layout is final and is not made again.
 
 Templates are untrusted: WeasyPrint fetches only through :class:`_ConfinedFetcher`, which serves
 ``data:`` URLs and files whose real path lies inside one of the template folders, and refuses every other
@@ -23,6 +24,7 @@ import os
 import re
 import types
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -32,6 +34,15 @@ from plandocs.i18n import _
 
 MAX_PASSES = 4
 """Layout passes before the last one is taken as it is (each is a complete, valid document)."""
+
+@dataclass
+class LayoutCount:
+    """Layout passes made in this process (a benchmark or test reads them; no pass is timed)."""
+
+    passes: int = 0
+
+
+LAYOUTS = LayoutCount()
 
 PagedHtml = Callable[[frozenset[int]], str]
 """The paged HTML of a document with its vertical merges cut at the given body rows."""
@@ -180,14 +191,19 @@ def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None,
 
     make = html if callable(html) else (lambda _breaks, text=html: text)
     breaks: frozenset[int] = frozenset()
+    text = searchable_hyphens(make(breaks))
     for n in range(1, MAX_PASSES + 1):
-        text = searchable_hyphens(make(breaks))
         fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
         document = HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
+        LAYOUTS.passes += 1
         starts = frozenset(page_starts(document))
         if not callable(html) or starts == breaks or n == MAX_PASSES:
             return document, breaks
-        breaks = starts
+        following = searchable_hyphens(make(starts))
+        if following == text:
+            # no merge crosses the new breaks: laying the same HTML out again gives the same pages and bytes
+            return document, starts
+        breaks, text = starts, following
     raise AssertionError("unreachable")  # pragma: no cover
 
 
