@@ -25,8 +25,9 @@ import re
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import unquote, urlsplit
 
 from plandocs.errors import TemplateFailure
@@ -44,8 +45,8 @@ class LayoutCount:
 
 LAYOUTS = LayoutCount()
 
-PagedHtml = Callable[[frozenset[int]], str]
-"""The paged HTML of a document with its vertical merges cut at the given body rows."""
+PagedHtml = Callable[["Cuts"], str]
+"""The paged HTML of a document with its vertical merges cut where a layout pass found pages to begin."""
 
 _MARKUP_RE = re.compile(r"(<style\b.*?</style>|<[^>]*>)", re.S)
 _WORD_HYPHEN_RE = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)")
@@ -160,7 +161,7 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
         gc.disable()
         try:
             def lay_out() -> tuple[bytes, dict[str, int]]:
-                document, _breaks = paginate(html, base_dir, fetcher, **kwargs)
+                document = paginate(html, base_dir, fetcher, **kwargs).document
                 pages: dict[str, int] = {}
                 for n, page in enumerate(document.pages, start=1):
                     for name in page.anchors:  # an element spanning pages is listed on each: keep the first
@@ -183,45 +184,84 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
     return data, pages
 
 
-def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None,
-             **options: object) -> tuple[Any, frozenset[int]]:
-    """The laid-out WeasyPrint document and the body rows its merges were cut at (the first row of each
-    page once the passes agree)."""
+class Cuts(NamedTuple):
+    """Where a paged table's merges are cut, found by a layout pass (see ``TableView.paged_body``)."""
+
+    breaks: frozenset[int] = frozenset()
+    """The first body row of each page after the first."""
+    split: frozenset[int] = frozenset()
+    """The rows among ``breaks`` that begin on the page before (a tall row broken across the page)."""
+    whole: frozenset[int] = frozenset()
+    """Tall rows that must not break: a break left one of their cells without a line on the first page."""
+
+
+class Pagination(NamedTuple):
+    """A laid-out WeasyPrint document and where its table's merges were cut."""
+
+    document: Any
+    cuts: Cuts
+
+
+def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **options: object) -> Pagination:
+    """The laid-out document, with its merges cut at the first row of each page and around every row broken
+    across a page, once two passes agree (or after :data:`MAX_PASSES`)."""
     from weasyprint import HTML
 
-    make = html if callable(html) else (lambda _breaks, text=html: text)
-    breaks: frozenset[int] = frozenset()
-    text = searchable_hyphens(make(breaks))
+    make = html if callable(html) else (lambda _cuts, text=html: text)
+    cuts = Cuts()
+    text = searchable_hyphens(make(cuts))
     for n in range(1, MAX_PASSES + 1):
         fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
         document = HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
         LAYOUTS.passes += 1
-        starts = frozenset(page_starts(document))
-        if not callable(html) or starts == breaks or n == MAX_PASSES:
-            return document, breaks
-        following = searchable_hyphens(make(starts))
+        found = found_cuts(document, cuts.whole)
+        if not callable(html) or found == cuts or n == MAX_PASSES:
+            return Pagination(document, cuts)
+        following = searchable_hyphens(make(found))
         if following == text:
             # no merge crosses the new breaks: laying the same HTML out again gives the same pages and bytes
-            return document, starts
-        breaks, text = starts, following
+            return Pagination(document, found)
+        cuts, text = found, following
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def found_cuts(document: Any, whole: frozenset[int] = frozenset()) -> Cuts:
+    """The cuts a laid-out document asks for; rows kept ``whole`` before stay whole (so passes converge)."""
+    split: set[int] = set()
+    thin: set[int] = set()
+    for before, page in pairwise(document.pages):
+        first, last = _edge_row(page._page_box), _edge_row(before._page_box, last=True)
+        if first is not None and last is not None and _row_number(first) == _row_number(last):
+            (thin if _left_empty(last, first) else split).add(_row_number(first))
+    return Cuts(frozenset(page_starts(document)), frozenset(split), whole | frozenset(thin))
+
+
+def _left_empty(head: Any, tail: Any) -> bool:
+    """Whether a row broken across a page left a cell's text wholly to its second part (``tail``)."""
+    return any(not a.children and b.children for a, b in zip(head.children, tail.children, strict=False))
 
 
 def page_starts(document: Any) -> Iterator[int]:
     """The ``data-row`` of the first table body row on each page after the first (a laid-out WeasyPrint
     document); a row that a page break splits counts on the page where it continues."""
     for page in document.pages[1:]:
-        row = _first_row(page._page_box)
+        row = _edge_row(page._page_box)
         if row is not None:
-            yield row
+            yield _row_number(row)
 
 
-def _first_row(box: Any) -> int | None:
+def _row_number(row: Any) -> int:
+    return int(row.element.get("data-row"))
+
+
+def _edge_row(box: Any, last: bool = False) -> Any | None:
+    """The first (or ``last``) table body row box (one with a ``data-row``) in ``box``."""
     element = getattr(box, "element", None)
     if type(box).__name__ == "TableRowBox" and element is not None and element.get("data-row") is not None:
-        return int(element.get("data-row"))
-    for child in getattr(box, "children", ()):
-        found = _first_row(child)
+        return box
+    children = getattr(box, "children", ())
+    for child in reversed(children) if last else children:
+        found = _edge_row(child, last)
         if found is not None:
             return found
     return None
