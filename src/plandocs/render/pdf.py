@@ -7,8 +7,9 @@ content.  ``pdf_a`` produces PDF/A-3b with the source YAML attached.
 Merged table cells are cut at page breaks by plandocs itself (WeasyPrint cannot split a row-spanning cell
 across pages, Kozea/WeasyPrint #663, #1911): a first layout pass finds the first body row of each page, the
 HTML is made again with every merge cut there, and this repeats until the pages start at the same rows
-(at most :data:`MAX_PASSES`). When the HTML for the breaks found is the HTML just laid out (no merge crosses
-them), that layout is final and is not made again.
+(at most :data:`MAX_PASSES`). A tall row may break across a page; the merges are then cut before and after
+it as well, so that it holds single-row cells only (:class:`Cuts`). When the HTML for the cuts found is the
+HTML just laid out (no merge crosses them), that layout is final and is not made again.
 
 Templates are untrusted: WeasyPrint fetches only through :class:`_ConfinedFetcher`, which serves
 ``data:`` URLs and files whose real path lies inside one of the template folders, and refuses every other
