@@ -194,6 +194,9 @@ class Cuts(NamedTuple):
     """The rows among ``breaks`` that begin on the page before (a tall row broken across the page)."""
     whole: frozenset[int] = frozenset()
     """Tall rows that must not break: a break left one of their cells without a line on the first page."""
+    unhyphenated: frozenset[int] = frozenset()
+    """Broken rows that hyphenated a word at the page foot: readers join a line-end hyphen back into its word
+    only within a page, so such a row is set without hyphenation."""
 
 
 class Pagination(NamedTuple):
@@ -215,7 +218,7 @@ def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **optio
         fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
         document = HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
         LAYOUTS.passes += 1
-        found = found_cuts(document, cuts.whole)
+        found = found_cuts(document, cuts)
         if not callable(html) or found == cuts or n == MAX_PASSES:
             return Pagination(document, cuts)
         following = searchable_hyphens(make(found))
@@ -226,20 +229,47 @@ def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **optio
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def found_cuts(document: Any, whole: frozenset[int] = frozenset()) -> Cuts:
-    """The cuts a laid-out document asks for; rows kept ``whole`` before stay whole (so passes converge)."""
+def found_cuts(document: Any, before: Cuts | None = None) -> Cuts:
+    """The cuts a laid-out document asks for; rows kept whole or unhyphenated ``before`` stay so (so that the
+    passes converge)."""
+    before = before or Cuts()
     split: set[int] = set()
     thin: set[int] = set()
-    for before, page in pairwise(document.pages):
-        first, last = _edge_row(page._page_box), _edge_row(before._page_box, last=True)
+    hyphenated: set[int] = set()
+    for prev, page in pairwise(document.pages):
+        first, last = _edge_row(page._page_box), _edge_row(prev._page_box, last=True)
         if first is not None and last is not None and _row_number(first) == _row_number(last):
-            (thin if _left_empty(last, first) else split).add(_row_number(first))
-    return Cuts(frozenset(page_starts(document)), frozenset(split), whole | frozenset(thin))
+            row = _row_number(first)
+            (thin if _left_empty(last, first) else split).add(row)
+            if _hyphenated_at_foot(last):
+                hyphenated.add(row)
+    return Cuts(frozenset(page_starts(document)), frozenset(split), before.whole | frozenset(thin),
+                before.unhyphenated | frozenset(hyphenated))
 
 
 def _left_empty(head: Any, tail: Any) -> bool:
     """Whether a row broken across a page left a cell's text wholly to its second part (``tail``)."""
     return any(not a.children and b.children for a, b in zip(head.children, tail.children, strict=False))
+
+
+def _hyphenated_at_foot(head: Any) -> bool:
+    """Whether a row broken across a page hyphenated a word at the page foot: readers join a line-end hyphen
+    back into the word only within a page, so the word would be lost to search and copy."""
+    return any(_HYPHENATED_RE.search(_last_text(cell)) for cell in head.children)
+
+
+_HYPHENATED_RE = re.compile(r"[^\W\d_]-$")
+"""An automatic hyphenation point (a compound's own hyphen is U+2010 in the PDF: see searchable_hyphens)."""
+
+
+def _last_text(box: Any) -> str:
+    if type(box).__name__ == "TextBox":
+        return str(box.text)
+    for child in reversed(getattr(box, "children", ())):
+        text = _last_text(child)
+        if text.strip():
+            return text.rstrip()
+    return ""
 
 
 def page_starts(document: Any) -> Iterator[int]:

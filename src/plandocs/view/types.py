@@ -71,6 +71,8 @@ class Row:
     """head, colnums, priority, task, body."""
     breakable: bool = False
     """Paged output: a tall row that may break across a page (see :meth:`TableView.paged_body`)."""
+    unhyphenated: bool = False
+    """Paged output: a broken row set without hyphenation, so that no word is split between two pages."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ class TableView:
 
 
     def paged_body(self, breaks: frozenset[int] = frozenset(), split: frozenset[int] = frozenset(),
-                   font_size: float = 0.0, whole: frozenset[int] = frozenset()) -> tuple[Row, ...]:
+                   font_size: float = 0.0, whole: frozenset[int] = frozenset(),
+                   unhyphenated: frozenset[int] = frozenset()) -> tuple[Row, ...]:
         """The body for print, with every vertical merge cut at the body rows in ``breaks`` (the first row of
         each page, found by a layout pass: see plandocs.render.pdf).
 
@@ -112,7 +115,7 @@ class TableView:
         page repeats a short text and says «(продовження)» for a long one.
 
         With a ``font_size`` (pt), rows of :data:`BREAKABLE_LINES` lines or more (and not in ``whole``) are
-        marked ``breakable``. A
+        marked ``breakable``, and rows in ``unhyphenated`` are marked so. A
         row in ``split`` breaks across a page (it is also in ``breaks``: the page after continues it). Only a
         row of single-row cells breaks cleanly, so merges are cut after it too: the merged column's piece in
         it is empty and continues the piece above (``open_bottom``), closed at the page foot, and the piece
@@ -127,7 +130,8 @@ class TableView:
                 for a, b in pairwise(edges):
                     out[a].append((col, _piece(cell, a, b, (r, r + cell.rowspan), split)))
         return tuple(replace(row, cells=tuple(c for _, c in sorted(cells, key=lambda p: p[0])),
-                             breakable=r not in whole and (row.breakable or self._tall(row, placed, font_size)))
+                             breakable=r not in whole and (row.breakable or self._tall(row, placed, font_size)),
+                             unhyphenated=row.unhyphenated or r in unhyphenated)
                      for r, (cells, row, placed) in enumerate(zip(out, self.body, grid, strict=True)))
 
     def _tall(self, row: Row, placed: list[tuple[int, Cell]], font_size: float) -> bool:
