@@ -197,6 +197,9 @@ class Cuts(NamedTuple):
     unhyphenated: frozenset[int] = frozenset()
     """Broken rows that hyphenated a word at the page foot: readers join a line-end hyphen back into its word
     only within a page, so such a row is set without hyphenation."""
+    starts: frozenset[int] = frozenset()
+    """Rows among ``breaks`` that begin their page by a forced break: WeasyPrint moved them there to keep them
+    with what follows, and kept their room in the table on the page before (see :func:`moved_rows`)."""
 
 
 class Pagination(NamedTuple):
@@ -208,25 +211,50 @@ class Pagination(NamedTuple):
 
 def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **options: object) -> Pagination:
     """The laid-out document, with its merges cut at the first row of each page and around every row broken
-    across a page, once two passes agree (or after :data:`MAX_PASSES`)."""
+    across a page, once two passes agree (or after :data:`MAX_PASSES`), and its table ending at the last
+    row of every page (:func:`_room_closed`)."""
     from weasyprint import HTML
 
     make = html if callable(html) else (lambda _cuts, text=html: text)
+
+    def lay_out(text: str) -> Any:
+        fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
+        LAYOUTS.passes += 1
+        return HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
+
     cuts = Cuts()
     text = searchable_hyphens(make(cuts))
     for n in range(1, MAX_PASSES + 1):
-        fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
-        document = HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
-        LAYOUTS.passes += 1
+        document = lay_out(text)
         found = found_cuts(document, cuts)
         if not callable(html) or found == cuts or n == MAX_PASSES:
-            return Pagination(document, cuts)
+            break
         following = searchable_hyphens(make(found))
         if following == text:
             # no merge crosses the new breaks: laying the same HTML out again gives the same pages and bytes
-            return Pagination(document, found)
+            cuts = found
+            break
         cuts, text = found, following
-    raise AssertionError("unreachable")  # pragma: no cover
+    if not callable(html):
+        return Pagination(document, cuts)
+    return _room_closed(Pagination(document, cuts), text, html, lay_out)
+
+
+def _room_closed(done: Pagination, text: str, make: PagedHtml, lay_out: Callable[[str], Any]) -> Pagination:
+    """``done`` laid out again with its breaks forced where WeasyPrint moved rows to the next page (see
+    :func:`moved_rows`), so that the table ends at the last row of each such page; ``done`` itself when no
+    rows moved, when the template does not force breaks, or when forcing them moved other breaks."""
+    moved = moved_rows(done.document)
+    if not moved:
+        return done
+    forced = done.cuts._replace(starts=moved)
+    following = searchable_hyphens(make(forced))
+    if following == text:
+        return done
+    again = lay_out(following)
+    if list(page_starts(again)) != list(page_starts(done.document)):  # pragma: no cover - none seen
+        return done
+    return Pagination(again, forced)
 
 
 def found_cuts(document: Any, before: Cuts | None = None) -> Cuts:
@@ -245,6 +273,35 @@ def found_cuts(document: Any, before: Cuts | None = None) -> Cuts:
                 hyphenated.add(row)
     return Cuts(frozenset(page_starts(document)), frozenset(split), before.whole | frozenset(thin),
                 before.unhyphenated | frozenset(hyphenated))
+
+
+def moved_rows(document: Any) -> frozenset[int]:
+    """The first rows of the pages after those on which the table's footer (its line at the page foot) lies
+    lower than the last row: WeasyPrint moved rows from there to the next page, to keep them with the rows or
+    the signatures they are kept with, and kept their room in the table (its table layout's «fix table
+    height and footer position» is still to do)."""
+    moved: set[int] = set()
+    for prev, page in pairwise(document.pages):
+        last, foot, first = _edge_row(prev._page_box, last=True), _foot(prev._page_box), _edge_row(page._page_box)
+        if last is not None and foot is not None and first is not None and \
+                foot.position_y > last.position_y + last.height + _ROOM_KEPT_PT:
+            moved.add(_row_number(first))
+    return frozenset(moved)
+
+
+_ROOM_KEPT_PT = 1.0
+"""Below this, the footer lies on the last row (rounding), not under the room of moved rows."""
+
+
+def _foot(box: Any) -> Any | None:
+    """The paged table's footer row (``tr.page-foot``) in ``box``."""
+    if type(box).__name__ == "TableRowBox" and box.element is not None and box.element.get("class") == "page-foot":
+        return box
+    for child in getattr(box, "children", ()):
+        found = _foot(child)
+        if found is not None:
+            return found
+    return None
 
 
 def _left_empty(head: Any, tail: Any) -> bool:

@@ -174,7 +174,8 @@ def paged_html(view: DocumentView, dirs: list[Path]) -> PagedHtml:
     def paged(cuts: Cuts) -> str:
         # the template cuts at page breaks only: the body cut around broken rows, its tall rows marked as
         # breakable, is given to it already cut
-        body = view.table.paged_body(cuts.breaks, cuts.split, view.page.font_size, cuts.whole, cuts.unhyphenated)
+        body = view.table.paged_body(cuts.breaks, cuts.split, view.page.font_size, cuts.whole, cuts.unhyphenated,
+                                     cuts.starts)
         return render_html(replace(view, table=replace(view.table, body=body)), dirs, paged=True)
 
     return paged

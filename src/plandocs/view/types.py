@@ -73,6 +73,8 @@ class Row:
     """Paged output: a tall row that may break across a page (see :meth:`TableView.paged_body`)."""
     unhyphenated: bool = False
     """Paged output: a broken row set without hyphenation, so that no word is split between two pages."""
+    page_start: bool = False
+    """Paged output: a row that begins a page by a forced break (see plandocs.render.pdf.Cuts.starts)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ class TableView:
 
     def paged_body(self, breaks: frozenset[int] = frozenset(), split: frozenset[int] = frozenset(),
                    font_size: float = 0.0, whole: frozenset[int] = frozenset(),
-                   unhyphenated: frozenset[int] = frozenset()) -> tuple[Row, ...]:
+                   unhyphenated: frozenset[int] = frozenset(),
+                   starts: frozenset[int] = frozenset()) -> tuple[Row, ...]:
         """The body for print, with every vertical merge cut at the body rows in ``breaks`` (the first row of
         each page, found by a layout pass: see plandocs.render.pdf).
 
@@ -115,7 +118,7 @@ class TableView:
         page repeats a short text and says «(продовження)» for a long one.
 
         With a ``font_size`` (pt), rows of :data:`BREAKABLE_LINES` lines or more (and not in ``whole``) are
-        marked ``breakable``, and rows in ``unhyphenated`` are marked so. A
+        marked ``breakable``, and rows in ``unhyphenated`` and ``starts`` are marked so. A
         row in ``split`` breaks across a page (it is also in ``breaks``: the page after continues it). Only a
         row of single-row cells breaks cleanly, so merges are cut after it too: the merged column's piece in
         it is empty and continues the piece above (``open_bottom``), closed at the page foot, and the piece
@@ -131,7 +134,8 @@ class TableView:
                     out[a].append((col, _piece(cell, a, b, (r, r + cell.rowspan), split)))
         return tuple(replace(row, cells=tuple(c for _, c in sorted(cells, key=lambda p: p[0])),
                              breakable=r not in whole and (row.breakable or self._tall(row, placed, font_size)),
-                             unhyphenated=row.unhyphenated or r in unhyphenated)
+                             unhyphenated=row.unhyphenated or r in unhyphenated,
+                             page_start=row.page_start or r in starts)
                      for r, (cells, row, placed) in enumerate(zip(out, self.body, grid, strict=True)))
 
     def _tall(self, row: Row, placed: list[tuple[int, Cell]], font_size: float) -> bool:
