@@ -7,7 +7,9 @@ content.  ``pdf_a`` produces PDF/A-3b with the source YAML attached.
 Merged table cells are cut at page breaks by plandocs itself (WeasyPrint cannot split a row-spanning cell
 across pages, Kozea/WeasyPrint #663, #1911): a first layout pass finds the first body row of each page, the
 HTML is made again with every merge cut there, and this repeats until the pages start at the same rows
-(two passes for every seed plan; at most :data:`MAX_PASSES`).
+(at most :data:`MAX_PASSES`). A tall row may break across a page; the merges are then cut before and after
+it as well, so that it holds single-row cells only (:class:`Cuts`). When the HTML for the cuts found is the
+HTML just laid out (no merge crosses them), that layout is final and is not made again.
 
 Templates are untrusted: WeasyPrint fetches only through :class:`_ConfinedFetcher`, which serves
 ``data:`` URLs and files whose real path lies inside one of the template folders, and refuses every other
@@ -23,8 +25,10 @@ import os
 import re
 import types
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import unquote, urlsplit
 
 from plandocs.errors import TemplateFailure
@@ -33,8 +37,17 @@ from plandocs.i18n import _
 MAX_PASSES = 4
 """Layout passes before the last one is taken as it is (each is a complete, valid document)."""
 
-PagedHtml = Callable[[frozenset[int]], str]
-"""The paged HTML of a document with its vertical merges cut at the given body rows."""
+@dataclass
+class LayoutCount:
+    """Layout passes made in this process (a benchmark or test reads them; no pass is timed)."""
+
+    passes: int = 0
+
+
+LAYOUTS = LayoutCount()
+
+PagedHtml = Callable[["Cuts"], str]
+"""The paged HTML of a document with its vertical merges cut where a layout pass found pages to begin."""
 
 _MARKUP_RE = re.compile(r"(<style\b.*?</style>|<[^>]*>)", re.S)
 _WORD_HYPHEN_RE = re.compile(r"(?<=[^\W_])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=\d)")
@@ -149,7 +162,7 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
         gc.disable()
         try:
             def lay_out() -> tuple[bytes, dict[str, int]]:
-                document, _breaks = paginate(html, base_dir, fetcher, **kwargs)
+                document = paginate(html, base_dir, fetcher, **kwargs).document
                 pages: dict[str, int] = {}
                 for n, page in enumerate(document.pages, start=1):
                     for name in page.anchors:  # an element spanning pages is listed on each: keep the first
@@ -172,40 +185,171 @@ def render_pdf_pages(html: str | PagedHtml, base_dir: Path, date: _dt.date,
     return data, pages
 
 
-def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None,
-             **options: object) -> tuple[Any, frozenset[int]]:
-    """The laid-out WeasyPrint document and the body rows its merges were cut at (the first row of each
-    page once the passes agree)."""
+class Cuts(NamedTuple):
+    """Where a paged table's merges are cut, found by a layout pass (see ``TableView.paged_body``)."""
+
+    breaks: frozenset[int] = frozenset()
+    """The first body row of each page after the first."""
+    split: frozenset[int] = frozenset()
+    """The rows among ``breaks`` that begin on the page before (a tall row broken across the page)."""
+    whole: frozenset[int] = frozenset()
+    """Tall rows that must not break: a break left one of their cells without a line on the first page."""
+    unhyphenated: frozenset[int] = frozenset()
+    """Broken rows that hyphenated a word at the page foot: readers join a line-end hyphen back into its word
+    only within a page, so such a row is set without hyphenation."""
+    starts: frozenset[int] = frozenset()
+    """Rows among ``breaks`` that begin their page by a forced break: WeasyPrint moved them there to keep them
+    with what follows, and kept their room in the table on the page before (see :func:`moved_rows`)."""
+
+
+class Pagination(NamedTuple):
+    """A laid-out WeasyPrint document and where its table's merges were cut."""
+
+    document: Any
+    cuts: Cuts
+
+
+def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **options: object) -> Pagination:
+    """The laid-out document, with its merges cut at the first row of each page and around every row broken
+    across a page, once two passes agree (or after :data:`MAX_PASSES`), and its table ending at the last
+    row of every page (:func:`_room_closed`)."""
     from weasyprint import HTML
 
-    make = html if callable(html) else (lambda _breaks, text=html: text)
-    breaks: frozenset[int] = frozenset()
-    for n in range(1, MAX_PASSES + 1):
-        text = searchable_hyphens(make(breaks))
+    make = html if callable(html) else (lambda _cuts, text=html: text)
+
+    def lay_out(text: str) -> Any:
         fonts = {"font_config": _shared_fonts()} if _fonts_shareable(text) else {}
-        document = HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
-        starts = frozenset(page_starts(document))
-        if not callable(html) or starts == breaks or n == MAX_PASSES:
-            return document, breaks
-        breaks = starts
-    raise AssertionError("unreachable")  # pragma: no cover
+        LAYOUTS.passes += 1
+        return HTML(string=text, base_url=str(base_dir), url_fetcher=fetcher).render(**options, **fonts)
+
+    cuts = Cuts()
+    text = searchable_hyphens(make(cuts))
+    for n in range(1, MAX_PASSES + 1):
+        document = lay_out(text)
+        found = found_cuts(document, cuts)
+        if not callable(html) or found == cuts or n == MAX_PASSES:
+            break
+        following = searchable_hyphens(make(found))
+        if following == text:
+            # no merge crosses the new breaks: laying the same HTML out again gives the same pages and bytes
+            cuts = found
+            break
+        cuts, text = found, following
+    if not callable(html):
+        return Pagination(document, cuts)
+    return _room_closed(Pagination(document, cuts), text, html, lay_out)
+
+
+def _room_closed(done: Pagination, text: str, make: PagedHtml, lay_out: Callable[[str], Any]) -> Pagination:
+    """``done`` laid out again with its breaks forced where WeasyPrint moved rows to the next page (see
+    :func:`moved_rows`), so that the table ends at the last row of each such page; ``done`` itself when no
+    rows moved, when the template does not force breaks, or when forcing them moved other breaks."""
+    moved = moved_rows(done.document)
+    if not moved:
+        return done
+    forced = done.cuts._replace(starts=moved)
+    following = searchable_hyphens(make(forced))
+    if following == text:
+        return done
+    again = lay_out(following)
+    if list(page_starts(again)) != list(page_starts(done.document)):  # pragma: no cover - none seen
+        return done
+    return Pagination(again, forced)
+
+
+def found_cuts(document: Any, before: Cuts | None = None) -> Cuts:
+    """The cuts a laid-out document asks for; rows kept whole or unhyphenated ``before`` stay so (so that the
+    passes converge)."""
+    before = before or Cuts()
+    split: set[int] = set()
+    thin: set[int] = set()
+    hyphenated: set[int] = set()
+    for prev, page in pairwise(document.pages):
+        first, last = _edge_row(page._page_box), _edge_row(prev._page_box, last=True)
+        if first is not None and last is not None and _row_number(first) == _row_number(last):
+            row = _row_number(first)
+            (thin if _left_empty(last, first) else split).add(row)
+            if _hyphenated_at_foot(last):
+                hyphenated.add(row)
+    return Cuts(frozenset(page_starts(document)), frozenset(split), before.whole | frozenset(thin),
+                before.unhyphenated | frozenset(hyphenated))
+
+
+def moved_rows(document: Any) -> frozenset[int]:
+    """The first rows of the pages after those on which the table's footer (its line at the page foot) lies
+    lower than the last row: WeasyPrint moved rows from there to the next page, to keep them with the rows or
+    the signatures they are kept with, and kept their room in the table (its table layout's «fix table
+    height and footer position» is still to do)."""
+    moved: set[int] = set()
+    for prev, page in pairwise(document.pages):
+        last, foot, first = _edge_row(prev._page_box, last=True), _foot(prev._page_box), _edge_row(page._page_box)
+        if last is not None and foot is not None and first is not None and \
+                foot.position_y > last.position_y + last.height + _ROOM_KEPT_PT:
+            moved.add(_row_number(first))
+    return frozenset(moved)
+
+
+_ROOM_KEPT_PT = 1.0
+"""Below this, the footer lies on the last row (rounding), not under the room of moved rows."""
+
+
+def _foot(box: Any) -> Any | None:
+    """The paged table's footer row (``tr.page-foot``) in ``box``."""
+    if type(box).__name__ == "TableRowBox" and box.element is not None and box.element.get("class") == "page-foot":
+        return box
+    for child in getattr(box, "children", ()):
+        found = _foot(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _left_empty(head: Any, tail: Any) -> bool:
+    """Whether a row broken across a page left a cell's text wholly to its second part (``tail``)."""
+    return any(not a.children and b.children for a, b in zip(head.children, tail.children, strict=False))
+
+
+def _hyphenated_at_foot(head: Any) -> bool:
+    """Whether a row broken across a page hyphenated a word at the page foot: readers join a line-end hyphen
+    back into the word only within a page, so the word would be lost to search and copy."""
+    return any(_HYPHENATED_RE.search(_last_text(cell)) for cell in head.children)
+
+
+_HYPHENATED_RE = re.compile(r"[^\W\d_]-$")
+"""An automatic hyphenation point (a compound's own hyphen is U+2010 in the PDF: see searchable_hyphens)."""
+
+
+def _last_text(box: Any) -> str:
+    if type(box).__name__ == "TextBox":
+        return str(box.text)
+    for child in reversed(getattr(box, "children", ())):
+        text = _last_text(child)
+        if text.strip():
+            return text.rstrip()
+    return ""
 
 
 def page_starts(document: Any) -> Iterator[int]:
     """The ``data-row`` of the first table body row on each page after the first (a laid-out WeasyPrint
     document); a row that a page break splits counts on the page where it continues."""
     for page in document.pages[1:]:
-        row = _first_row(page._page_box)
+        row = _edge_row(page._page_box)
         if row is not None:
-            yield row
+            yield _row_number(row)
 
 
-def _first_row(box: Any) -> int | None:
+def _row_number(row: Any) -> int:
+    return int(row.element.get("data-row"))
+
+
+def _edge_row(box: Any, last: bool = False) -> Any | None:
+    """The first (or ``last``) table body row box (one with a ``data-row``) in ``box``."""
     element = getattr(box, "element", None)
     if type(box).__name__ == "TableRowBox" and element is not None and element.get("data-row") is not None:
-        return int(element.get("data-row"))
-    for child in getattr(box, "children", ()):
-        found = _first_row(child)
+        return box
+    children = getattr(box, "children", ())
+    for child in reversed(children) if last else children:
+        found = _edge_row(child, last)
         if found is not None:
             return found
     return None

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plandocs.check.validate import LoadedPlan, ValidationResult, validate
 from plandocs.errors import PlandocsError
@@ -28,6 +29,9 @@ from plandocs.view.plan import build_view
 from plandocs.view.report import build_report_view
 from plandocs.view.types import DocumentView
 from plandocs.view.typography import typeset
+
+if TYPE_CHECKING:
+    from plandocs.render.pdf import Cuts, PagedHtml
 
 FORMATS = ("docx", "html", "pdf")
 
@@ -156,14 +160,25 @@ def _pdf_and_pages(view: DocumentView, dirs: list[Path], attached: list[Path] | 
         from plandocs.render.typst import render_typst
 
         return render_typst(view, attached or (), pdf_a)
-    from plandocs.render.html import render_html
     from plandocs.render.pdf import render_pdf_pages
 
-    def paged(breaks: frozenset[int]) -> str:
-        return render_html(view, dirs, paged=True, page_breaks=breaks)
-
     # relative URLs (an organisation's logo) resolve in the first template folder: the organisation's own
-    return render_pdf_pages(paged, dirs[0], view.date, attachments=attached, pdf_a=pdf_a, folders=dirs)
+    return render_pdf_pages(paged_html(view, dirs), dirs[0], view.date, attachments=attached, pdf_a=pdf_a,
+                            folders=dirs)
+
+
+def paged_html(view: DocumentView, dirs: list[Path]) -> PagedHtml:
+    """The paged HTML of ``view`` for the cuts a layout pass finds (see plandocs.render.pdf.paginate)."""
+    from plandocs.render.html import render_html
+
+    def paged(cuts: Cuts) -> str:
+        # the template cuts at page breaks only: the body cut around broken rows, its tall rows marked as
+        # breakable, is given to it already cut
+        body = view.table.paged_body(cuts.breaks, cuts.split, view.page.font_size, cuts.whole, cuts.unhyphenated,
+                                     cuts.starts)
+        return render_html(replace(view, table=replace(view.table, body=body)), dirs, paged=True)
+
+    return paged
 
 
 def render(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS, *, pdf_a: bool = False,

@@ -24,6 +24,13 @@ CONTINUED = "(продовження)"
 """What opens the next page in a long merged cell cut at a page break."""
 REPEAT_LIMIT = 60
 """Merged cells with at most this many characters (numbers, short task titles) are repeated instead."""
+BREAKABLE_LINES = 6
+"""A body row whose tallest cell holds at least this many lines may break across a page, as Word breaks it;
+a shorter row moves to the next page whole. With two lines of each cell kept on either side of a break
+(CSS orphans and widows), six lines is the smallest row that a break leaves readable on both pages."""
+_EM_PER_CHAR = 0.5
+"""The mean advance of a character of body text in Times New Roman, in ems (Cyrillic and Latin text)."""
+_CELL_PADDING_MM = 4.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,9 @@ class Cell:
     align: str = "left"
     lines: tuple[tuple[Span, ...], ...] = ()
     """Rich text, one tuple of spans per line; when given, ``text`` is its plain form (for sizing)."""
+    open_bottom: bool = False
+    """Paged output: the piece of a merged cell that goes on into a row broken across a page below it, drawn
+    without a bottom border (see :meth:`TableView.paged_body`)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,12 @@ class Row:
     cells: tuple[Cell, ...]
     kind: str = "body"
     """head, colnums, priority, task, body."""
+    breakable: bool = False
+    """Paged output: a tall row that may break across a page (see :meth:`TableView.paged_body`)."""
+    unhyphenated: bool = False
+    """Paged output: a broken row set without hyphenation, so that no word is split between two pages."""
+    page_start: bool = False
+    """Paged output: a row that begins a page by a forced break (see plandocs.render.pdf.Cuts.starts)."""
 
 
 @dataclass(frozen=True)
@@ -90,25 +106,67 @@ class TableView:
         return out
 
 
-    def paged_body(self, breaks: frozenset[int] = frozenset()) -> tuple[Row, ...]:
+    def paged_body(self, breaks: frozenset[int] = frozenset(), split: frozenset[int] = frozenset(),
+                   font_size: float = 0.0, whole: frozenset[int] = frozenset(),
+                   unhyphenated: frozenset[int] = frozenset(),
+                   starts: frozenset[int] = frozenset()) -> tuple[Row, ...]:
         """The body for print, with every vertical merge cut at the body rows in ``breaks`` (the first row of
         each page, found by a layout pass: see plandocs.render.pdf).
 
         WeasyPrint cannot split a row-spanning cell across pages (Kozea/WeasyPrint #663, #1911), so each
         page gets its own merged cell, closed at the page foot as Word does; the piece that opens the next
         page repeats a short text and says «(продовження)» for a long one.
+
+        With a ``font_size`` (pt), rows of :data:`BREAKABLE_LINES` lines or more (and not in ``whole``) are
+        marked ``breakable``, and rows in ``unhyphenated`` and ``starts`` are marked so. A
+        row in ``split`` breaks across a page (it is also in ``breaks``: the page after continues it). Only a
+        row of single-row cells breaks cleanly, so merges are cut after it too: the merged column's piece in
+        it is empty and continues the piece above (``open_bottom``), closed at the page foot, and the piece
+        after it, on the next page, repeats the text or says «(продовження)».
         """
+        cuts_at = sorted(breaks | {r + 1 for r in split})
         out: list[list[tuple[int, Cell]]] = [[] for _ in self.body]
-        for r, placed in enumerate(self.grid(self.body)):
+        grid = self.grid(self.body)
+        for r, placed in enumerate(grid):
             for col, cell in placed:
-                cuts = [b for b in sorted(breaks) if r < b < r + cell.rowspan]
-                edges = [r, *cuts, r + cell.rowspan]
-                for i, (a, b) in enumerate(pairwise(edges)):
-                    text = cell.text if i == 0 or len(cell.text) <= REPEAT_LIMIT else CONTINUED
-                    lines = cell.lines if text == cell.text else ()  # «(продовження)» is plain
-                    out[a].append((col, replace(cell, rowspan=b - a, text=text, lines=lines)))
-        return tuple(Row(tuple(c for _, c in sorted(cells, key=lambda p: p[0])), row.kind)
-                     for cells, row in zip(out, self.body, strict=True))
+                edges = [r, *(b for b in cuts_at if r < b < r + cell.rowspan), r + cell.rowspan]
+                for a, b in pairwise(edges):
+                    out[a].append((col, _piece(cell, a, b, (r, r + cell.rowspan), split)))
+        return tuple(replace(row, cells=tuple(c for _, c in sorted(cells, key=lambda p: p[0])),
+                             breakable=r not in whole and (row.breakable or self._tall(row, placed, font_size)),
+                             unhyphenated=row.unhyphenated or r in unhyphenated,
+                             page_start=row.page_start or r in starts)
+                     for r, (cells, row, placed) in enumerate(zip(out, self.body, grid, strict=True)))
+
+    def _tall(self, row: Row, placed: list[tuple[int, Cell]], font_size: float) -> bool:
+        """Whether a body row's own cells hold :data:`BREAKABLE_LINES` lines or more, from their text length
+        and column width (an estimate: the layout is not known yet). A row that opens a merged cell taller
+        than its own cells stays whole: broken, it would have to hold all the merged text itself."""
+        if not font_size or row.kind != "body":
+            return False
+        char_mm = _EM_PER_CHAR * font_size * 25.4 / 72
+
+        def lines(col: int, cell: Cell) -> int:
+            width = sum(self.widths[col:col + cell.colspan]) - _CELL_PADDING_MM
+            per_line = max(1, int(width / char_mm))
+            return sum(-(-max(1, len(part)) // per_line) for part in cell.text.split("\n"))
+
+        own = max((lines(col, c) for col, c in placed if c.rowspan == 1), default=0)
+        merged = max((lines(col, c) for col, c in placed if c.rowspan > 1), default=0)
+        return own >= BREAKABLE_LINES and merged <= own
+
+
+def _piece(cell: Cell, start: int, end: int, span: tuple[int, int], split: frozenset[int]) -> Cell:
+    """The piece of a merged ``cell`` (over body rows ``span``) from row ``start`` to ``end``, see
+    :meth:`TableView.paged_body`."""
+    open_bottom = end < span[1] and end in split  # the cell goes on into a row broken across a page
+    if start == span[0]:
+        return replace(cell, rowspan=end - start, open_bottom=open_bottom)
+    if start in split:  # continues the piece above; its text opens the next page, after this row
+        return replace(cell, rowspan=end - start, text="", lines=(), open_bottom=open_bottom)
+    text = cell.text if len(cell.text) <= REPEAT_LIMIT else CONTINUED
+    lines = cell.lines if text == cell.text else ()  # «(продовження)» is plain
+    return replace(cell, rowspan=end - start, text=text, lines=lines, open_bottom=open_bottom)
 
 
 @dataclass(frozen=True)
