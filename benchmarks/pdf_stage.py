@@ -67,8 +67,7 @@ def cases_for(lp: Any, report: Any, source: Path) -> tuple[dict[str, Callable[[]
 
     from plandocs.files.paths import project_root
     from plandocs.render import pdf
-    from plandocs.render.html import render_html
-    from plandocs.render.pipeline import document_view, render_documents
+    from plandocs.render.pipeline import document_view, paged_html, render_documents
     from plandocs.render.templating import resolve_org_templates, template_dirs
     from plandocs.view.typography import typeset
 
@@ -76,14 +75,15 @@ def cases_for(lp: Any, report: Any, source: Path) -> tuple[dict[str, Callable[[]
     dirs = template_dirs(resolve_org_templates(lp.organisation_path, lp.organisation.templates,
                                                project_root(lp.organisation_path)))
     typeset_view = typeset(view)  # as render_view does before any format
-    made: list[frozenset[int]] = []
+    made: list[pdf.Cuts] = []
+    make = paged_html(typeset_view, dirs)  # the stage's own paged HTML, for the cuts a pass finds
 
-    def paged(breaks: frozenset[int]) -> str:
-        made.append(breaks)
-        return render_html(typeset_view, dirs, paged=True, page_breaks=breaks)
+    def paged(cuts: pdf.Cuts) -> str:
+        made.append(cuts)
+        return make(cuts)
 
-    _document, breaks = pdf.paginate(paged, dirs[0])
-    html = pdf.searchable_hyphens(paged(breaks))
+    _document, cuts = pdf.paginate(paged, dirs[0])
+    html = pdf.searchable_hyphens(paged(cuts))
     passes = len(made) - 1
     fonts = FontConfiguration()
 
