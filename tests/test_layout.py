@@ -248,6 +248,33 @@ def test_layout_is_not_repeated_when_no_merge_crosses_a_break() -> None:
     assert render_pdf(paged(cuts), REPO, view.date) == one_pass  # the pass that is no longer made
 
 
+def test_without_a_broken_row_the_table_has_no_footer_and_no_band() -> None:
+    """KMU 16.2 breaks no row across a page: its table has no footer (the line the footer draws is needed only
+    under a broken row's first part), so WeasyPrint keeps no room of the rows it moves to the next page, every
+    page foot is closed by the last row's own bottom borders right under its text, and the document is not
+    laid out again to close a band (two passes: the breaks, then the HTML cut there)."""
+    res = validate([PLANS / "kmu" / "goal-16.2.yaml"])
+    assert res.ok, res.diagnostics.items
+    (lp,) = res.plans
+    view = typeset(build_view(lp.plan, lp.organisation))
+    make = paged_html(view, template_dirs(None))
+    before = LAYOUTS.passes
+    document, cuts = paginate(make, REPO)
+    assert LAYOUTS.passes - before == 2
+    assert not cuts.split and not cuts.starts
+    assert "page-foot" not in make(cuts) and "page-foot" in make(cuts._replace(split=frozenset({1})))
+    pages = [page for page in document.pages if _rows(page)]  # the signatures may close on a page of their own
+    assert len(pages) >= 2
+    for n, page in enumerate(pages):
+        rows = _rows(page)
+        cells = [c for r in rows for c in r.children]
+        bottom = max(c.position_y + c.margin_height() for c in cells)
+        at_foot = [c for c in cells if abs(c.position_y + c.margin_height() - bottom) < 0.5]
+        assert sum(int(c.element.get("colspan") or 1) for c in at_foot) == view.table.columns, f"page {n + 1}"
+        assert all(c.border_bottom_width > 0 and c.style["border_bottom_style"] == "solid" for c in at_foot)
+        assert 0 < bottom - _text_bottom(rows) < 5, f"page {n + 1}"
+
+
 @pytest.mark.parametrize("org", ["kalush", "zhytomyr"])
 def test_every_page_closes_and_opens_its_merged_cells(org: str, request: pytest.FixtureRequest) -> None:
     """At each page foot the cells of the last row cover every column with a bottom border (no open cell)
