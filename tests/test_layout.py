@@ -229,6 +229,26 @@ def test_table_ends_under_the_last_row_of_every_page(org: str, request: pytest.F
         assert 0 < lowest - _text_bottom(_rows(page)) < 5, f"page {n + 1}"
 
 
+def test_forced_breaks_go_through_the_passes_so_that_the_band_costs_no_pass() -> None:
+    """Kalush moves rows to the next page (p.11, p.13) and breaks rows: the forced breaks found in a pass go
+    into the next pass's HTML, so the pass that confirms the cuts is the PDF (three passes: the breaks, the
+    HTML cut there, the same cuts again), and the HTML it laid out starts those pages by a forced break."""
+    view = _view("kalush")
+    make = paged_html(view, template_dirs(None))
+    laid_out: list[Cuts] = []
+
+    def paged(cuts: Cuts) -> str:
+        laid_out.append(cuts)
+        return make(cuts)
+
+    before = LAYOUTS.passes
+    _document, cuts = paginate(paged, REPO)
+    assert LAYOUTS.passes - before == len(laid_out) == 3
+    assert laid_out[-1] == cuts and len(cuts.starts) >= 2 and cuts.starts <= cuts.breaks
+    forced = re.findall(r'<tr class="[^"]*\bpage-start" data-row="(\d+)"', make(cuts))
+    assert {int(r) for r in forced} == cuts.starts
+
+
 def test_layout_is_not_repeated_when_no_merge_crosses_a_break() -> None:
     """Pokrovsk's merges all end before a page break: the HTML cut at the first layout's breaks is the HTML
     laid out, so that layout is the PDF, byte for byte what a second pass of the same HTML gives."""
