@@ -229,6 +229,26 @@ def test_table_ends_under_the_last_row_of_every_page(org: str, request: pytest.F
         assert 0 < lowest - _text_bottom(_rows(page)) < 5, f"page {n + 1}"
 
 
+def test_forced_breaks_go_through_the_passes_so_that_the_band_costs_no_pass() -> None:
+    """Kalush moves rows to the next page (p.11, p.13) and breaks rows: the forced breaks found in a pass go
+    into the next pass's HTML, so the pass that confirms the cuts is the PDF (three passes: the breaks, the
+    HTML cut there, the same cuts again), and the HTML it laid out starts those pages by a forced break."""
+    view = _view("kalush")
+    make = paged_html(view, template_dirs(None))
+    laid_out: list[Cuts] = []
+
+    def paged(cuts: Cuts) -> str:
+        laid_out.append(cuts)
+        return make(cuts)
+
+    before = LAYOUTS.passes
+    _document, cuts = paginate(paged, REPO)
+    assert LAYOUTS.passes - before == len(laid_out) == 3
+    assert laid_out[-1] == cuts and len(cuts.starts) >= 2 and cuts.starts <= cuts.breaks
+    forced = re.findall(r'<tr class="[^"]*\bpage-start" data-row="(\d+)"', make(cuts))
+    assert {int(r) for r in forced} == cuts.starts
+
+
 def test_layout_is_not_repeated_when_no_merge_crosses_a_break() -> None:
     """Pokrovsk's merges all end before a page break: the HTML cut at the first layout's breaks is the HTML
     laid out, so that layout is the PDF, byte for byte what a second pass of the same HTML gives."""
@@ -246,6 +266,33 @@ def test_layout_is_not_repeated_when_no_merge_crosses_a_break() -> None:
     one_pass = render_pdf(paged, REPO, view.date)
     assert LAYOUTS.passes - before == 1
     assert render_pdf(paged(cuts), REPO, view.date) == one_pass  # the pass that is no longer made
+
+
+def test_without_a_broken_row_the_table_has_no_footer_and_no_band() -> None:
+    """KMU 16.2 breaks no row across a page: its table has no footer (the line the footer draws is needed only
+    under a broken row's first part), so WeasyPrint keeps no room of the rows it moves to the next page, every
+    page foot is closed by the last row's own bottom borders right under its text, and the document is not
+    laid out again to close a band (two passes: the breaks, then the HTML cut there)."""
+    res = validate([PLANS / "kmu" / "goal-16.2.yaml"])
+    assert res.ok, res.diagnostics.items
+    (lp,) = res.plans
+    view = typeset(build_view(lp.plan, lp.organisation))
+    make = paged_html(view, template_dirs(None))
+    before = LAYOUTS.passes
+    document, cuts = paginate(make, REPO)
+    assert LAYOUTS.passes - before == 2
+    assert not cuts.split and not cuts.starts
+    assert "page-foot" not in make(cuts) and "page-foot" in make(cuts._replace(split=frozenset({1})))
+    pages = [page for page in document.pages if _rows(page)]  # the signatures may close on a page of their own
+    assert len(pages) >= 2
+    for n, page in enumerate(pages):
+        rows = _rows(page)
+        cells = [c for r in rows for c in r.children]
+        bottom = max(c.position_y + c.margin_height() for c in cells)
+        at_foot = [c for c in cells if abs(c.position_y + c.margin_height() - bottom) < 0.5]
+        assert sum(int(c.element.get("colspan") or 1) for c in at_foot) == view.table.columns, f"page {n + 1}"
+        assert all(c.border_bottom_width > 0 and c.style["border_bottom_style"] == "solid" for c in at_foot)
+        assert 0 < bottom - _text_bottom(rows) < 5, f"page {n + 1}"
 
 
 @pytest.mark.parametrize("org", ["kalush", "zhytomyr"])

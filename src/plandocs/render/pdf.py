@@ -199,7 +199,8 @@ class Cuts(NamedTuple):
     only within a page, so such a row is set without hyphenation."""
     starts: frozenset[int] = frozenset()
     """Rows among ``breaks`` that begin their page by a forced break: WeasyPrint moved them there to keep them
-    with what follows, and kept their room in the table on the page before (see :func:`moved_rows`)."""
+    with what follows, and kept their room in the table on the page before (see :func:`moved_rows`). Found in
+    one pass, kept through the next ones while the row still begins a page."""
 
 
 class Pagination(NamedTuple):
@@ -212,7 +213,8 @@ class Pagination(NamedTuple):
 def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **options: object) -> Pagination:
     """The laid-out document, with its merges cut at the first row of each page and around every row broken
     across a page, once two passes agree (or after :data:`MAX_PASSES`), and its table ending at the last
-    row of every page (:func:`_room_closed`)."""
+    row of every page: the forced breaks of :func:`moved_rows` go through the passes, so the pass that confirms
+    the cuts has them (:func:`_room_closed` is left for a layout that did not settle)."""
     from weasyprint import HTML
 
     make = html if callable(html) else (lambda _cuts, text=html: text)
@@ -227,6 +229,9 @@ def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **optio
     for n in range(1, MAX_PASSES + 1):
         document = lay_out(text)
         found = found_cuts(document, cuts)
+        # the forced breaks go through the passes (kept while their row still starts a page), so that the pass
+        # confirming the cuts already ends the table at the last row of each page (see :func:`_room_closed`)
+        found = found._replace(starts=(cuts.starts & found.breaks) | moved_rows(document))
         if not callable(html) or found == cuts or n == MAX_PASSES:
             break
         following = searchable_hyphens(make(found))
@@ -242,12 +247,13 @@ def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **optio
 
 def _room_closed(done: Pagination, text: str, make: PagedHtml, lay_out: Callable[[str], Any]) -> Pagination:
     """``done`` laid out again with its breaks forced where WeasyPrint moved rows to the next page (see
-    :func:`moved_rows`), so that the table ends at the last row of each such page; ``done`` itself when no
-    rows moved, when the template does not force breaks, or when forcing them moved other breaks."""
+    :func:`moved_rows`; rows it moved in its own pass, as in the last of :data:`MAX_PASSES`), so that the
+    table ends at the last row of each such page; ``done`` itself when no rows moved, when the template does
+    not force breaks, or when forcing them moved other breaks."""
     moved = moved_rows(done.document)
     if not moved:
         return done
-    forced = done.cuts._replace(starts=moved)
+    forced = done.cuts._replace(starts=done.cuts.starts | moved)
     following = searchable_hyphens(make(forced))
     if following == text:
         return done
@@ -279,7 +285,8 @@ def moved_rows(document: Any) -> frozenset[int]:
     """The first rows of the pages after those on which the table's footer (its line at the page foot) lies
     lower than the last row: WeasyPrint moved rows from there to the next page, to keep them with the rows or
     the signatures they are kept with, and kept their room in the table (its table layout's «fix table
-    height and footer position» is still to do)."""
+    height and footer position» is still to do). A table without a footer (no row broken across a page:
+    ``templates/base.html``) keeps no such room: nothing is found."""
     moved: set[int] = set()
     for prev, page in pairwise(document.pages):
         last, foot, first = _edge_row(prev._page_box, last=True), _foot(prev._page_box), _edge_row(page._page_box)

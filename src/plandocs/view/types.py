@@ -75,6 +75,9 @@ class Row:
     """Paged output: a broken row set without hyphenation, so that no word is split between two pages."""
     page_start: bool = False
     """Paged output: a row that begins a page by a forced break (see plandocs.render.pdf.Cuts.starts)."""
+    broken: bool = False
+    """Paged output: a row broken across a page (its first part has no bottom border: see ``templates/base.html``,
+    whose table footer then draws the line at every page foot)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class TableView:
         page repeats a short text and says «(продовження)» for a long one.
 
         With a ``font_size`` (pt), rows of :data:`BREAKABLE_LINES` lines or more (and not in ``whole``) are
-        marked ``breakable``, and rows in ``unhyphenated`` and ``starts`` are marked so. A
+        marked ``breakable``, and rows in ``unhyphenated``, ``starts`` and ``split`` (``broken``) are marked so. A
         row in ``split`` breaks across a page (it is also in ``breaks``: the page after continues it). Only a
         row of single-row cells breaks cleanly, so merges are cut after it too: the merged column's piece in
         it is empty and continues the piece above (``open_bottom``), closed at the page foot, and the piece
@@ -135,7 +138,7 @@ class TableView:
         return tuple(replace(row, cells=tuple(c for _, c in sorted(cells, key=lambda p: p[0])),
                              breakable=r not in whole and (row.breakable or self._tall(row, placed, font_size)),
                              unhyphenated=row.unhyphenated or r in unhyphenated,
-                             page_start=row.page_start or r in starts)
+                             page_start=row.page_start or r in starts, broken=row.broken or r in split)
                      for r, (cells, row, placed) in enumerate(zip(out, self.body, grid, strict=True)))
 
     def _tall(self, row: Row, placed: list[tuple[int, Cell]], font_size: float) -> bool:
