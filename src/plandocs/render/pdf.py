@@ -232,17 +232,18 @@ def paginate(html: str | PagedHtml, base_dir: Path, fetcher: Any = None, **optio
         # the forced breaks go through the passes (kept while their row still starts a page), so that the pass
         # confirming the cuts already ends the table at the last row of each page (see :func:`_room_closed`)
         found = found._replace(starts=(cuts.starts & found.breaks) | moved_rows(document))
-        if not callable(html) or found == cuts or n == MAX_PASSES:
+        if not callable(html) or found == cuts:
+            return Pagination(document, cuts)
+        if n == MAX_PASSES:
             break
         following = searchable_hyphens(make(found))
         if following == text:
             # no merge crosses the new breaks: laying the same HTML out again gives the same pages and bytes
-            cuts = found
-            break
+            return Pagination(document, found)
         cuts, text = found, following
-    if not callable(html):
-        return Pagination(document, cuts)
-    return _room_closed(Pagination(document, cuts), text, html, lay_out)
+    # settled passes have their forced breaks already (the rows moved are among the cuts' starts): only a
+    # layout that did not settle is looked at again
+    return _room_closed(Pagination(document, cuts), text, make, lay_out)
 
 
 def _room_closed(done: Pagination, text: str, make: PagedHtml, lay_out: Callable[[str], Any]) -> Pagination:
